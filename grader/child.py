@@ -1,0 +1,165 @@
+"""The student's process: imports one submission and calls its functions on
+the inputs the grading process sends, answering with data only. It decides
+nothing: no verdict, no score, no comparison with expected values.
+
+Every call gets fresh copies of its inputs and a reseeded `random` and
+`np.random`, so student code that draws random numbers is repeatable."""
+from __future__ import annotations
+
+import importlib.util
+import inspect
+import os
+import random
+import sys
+import time
+import traceback
+
+import numpy as np
+
+from . import wire
+
+
+class Child:
+    def __init__(self) -> None:
+        self.module = None
+        self.path = ""
+
+    def load(self, path: str, module: str, hide: list[str]) -> dict:
+        hidden = {os.path.realpath(p) for p in hide}
+        sys.path[:] = [p for p in sys.path if os.path.realpath(p or ".") not in hidden]
+        self.path = os.path.realpath(path)
+        spec = importlib.util.spec_from_file_location(module, path)
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[module] = mod
+        try:
+            spec.loader.exec_module(mod)
+        except BaseException as e:  # the student's import failed: say how, precisely
+            sys.modules.pop(module, None)
+            return {"ok": False, "error": self.describe_error(e)}
+        self.module = mod
+        return {"ok": True, "functions": self.functions()}
+
+    def functions(self) -> dict:
+        found = {}
+        for name, obj in vars(self.module).items():
+            if callable(obj) and not name.startswith("__"):
+                try:
+                    params = [p.name for p in inspect.signature(obj).parameters.values()]
+                except (TypeError, ValueError):
+                    params = None
+                code = getattr(obj, "__code__", None)
+                line = code.co_firstlineno if code and os.path.realpath(code.co_filename) == self.path else None
+                found[name] = {"params": params, "line": line}
+        return found
+
+    def invoke(self, name: str, args: dict):
+        random.seed(0)
+        np.random.seed(0)
+        return getattr(self.module, name)(**{k: _copy(v) for k, v in args.items()})
+
+    def call(self, name: str, args: dict) -> dict:
+        kept = {k: _copy(v) for k, v in args.items()}
+        start = time.perf_counter()
+        try:
+            result = self.invoke_on(name, kept)
+        except BaseException as e:
+            return {"ok": False, "error": self.describe_error(e)}
+        seconds = time.perf_counter() - start
+        return {"ok": True, "result": wire.describe(result), "seconds": seconds,
+                "mutated": [k for k in args if not _same(args[k], kept[k])]}
+
+    def invoke_on(self, name: str, args: dict):
+        """Call with these very objects, so that in-place changes stay visible."""
+        random.seed(0)
+        np.random.seed(0)
+        return getattr(self.module, name)(**args)
+
+    def probe(self, name: str, args: dict, output, upstream, wrt: str, points: list) -> dict:
+        """The scalar f(args with args[wrt].flat[i] += delta) for each point: the
+        numbers from which the grading process builds finite differences."""
+        base = np.asarray(args[wrt], dtype=np.float64)
+        values = np.empty(len(points))
+        for k, (index, delta) in enumerate(points):
+            moved = base.copy()
+            moved.flat[int(index)] += delta
+            try:
+                result = self.invoke(name, {**args, wrt: moved})
+                values[k] = _scalar(result, output, upstream)
+            except BaseException as e:
+                return {"ok": False, "error": self.describe_error(e)}
+        return {"ok": True, "values": values}
+
+    def describe_error(self, e: BaseException) -> dict:
+        if isinstance(e, SyntaxError) and os.path.realpath(e.filename or "") == self.path:
+            where = f"line {e.lineno}" + (f":\n    {e.text.rstrip()}" if e.text else "")
+            return {"kind": "syntax", "type": type(e).__name__, "message": f"{e.msg} ({where})", "line": e.lineno}
+        if isinstance(e, (ModuleNotFoundError)) and e.name:
+            return {"kind": "missing_module", "type": type(e).__name__, "message": str(e), "module": e.name,
+                    "traceback": self.student_traceback(e)}
+        if isinstance(e, SystemExit):
+            return {"kind": "exit", "type": "SystemExit", "message": f"called sys.exit({e.code!r})",
+                    "traceback": self.student_traceback(e)}
+        return {"kind": "exception", "type": type(e).__name__, "message": _first_line(e),
+                "traceback": self.student_traceback(e)}
+
+    def student_traceback(self, e: BaseException) -> str:
+        """The traceback cut to the frames in the student's own file."""
+        frames = [f for f in traceback.extract_tb(e.__traceback__) if os.path.realpath(f.filename) == self.path]
+        lines = [f'  File "{os.path.basename(f.filename)}", line {f.lineno}, in {f.name}\n    {(f.line or "").strip()}'
+                 for f in frames]
+        return "\n".join(lines + [f"{type(e).__name__}: {_first_line(e)}"])
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(e).strip()
+    return text.splitlines()[0][:500] if text else ""
+
+
+def _copy(value):
+    return value.copy() if isinstance(value, np.ndarray) else value
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, np.ndarray):
+        return isinstance(b, np.ndarray) and a.shape == b.shape and a.dtype == b.dtype and \
+            np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")
+    return type(a) is type(b) and a == b
+
+
+def _scalar(result, output, upstream) -> float:
+    if output is not None:
+        if not isinstance(result, (tuple, list)) or len(result) <= output:
+            raise TypeError(f"expected a tuple with at least {output + 1} items, got {type(result).__name__}")
+        result = result[output]
+    value = np.asarray(result, dtype=np.float64)
+    if upstream is not None:
+        if value.shape != upstream.shape:
+            raise ValueError(f"output shape {value.shape} differs from the expected {upstream.shape}")
+        return float(np.sum(value * upstream))
+    if value.size != 1:
+        raise ValueError(f"expected a scalar, got an array of shape {value.shape}")
+    return float(value.reshape(()))
+
+
+def serve(read_fd: int, write_fd: int) -> None:
+    child = Child()
+    while True:
+        try:
+            msg = wire.receive(read_fd)
+        except wire.WireError:
+            return
+        op = msg.get("op")
+        if op == "load":
+            reply = child.load(msg["path"], msg["module"], msg.get("hide", []))
+        elif op == "call":
+            reply = child.call(msg["function"], msg["args"])
+        elif op == "probe":
+            reply = child.probe(msg["function"], msg["args"], msg.get("output"), msg.get("upstream"),
+                                msg["wrt"], msg["points"])
+        else:
+            return
+        wire.send(write_fd, reply)
+
+
+if __name__ == "__main__":
+    serve(int(sys.argv[1]), int(sys.argv[2]))

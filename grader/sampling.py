@@ -1,0 +1,95 @@
+"""Sampling the inputs of a case: one choice of dimension sizes and, for
+every function, arguments drawn as the spec declares. A case is fully
+determined by its seed, so any result can be replayed."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .spec import Argument, DimValue, Function, Integers, Labels, Normal, Spec, Uniform, distinct_choices, evaluate_size
+
+PUBLIC, HIDDEN = "public", "hidden"
+
+
+@dataclass
+class Case:
+    """Inputs for every function, drawn from one seed."""
+    visibility: str          # "public" or "hidden"
+    index: int               # 1-based within its visibility
+    seed: int
+    dims: dict[str, int]
+    inputs: dict[str, dict[str, object]] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return f"{self.visibility} case {self.index}"
+
+
+def sample_case(spec: Spec, visibility: str, index: int, seed: int) -> Case:
+    rng = np.random.default_rng([seed, index, 0 if visibility == PUBLIC else 1])
+    choices = distinct_choices(spec.dims)
+    dims = choices[int(rng.integers(len(choices)))]
+    case = Case(visibility, index, seed, dims)
+    for f in spec.functions:
+        case.inputs[f.name] = sample_args(f, dims, rng)
+    return case
+
+
+def cases_for(spec: Spec, visibility: str, seed: int) -> list[Case]:
+    count = spec.cases.public if visibility == PUBLIC else spec.cases.hidden
+    return [sample_case(spec, visibility, i + 1, seed) for i in range(count)]
+
+
+def sample_args(f: Function, dims: dict[str, int], rng: np.random.Generator) -> dict[str, object]:
+    return {a.name: sample_arg(a, dims, rng) for a in f.args}
+
+
+def sample_arg(arg: Argument, dims: dict[str, int], rng: np.random.Generator):
+    shape = tuple(evaluate_size(s, dims) for s in arg.shape)
+    s = arg.sample
+    if isinstance(s, DimValue):
+        return int(dims[s.dim])
+    if isinstance(s, Integers):
+        low, high = evaluate_size(s.low, dims), evaluate_size(s.high, dims)
+        values = rng.integers(low, high, size=shape)
+        return _with_repeats(values, rng) if s.repeats else values.astype(np.int64)
+    if isinstance(s, Labels):
+        values = rng.integers(0, s.classes, size=shape)
+        if values.size >= s.classes:  # every class present, so no term of a loss is untested
+            values.flat[rng.permutation(values.size)[:s.classes]] = np.arange(s.classes)
+        return values.astype(np.int64)
+    if isinstance(s, Uniform):
+        values = rng.uniform(s.low, s.high, size=shape)
+    else:
+        assert isinstance(s, Normal)
+        values = rng.normal(s.mean, s.std, size=shape)
+    values = _away_from_kinks(values, arg, rng)
+    return values.astype(arg.dtype) if shape else float(values)
+
+
+def _with_repeats(values: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Copy one index within a row and one across rows, so code that fails to
+    accumulate repeated indices always shows it."""
+    values = np.array(values, dtype=np.int64)
+    flat = values.reshape(values.shape[0], -1) if values.ndim > 1 else values.reshape(1, -1)
+    if flat.shape[1] >= 2:
+        i, j = rng.choice(flat.shape[1], size=2, replace=False)
+        flat[0, j] = flat[0, i]
+    if flat.shape[0] >= 2:
+        flat[-1, int(rng.integers(flat.shape[1]))] = flat[0, int(rng.integers(flat.shape[1]))]
+    elif flat.size >= 2:
+        flat[0, -1] = flat[0, 0]
+    return flat.reshape(values.shape)
+
+
+def _away_from_kinks(values: np.ndarray, arg: Argument, rng: np.random.Generator) -> np.ndarray:
+    values = np.asarray(values, dtype=np.float64)
+    for _ in range(100):
+        near = np.zeros(values.shape, dtype=bool)
+        for kink in arg.away_from:
+            near |= np.abs(values - kink) < arg.kink_margin
+        if not near.any():
+            break
+        values = np.where(near, values + rng.choice([-1.0, 1.0], size=values.shape) * 3 * arg.kink_margin, values)
+    return values

@@ -1,0 +1,400 @@
+"""The assignment spec: pydantic models that are the single source of truth
+for `assignment.toml`, its validation, its error messages and its JSON Schema."""
+from __future__ import annotations
+
+import ast
+import itertools
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+SPEC_FILE = "assignment.toml"
+Size = Union[int, str]  # a literal size, a dimension name or an expression such as "5*d"
+
+
+class SpecError(Exception):
+    """A spec that cannot be used; the message names the file, the field and the problem."""
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- how to sample an argument -------------------------------------------------
+
+class Normal(Strict):
+    kind: Literal["normal"] = "normal"
+    mean: float = 0.0
+    std: float = Field(1.0, gt=0)
+
+
+class Uniform(Strict):
+    kind: Literal["uniform"]
+    low: float = -1.0
+    high: float = 1.0
+
+
+class Integers(Strict):
+    """Integers in [low, high); `repeats` guarantees a value repeated within a
+    row and across rows, as word indices in real text are."""
+    kind: Literal["integers"]
+    low: Size = 0
+    high: Size
+    repeats: bool = False
+
+
+class Labels(Strict):
+    """Class labels 0..classes-1, each class present when there is room."""
+    kind: Literal["labels"]
+    classes: int = Field(2, ge=2)
+
+
+class DimValue(Strict):
+    """A Python int equal to a dimension, such as the vocabulary size V."""
+    kind: Literal["dim"]
+    dim: str
+
+
+Distribution = Annotated[Union[Normal, Uniform, Integers, Labels, DimValue], Field(discriminator="kind")]
+
+
+class Argument(Strict):
+    name: str
+    shape: list[Size] = []
+    dtype: Literal["float64", "float32", "int64"] = "float64"
+    sample: Distribution = Normal()
+    away_from: list[float] = Field([], description="kinks: values are sampled at least `kink_margin` away from these")
+    kink_margin: float = Field(1e-2, ge=0)
+
+
+# --- what a function returns --------------------------------------------------
+
+class Gradient(Strict):
+    """This output is the gradient of the scalar `of` with respect to argument `wrt`.
+    `of` is an output of the same function ("J"), a function with one scalar
+    output ("score") or "function.output"."""
+    of: str
+    wrt: str
+
+
+class VJP(Strict):
+    """This output is the vector-Jacobian product upstream^T d(of)/d(wrt):
+    the gradient with respect to `wrt` of sum(of * upstream)."""
+    of: str
+    wrt: str
+    upstream: str
+
+
+class Output(Strict):
+    name: str
+    shape: list[Size] = []
+    gradient: Gradient | None = None
+    vjp: VJP | None = None
+    rtol: float | None = Field(None, gt=0)
+    atol: float | None = Field(None, ge=0)
+
+    @property
+    def derivative(self) -> Gradient | VJP | None:
+        return self.gradient or self.vjp
+
+
+class Mistake(Strict):
+    """A well-known mistake: `variant` is a function of the reference module
+    that returns what a student making it would return."""
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    message: str
+    variant: str
+
+
+class Function(Strict):
+    name: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    points: float = Field(gt=0)
+    description: str = ""
+    args: list[Argument]
+    outputs: list[Output] = Field(min_length=1)
+    mistakes: list[Mistake] = []
+
+    def arg(self, name: str) -> Argument | None:
+        return next((a for a in self.args if a.name == name), None)
+
+    def output(self, name: str) -> Output | None:
+        return next((o for o in self.outputs if o.name == name), None)
+
+
+class Cases(Strict):
+    public: int = Field(2, ge=0, description="cases whose inputs and expected outputs may be published")
+    hidden: int = Field(3, ge=0, description="cases sampled per submission from its recorded seed")
+    public_seed: int = 0
+
+
+class Tolerance(Strict):
+    rtol: float = Field(1e-5, gt=0)
+    atol: float = Field(1e-7, ge=0)
+
+
+class Limits(Strict):
+    timeout: float = Field(60.0, gt=0, description="wall-clock seconds for a whole submission")
+    call_timeout: float = Field(10.0, gt=0, description="wall-clock seconds for one request to the student's process")
+
+
+class Checks(Strict):
+    fd_budget: int = Field(400, ge=1, description="most coordinates of one argument differentiated numerically per case")
+
+
+class Spec(Strict):
+    name: str = Field(pattern=r"^[A-Za-z0-9_\-]+$")
+    title: str = ""
+    module: str = Field("", description="the file students submit, without .py; defaults to name")
+    dims: dict[str, Union[int, list[int], str]]
+    functions: list[Function] = Field(min_length=1)
+    cases: Cases = Cases()
+    tolerance: Tolerance = Tolerance()
+    limits: Limits = Limits()
+    checks: Checks = Checks()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Spec":
+        if not self.module:
+            self.module = self.name
+        _check_dims(self.dims)
+        names = [f.name for f in self.functions]
+        _unique(names, "functions")
+        for i, f in enumerate(self.functions):
+            _check_function(self, f, f"functions[{i}] ({f.name})")
+        return self
+
+    def function(self, name: str) -> Function | None:
+        return next((f for f in self.functions if f.name == name), None)
+
+    def resolve(self, owner: Function, of: str) -> tuple[Function, Output] | None:
+        """The function and output that a gradient's `of` names, seen from `owner`."""
+        if owner.output(of) is not None:
+            return owner, owner.output(of)
+        fname, _, oname = of.partition(".")
+        target = self.function(fname)
+        if target is None:
+            return None
+        if oname:
+            out = target.output(oname)
+            return (target, out) if out else None
+        return (target, target.outputs[0]) if len(target.outputs) == 1 else None
+
+
+# --- dimension arithmetic -------------------------------------------------------
+
+_OPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
+        ast.Mult: lambda a, b: a * b, ast.FloorDiv: lambda a, b: a // b}
+
+
+def size_names(size: Size) -> set[str]:
+    if isinstance(size, int):
+        return set()
+    return {n.id for n in ast.walk(_parse(size)) if isinstance(n, ast.Name)}
+
+
+def evaluate_size(size: Size, dims: dict[str, int]) -> int:
+    """The value of a size such as 7, "N" or "5*d" for the given dimension sizes."""
+    if isinstance(size, int):
+        return size
+
+    def ev(node: ast.AST) -> int:
+        if isinstance(node, ast.Constant) and isinstance(node.value, int):
+            return node.value
+        if isinstance(node, ast.Name):
+            return dims[node.id]
+        if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
+            return _OPS[type(node.op)](ev(node.left), ev(node.right))
+        raise ValueError(f"{size!r}: only integers, dimension names and + - * // are allowed")
+
+    return ev(_parse(size).body)
+
+
+def _parse(size: str) -> ast.Expression:
+    try:
+        tree = ast.parse(size, mode="eval")
+    except SyntaxError:
+        raise ValueError(f"{size!r} is not an expression of dimensions") from None
+    for node in ast.walk(tree):
+        ok = (ast.Expression, ast.BinOp, ast.Name, ast.Load, ast.Constant, *_OPS)
+        if not isinstance(node, ok) or (isinstance(node, ast.Constant) and not isinstance(node.value, int)):
+            raise ValueError(f"{size!r}: only integers, dimension names and + - * // are allowed")
+    return tree
+
+
+def free_dims(dims: dict) -> dict[str, list[int]]:
+    return {k: (v if isinstance(v, list) else [v]) for k, v in dims.items() if not isinstance(v, str)}
+
+
+def derive_dims(dims: dict, chosen: dict[str, int]) -> dict[str, int]:
+    """All dimension sizes, given a choice for the free ones."""
+    out = dict(chosen)
+    pending = {k: v for k, v in dims.items() if isinstance(v, str)}
+    while pending:
+        ready = [k for k, v in pending.items() if size_names(v) <= out.keys()]
+        if not ready:
+            raise ValueError(f"dims: {sorted(pending)} depend on each other or on unknown names")
+        for k in ready:
+            out[k] = evaluate_size(pending.pop(k), out)
+    return out
+
+
+def distinct_choices(dims: dict) -> list[dict[str, int]]:
+    """Every choice of sizes in which all dimensions differ (so a transposed or
+    broadcast answer cannot have the right shape by accident)."""
+    free = free_dims(dims)
+    combos = itertools.islice(itertools.product(*free.values()), 10_000)
+    result = []
+    for combo in combos:
+        sizes = derive_dims(dims, dict(zip(free, combo)))
+        if len(set(sizes.values())) == len(sizes):
+            result.append(sizes)
+    return result
+
+
+def _check_dims(dims: dict) -> None:
+    for name, value in dims.items():
+        if not name.isidentifier():
+            raise ValueError(f"dims.{name}: a dimension name must be an identifier")
+        for v in (value if isinstance(value, list) else [value] if isinstance(value, int) else []):
+            if v < 3:
+                raise ValueError(f"dims.{name}: size {v} is below 3; use sizes of at least 3 so mistakes show in shapes")
+        if isinstance(value, list) and not value:
+            raise ValueError(f"dims.{name}: give at least one size")
+        if isinstance(value, str):
+            unknown = size_names(value) - dims.keys()
+            if unknown:
+                raise ValueError(f"dims.{name}: {value!r} uses unknown dimensions {sorted(unknown)}")
+    choices = distinct_choices(dims)
+    if not choices:
+        raise ValueError("dims: no choice of sizes makes every dimension different; give more sizes")
+    for name in dims:
+        small = [c[name] for c in choices if c[name] < 3]
+        if small:
+            raise ValueError(f"dims.{name}: derives to {small[0]}, below 3")
+
+
+# --- cross-references -----------------------------------------------------------------
+
+def _unique(names: list[str], where: str) -> None:
+    seen = set()
+    for n in names:
+        if n in seen:
+            raise ValueError(f"{where}: {n!r} is declared twice")
+        seen.add(n)
+
+
+def _check_shape(shape: list[Size], dims: dict, where: str) -> None:
+    for s in shape:
+        unknown = size_names(s) - dims.keys()
+        if unknown:
+            raise ValueError(f"{where}.shape: unknown dimensions {sorted(unknown)}; declared: {sorted(dims)}")
+
+
+def _same_shape(a: list[Size], b: list[Size]) -> bool:
+    return [str(x).replace(" ", "") for x in a] == [str(x).replace(" ", "") for x in b]
+
+
+def _check_function(spec: Spec, f: Function, where: str) -> None:
+    _unique([a.name for a in f.args], f"{where}.args")
+    _unique([o.name for o in f.outputs], f"{where}.outputs")
+    for j, a in enumerate(f.args):
+        here = f"{where}.args[{j}] ({a.name})"
+        _check_shape(a.shape, spec.dims, here)
+        s = a.sample
+        if isinstance(s, Integers):
+            for bound in (s.low, s.high):
+                if size_names(bound) - spec.dims.keys():
+                    raise ValueError(f"{here}.sample: unknown dimension in bound {bound!r}")
+        if isinstance(s, DimValue):
+            if s.dim not in spec.dims:
+                raise ValueError(f"{here}.sample.dim: unknown dimension {s.dim!r}")
+            if a.shape:
+                raise ValueError(f"{here}: a 'dim' argument is a plain int; its shape must be []")
+        if isinstance(s, (Integers, Labels, DimValue)) and a.dtype != "int64":
+            raise ValueError(f"{here}.dtype: integer samples need dtype 'int64'")
+    for j, o in enumerate(f.outputs):
+        here = f"{where}.outputs[{j}] ({o.name})"
+        _check_shape(o.shape, spec.dims, here)
+        if o.gradient and o.vjp:
+            raise ValueError(f"{here}: declare either gradient or vjp, not both")
+        if o.derivative:
+            _check_derivative(spec, f, o, here)
+    for j, m in enumerate(f.mistakes):
+        if not m.variant.isidentifier():
+            raise ValueError(f"{where}.mistakes[{j}].variant: {m.variant!r} is not a function name")
+
+
+def _check_derivative(spec: Spec, f: Function, o: Output, where: str) -> None:
+    d = o.derivative
+    kind = "gradient" if o.gradient else "vjp"
+    found = spec.resolve(f, d.of)
+    if found is None:
+        raise ValueError(f"{where}.{kind}.of: {d.of!r} names neither an output of {f.name} nor a function "
+                         f"(or function.output); functions: {[g.name for g in spec.functions]}")
+    forward, target = found
+    if kind == "gradient" and target.shape:
+        raise ValueError(f"{where}.gradient.of: {d.of!r} has shape {target.shape}; a gradient needs a scalar (use vjp)")
+    wrt = forward.arg(d.wrt)
+    if wrt is None:
+        raise ValueError(f"{where}.{kind}.wrt: {forward.name} has no argument {d.wrt!r}")
+    if wrt.dtype == "int64":
+        raise ValueError(f"{where}.{kind}.wrt: {d.wrt!r} is an integer argument and has no gradient")
+    if not _same_shape(o.shape, wrt.shape):
+        raise ValueError(f"{where}.shape: {o.shape} differs from the shape {wrt.shape} of {d.wrt!r}")
+    if forward is not f:
+        if kind == "gradient":
+            missing = [a.name for a in forward.args if f.arg(a.name) is None]
+            if missing:
+                raise ValueError(f"{where}.gradient: {f.name} lacks {forward.name}'s arguments {missing}")
+        else:
+            up = f.arg(d.upstream)
+            if up is None:
+                raise ValueError(f"{where}.vjp.upstream: {f.name} has no argument {d.upstream!r}")
+            if not _same_shape(up.shape, target.shape):
+                raise ValueError(f"{where}.vjp.upstream: {d.upstream!r} has shape {up.shape}, "
+                                 f"but {forward.name}'s output {target.name} has shape {target.shape}")
+    elif kind == "vjp":
+        raise ValueError(f"{where}.vjp.of: a vjp is of another function's output")
+
+
+# --- loading ---------------------------------------------------------------------------
+
+def spec_path(location: str | Path) -> Path:
+    path = Path(location)
+    return path / SPEC_FILE if path.is_dir() else path
+
+
+def load_spec(location: str | Path) -> Spec:
+    """Read and validate a spec (a folder holding assignment.toml, or the file)."""
+    path = spec_path(location)
+    if not path.is_file():
+        raise SpecError(f"{path}: no spec file here (expected {SPEC_FILE})")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise SpecError(f"{path}: not valid TOML: {e}") from None
+    try:
+        return Spec.model_validate(data)
+    except ValidationError as e:
+        raise SpecError(f"{path}: invalid spec:\n" + _describe(e)) from None
+
+
+def _describe(error: ValidationError) -> str:
+    lines = []
+    for err in error.errors():
+        loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-after"))
+        msg = err["msg"].removeprefix("Value error, ")
+        lines.append(f"  {loc}: {msg}" if loc else f"  {msg}")
+    return "\n".join(lines)
+
+
+def json_schema() -> str:
+    return json.dumps(Spec.model_json_schema(), indent=2)
