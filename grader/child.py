@@ -55,7 +55,7 @@ class Child:
     def invoke(self, name: str, args: dict):
         random.seed(0)
         np.random.seed(0)
-        return getattr(self.module, name)(**{k: _copy(v) for k, v in args.items()})
+        return getattr(self.module, name)(*[_copy(v) for v in args.values()])
 
     def call(self, name: str, args: dict) -> dict:
         kept = {k: _copy(v) for k, v in args.items()}
@@ -69,10 +69,10 @@ class Child:
                 "mutated": [k for k in args if not _same(args[k], kept[k])]}
 
     def invoke_on(self, name: str, args: dict):
-        """Call with these very objects, so that in-place changes stay visible."""
+        """Call with these very objects (positionally), so that in-place changes stay visible."""
         random.seed(0)
         np.random.seed(0)
-        return getattr(self.module, name)(**args)
+        return getattr(self.module, name)(*args.values())
 
     def probe(self, name: str, args: dict, output, upstream, wrt: str, points: list) -> dict:
         """The scalar f(args with args[wrt].flat[i] += delta) for each point: the

@@ -45,7 +45,7 @@ class Unsupported:
 
 def encode_array(a: np.ndarray) -> dict:
     buf = io.BytesIO()
-    np.save(buf, np.ascontiguousarray(a), allow_pickle=False)
+    np.save(buf, a, allow_pickle=False)
     return {"__ndarray__": base64.b64encode(buf.getvalue()).decode("ascii")}
 
 

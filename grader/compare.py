@@ -1,0 +1,79 @@
+"""Comparing a student's array with the expected one, element by element, and
+saying how it differs the way a person needs it said: how many elements
+differ, the worst ones with expected and obtained values side by side, the
+absolute and relative error, and the margin against the tolerance."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .results import Element
+
+FLOAT32_RTOL = 2e-3   # float32 answers: judged with float32's precision, not float64's
+
+
+@dataclass
+class Comparison:
+    passed: bool
+    margin: float                     # worst |got - expected| / tolerance: below 1 passes
+    message: str
+    worst: list[Element] = field(default_factory=list)
+
+
+def tolerances(rtol: float, atol: float, got: np.ndarray, expected: np.ndarray) -> tuple[float, float, str]:
+    if np.asarray(got).dtype == np.float32:
+        scale = float(np.max(np.abs(expected), initial=1.0))
+        return max(rtol, FLOAT32_RTOL), max(atol, 1e-6 * scale), " (float32: judged with float32 tolerances)"
+    return rtol, atol, ""
+
+
+def compare(name: str, got, expected, rtol: float, atol: float,
+            error: np.ndarray | None = None, coords: np.ndarray | None = None) -> Comparison:
+    """`got` (any shape) against `expected`, which holds the values at the flat
+    indices `coords` (all of them by default); `error` widens the tolerance by
+    each expected value's own error estimate."""
+    got_full = np.asarray(got)
+    coords = np.arange(got_full.size) if coords is None else np.asarray(coords)
+    g = got_full.astype(np.float64).reshape(-1)[coords]
+    e = np.asarray(expected, dtype=np.float64).reshape(-1)
+    rtol, atol, note = tolerances(rtol, atol, got_full, e)
+    tol = atol + rtol * np.abs(e) + (0 if error is None else 2 * np.asarray(error).reshape(-1))
+    diff = np.abs(g - e)
+    ratio = diff / np.maximum(tol, np.finfo(np.float64).tiny)
+    margin = float(ratio.max(initial=0.0))
+    order = np.argsort(-ratio, kind="stable")[:5]
+    bad = ratio > 1
+    worst = [Element(index=list(np.unravel_index(int(coords[k]), got_full.shape)) if got_full.shape else [],
+                     expected=float(e[k]), got=float(g[k])) for k in order if bad[k]]
+    checked = f"{len(coords)} checked element{'s' if len(coords) != 1 else ''}"
+    if not bad.any():
+        return Comparison(True, margin, f"{name} matches: {checked}, worst error at {margin:.1%} of the tolerance{note}")
+    k = int(order[0])
+    where = _index_text(worst[0].index)
+    rel = diff[k] / max(abs(e[k]), atol, np.finfo(np.float64).tiny)
+    verb = "differs" if len(coords) == 1 else "differ"
+    msg = (f"{name}: {int(bad.sum())} of {checked} {verb} (rtol {rtol:g}, atol {atol:g}){note}. "
+           f"Worst at {name}{where}: expected {e[k]:.6g}, got {g[k]:.6g} "
+           f"(absolute error {diff[k]:.3g}, relative error {rel:.3g})")
+    return Comparison(False, margin, msg, worst)
+
+
+def _index_text(index: list[int]) -> str:
+    return "[" + ", ".join(map(str, index)) + "]" if index else ""
+
+
+def shape_text(shape: tuple[int, ...]) -> str:
+    return "a scalar" if shape == () else "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
+
+
+def non_finite(name: str, got: np.ndarray) -> str | None:
+    """A sentence about NaN or inf values, or None when all are finite."""
+    a = np.asarray(got)
+    if a.dtype.kind not in "fc" or np.isfinite(a).all():
+        return None
+    bad = ~np.isfinite(a)
+    first = list(np.unravel_index(int(np.flatnonzero(bad)[0]), a.shape)) if a.shape else []
+    kinds = " and ".join(k for k, m in (("NaN", np.isnan(a)), ("inf", np.isinf(a))) if m.any())
+    return (f"{name} contains {kinds} in {int(bad.sum())} of {a.size} elements, first at {name}{_index_text(first)}: "
+            "look for a division by zero, a log of 0 or an overflowing exp")

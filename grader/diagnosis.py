@@ -1,0 +1,106 @@
+"""Naming a wrong answer: the classic mistakes of hand-derived gradients, each
+recognised from the student's answer G and the true answer T. A diagnosis is
+offered only when its fit is close; otherwise the numbers speak alone.
+
+Stable codes (they appear in grades.json):
+  not_finite, all_zeros, returns_input, sign_flipped, transposed,
+  scaled_by_<k> / scaled_by_1_over_<k> (k a dimension name, or 2),
+  extra_axis, not_summed_over_<k>, wrong_forward,
+  and the codes of the mistakes an assignment declares (e.g. missing_activation_derivative)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .compare import shape_text
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    code: str
+    sentence: str
+
+
+@dataclass
+class Context:
+    """What is known beside G and T: the dimension sizes, the function's inputs,
+    and the outputs of the assignment's declared mistakes (code -> (sentence, value))."""
+    output: str
+    dims: dict[str, int]
+    inputs: dict[str, object] = field(default_factory=dict)
+    mistakes: dict[str, tuple[str, object]] = field(default_factory=dict)
+
+
+def close(a, b) -> bool:
+    """A tight fit: far tighter than any mistake, far looser than rounding."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape or not np.isfinite(a).all():
+        return False
+    scale = float(np.max(np.abs(b), initial=0.0))
+    return bool(np.allclose(a, b, rtol=1e-4, atol=1e-6 * max(scale, 1e-12)))
+
+
+def diagnose(got, truth, ctx: Context) -> Diagnosis | None:
+    """The most specific known mistake that turns `truth` into `got`."""
+    g, t = np.asarray(got), np.asarray(truth, dtype=np.float64)
+    if g.dtype.kind not in "biuf":
+        return None
+    g = g.astype(np.float64)
+    name = ctx.output
+    if not np.isfinite(g).all():
+        return Diagnosis("not_finite", f"{name} contains NaN or inf")
+    if g.shape != t.shape:
+        return _shape_mistake(g, t, ctx)
+    if not np.any(t) or close(g, t):
+        return None
+    if not np.any(g):
+        return Diagnosis("all_zeros", f"{name} is all zeros: is the computation of {name} missing, or never stored?")
+    for code, (sentence, value) in ctx.mistakes.items():
+        if close(g, value):
+            return Diagnosis(code, f"{name}: {sentence}")
+    for arg, value in ctx.inputs.items():
+        if isinstance(value, np.ndarray) and close(g, value):
+            return Diagnosis("returns_input", f"{name} is the input {arg}, returned unchanged")
+    if close(g, -t):
+        return Diagnosis("sign_flipped", f"{name} has the wrong sign: it is the negative of the true gradient "
+                                         "(check the sign of the loss's derivative, e.g. p - y, not y - p)")
+    if t.ndim == 2 and t.shape[0] == t.shape[1] and close(g, t.T):
+        return Diagnosis("transposed", f"{name} is transposed: its transpose is the right answer")
+    return _scaled(g, t, ctx)
+
+
+def _scaled(g: np.ndarray, t: np.ndarray, ctx: Context) -> Diagnosis | None:
+    """G = c T for c one of the sizes (sum vs mean) or 2 (squared norms)."""
+    c = float(np.vdot(g, t) / np.vdot(t, t))
+    factors = {name: float(size) for name, size in ctx.dims.items()} | {"2": 2.0}
+    for name, k in factors.items():
+        for factor, code, words in ((k, f"scaled_by_{name}", f"{_times(name, k)} too large"),
+                                    (1 / k, f"scaled_by_1_over_{name}", f"{_times(name, k)} too small")):
+            if abs(c - factor) <= 1e-6 * factor and close(g, factor * t):
+                hint = (" (a sum over the batch where the loss takes the mean, or the other way round?)"
+                        if name != "2" else " (a factor 2 from a squared norm?)")
+                return Diagnosis(code, f"{ctx.output} is {words}{hint}")
+    return None
+
+
+def _times(name: str, k: float) -> str:
+    return "2 times" if name == "2" else f"{name} = {k:g} times"
+
+
+def _shape_mistake(g: np.ndarray, t: np.ndarray, ctx: Context) -> Diagnosis | None:
+    name = ctx.output
+    if g.ndim == 2 and g.shape == t.shape[::-1] and close(g.T, t):
+        return Diagnosis("transposed", f"{name} is transposed: it has shape {shape_text(g.shape)} and its "
+                                       f"transpose is right (in the shape convention the gradient has the "
+                                       f"shape of the parameter, {shape_text(t.shape)}; e.g. delta x^T, not x delta^T)")
+    if g.size == t.size and close(g.reshape(t.shape), t):
+        return Diagnosis("extra_axis", f"{name} has the right values but shape {shape_text(g.shape)} instead of "
+                                       f"{shape_text(t.shape)}: drop the extra axis (keepdims, or a (1, n) array)")
+    if g.ndim == t.ndim + 1 and g.shape[1:] == t.shape:
+        for dim, size in ctx.dims.items():
+            if g.shape[0] == size and (close(g.sum(axis=0), t) or close(g.mean(axis=0), t)):
+                return Diagnosis(f"not_summed_over_{dim}",
+                                 f"{name} has one row per example, shape {shape_text(g.shape)}: sum it over "
+                                 f"the batch axis ({dim}) to get shape {shape_text(t.shape)}")
+    return None

@@ -1,0 +1,128 @@
+"""What the reference says about one function on one case: its outputs, the
+finite-difference gradients of its forward for every derivative output, and
+the outputs of its mistake variants (used to name a student's mistake).
+
+In `grade` these come from running the instructor's reference in this (the
+grading) process; in `self-check` from the published public cases, so a
+student needs no reference at all."""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+
+from .numeric import Stencil, choose_coords, evaluate_locally
+from .sampling import Case, sample_arg
+from .spec import Function, Output, Spec, SpecError, evaluate_size
+
+
+@dataclass
+class Probe:
+    """How to differentiate a derivative output numerically: the scalar is
+    `forward(*args)[output]` (times `upstream`, summed), moved along `wrt`."""
+    forward: str
+    args: dict
+    wrt: str
+    output: int | None
+    upstream: np.ndarray | None
+    coords: np.ndarray
+
+    def stencil(self) -> Stencil:
+        return Stencil(np.asarray(self.args[self.wrt], dtype=np.float64), self.coords)
+
+    def scalar(self, result) -> float:
+        value = result[self.output] if self.output is not None else result
+        value = np.asarray(value, dtype=np.float64)
+        return float(np.sum(value * self.upstream)) if self.upstream is not None else float(value)
+
+
+@dataclass
+class Numeric:
+    values: np.ndarray   # the estimate at each probed coordinate
+    errors: np.ndarray   # its error estimate
+
+
+@dataclass
+class Expected:
+    outputs: dict[str, object]
+    probes: dict[str, Probe] = field(default_factory=dict)
+    numeric: dict[str, Numeric] = field(default_factory=dict)
+    variants: dict[str, dict[str, object]] = field(default_factory=dict)
+
+
+def by_name(f: Function, result) -> dict[str, object]:
+    """A function's return value as {output name: value}."""
+    values = (result,) if len(f.outputs) == 1 else tuple(result)
+    return {o.name: v for o, v in zip(f.outputs, values)}
+
+
+def plan_probes(spec: Spec, f: Function, case: Case) -> dict[str, Probe]:
+    """The probe of every derivative output of `f`, fixed by the case's seed so
+    that the reference and the student are differentiated at the same points."""
+    digest = int(hashlib.sha256(f.name.encode()).hexdigest()[:8], 16)
+    rng = np.random.default_rng([case.seed, case.index, digest])
+    inputs = case.inputs[f.name]
+    probes = {}
+    for o in f.outputs:
+        d = o.derivative
+        if d is None:
+            continue
+        forward, target = spec.resolve(f, d.of)
+        args = {a.name: inputs[a.name] if a.name in inputs else sample_arg(a, case.dims, rng) for a in forward.args}
+        upstream = np.asarray(inputs[d.upstream], dtype=np.float64) if o.vjp else None
+        index = forward.outputs.index(target) if len(forward.outputs) > 1 else None
+        shape = np.shape(args[d.wrt])
+        probes[o.name] = Probe(forward.name, args, d.wrt, index, upstream,
+                               choose_coords(shape, spec.checks.fd_budget, rng))
+    return probes
+
+
+class Reference:
+    """The instructor's reference module, loaded in the grading process only."""
+
+    def __init__(self, spec: Spec, path: Path):
+        if not path.is_file():
+            raise SpecError(f"{path}: the reference solution is missing")
+        self.spec, self.path = spec, path
+        self.module = _import(path, f"_reference_{spec.name}")
+        for f in spec.functions:
+            for name in [f.name] + [m.variant for m in f.mistakes]:
+                if not callable(getattr(self.module, name, None)):
+                    raise SpecError(f"{path}: defines no function {name!r}, which the spec names")
+
+    def call(self, name: str, args: dict):
+        return getattr(self.module, name)(*[_copy(v) for v in args.values()])
+
+    def expected(self, f: Function, case: Case) -> Expected:
+        args = case.inputs[f.name]
+        exp = Expected(by_name(f, self.call(f.name, args)))
+        exp.variants = {m.code: by_name(f, self.call(m.variant, args)) for m in f.mistakes}
+        exp.probes = plan_probes(self.spec, f, case)
+        for name, probe in exp.probes.items():
+            def scalar(moved, probe=probe):
+                return probe.scalar(self.call(probe.forward, {**probe.args, probe.wrt: moved}))
+            stencil = probe.stencil()
+            exp.numeric[name] = Numeric(*stencil.gradient(evaluate_locally(scalar, stencil)))
+        return exp
+
+
+def _copy(value):
+    return value.copy() if isinstance(value, np.ndarray) else value
+
+
+def _import(path: Path, name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except Exception as e:
+        raise SpecError(f"{path}: the reference solution fails to import: {type(e).__name__}: {e}") from None
+    return module
+
+
+def output_shape(o: Output, dims: dict[str, int]) -> tuple[int, ...]:
+    return tuple(evaluate_size(s, dims) for s in o.shape)

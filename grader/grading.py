@@ -1,0 +1,193 @@
+"""Grading one submission: run its functions in a sandbox on every case, judge
+each output with the checks, fold the per-case verdicts into named checks,
+and score. Scores are decided here, never in the student's process."""
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from . import __version__, checks
+from .checks import Verdict
+from .diagnosis import Context, Diagnosis
+from .expected import Expected, output_shape
+from .results import SEVERITY, Check, FunctionResult, SubmissionResult
+from .runner import Reply, Sandbox
+from .sampling import HIDDEN, PUBLIC, Case
+from .spec import Function, Output, Spec
+
+ERROR_STATUS = {"timeout": "timeout"}  # any other failure of the student's process is an "error"
+
+
+class Source(Protocol):
+    """Where the cases and their expected values come from."""
+    def cases(self, visibility: str, seed: int) -> list[Case]: ...
+    def expected(self, f: Function, case: Case) -> Expected: ...
+
+
+@dataclass
+class Submission:
+    student: str
+    path: Path          # the student's module file (may not exist: then every check says so)
+
+
+def submission_seed(spec: Spec, student: str) -> int:
+    """The default seed of a student's hidden cases: stable between runs."""
+    digest = hashlib.sha256(f"{spec.name}/{spec.cases.public_seed}/{student}".encode()).hexdigest()
+    return int(digest[:8], 16)
+
+
+def grade_submission(spec: Spec, source: Source, sub: Submission, visibilities=(PUBLIC, HIDDEN),
+                     seed: int | None = None, hide: list[Path] = ()) -> SubmissionResult:
+    start = time.perf_counter()
+    seed = submission_seed(spec, sub.student) if seed is None else seed
+    groups = [(v, source.cases(v, seed)) for v in visibilities]
+    with Sandbox(sub.path, spec.module, spec.limits.call_timeout, spec.limits.timeout, list(hide)) as sandbox:
+        if not sub.path.is_file():
+            functions = [_unloadable(f, "missing", f"no file {sub.path.name} in this submission") for f in spec.functions]
+        else:
+            loaded = sandbox.load()
+            if loaded.ok:
+                found = loaded.data["functions"]
+                functions = [FunctionGrader(spec, f, sandbox, source, found).run(groups) for f in spec.functions]
+            else:
+                err = loaded.error
+                status = "timeout" if err.kind == "timeout" else "error"
+                functions = [_unloadable(f, status, f"{sub.path.name} could not be imported:\n{err.describe()}")
+                             for f in spec.functions]
+        output = sandbox.captured_output()
+    hidden_not_run = 0
+    if HIDDEN not in visibilities and spec.cases.hidden:
+        hidden_not_run = sum(1 for fr in functions for c in fr.checks if c.name != "signature" and c.name != "import")
+    return SubmissionResult(
+        student=sub.student, path=str(sub.path), seed=seed,
+        score=round(sum(f.score for f in functions), 6), max_score=sum(f.points for f in spec.functions),
+        mode="grade" if HIDDEN in visibilities else "self-check", hidden_not_run=hidden_not_run,
+        output=output, seconds=round(time.perf_counter() - start, 3), grader_version=__version__,
+        functions=functions)
+
+
+def _unloadable(f: Function, status: str, message: str) -> FunctionResult:
+    return FunctionResult(name=f.name, score=0.0, max_score=f.points,
+                          checks=[Check(name="import", status=status, message=message)])
+
+
+class FunctionGrader:
+    """All checks of one function: its signature, then per visibility its
+    return values on every case, folded into one check per name."""
+
+    def __init__(self, spec: Spec, f: Function, sandbox: Sandbox, source: Source, found: dict):
+        self.spec, self.f, self.sandbox, self.source, self.found = spec, f, sandbox, source, found
+        self.checks: list[Check] = []
+
+    def run(self, groups) -> FunctionResult:
+        info = self.found.get(self.f.name)
+        sig = checks.signature(self.f, info)
+        self._add("signature", PUBLIC, [(None, sig)])
+        if sig.status == "passed":
+            for visibility, cases in groups:
+                self._run_group(visibility, cases)
+        return FunctionResult(name=self.f.name, score=self._score(), max_score=self.f.points,
+                              line=(info or {}).get("line"), checks=self.checks)
+
+    def _run_group(self, visibility: str, cases: list[Case]) -> None:
+        verdicts: dict[tuple[str, str | None, bool], list] = {}
+        for case in cases:
+            for (name, output, scored), verdict in self._run_case(case):
+                verdicts.setdefault((name, output, scored), []).append((case, verdict))
+        for (name, output, scored), results in verdicts.items():
+            self._add(name, visibility, results, output, scored)
+
+    def _run_case(self, case: Case):
+        """(check key, verdict) pairs for one case."""
+        f = self.f
+        args = case.inputs[f.name]
+        reply = self.sandbox.call(f.name, args)
+        if not reply.ok:
+            yield ("returns", None, True), _failure(reply, f"{f.name} raised an error")
+            return
+        verdict, outputs = checks.returns(f, reply.data["result"])
+        yield ("returns", None, True), verdict
+        mutated = reply.data.get("mutated", [])
+        yield ("inputs unchanged", None, False), Verdict(
+            "failed" if mutated else "passed",
+            f"{f.name} changed its input{'s' if len(mutated) > 1 else ''} {', '.join(mutated)} in place "
+            "(the grader passes copies; this costs no points, but code that reuses the array would break)"
+            if mutated else f"{f.name} leaves its inputs unchanged")
+        if outputs is None:
+            return
+        expected = self.source.expected(f, case)
+        for o in f.outputs:
+            yield from self._check_output(o, outputs[o.name], expected, case)
+
+    def _check_output(self, o: Output, got: np.ndarray, expected: Expected, case: Case):
+        truth = expected.outputs[o.name]
+        ctx = Context(o.name, case.dims, case.inputs[self.f.name],
+                      {m.code: (m.message, expected.variants[m.code][o.name]) for m in self.f.mistakes})
+        shape = checks.shape(o, got, output_shape(o, case.dims), truth, ctx)
+        yield (f"{o.name} shape", o.name, True), shape
+        if shape.status != "passed":
+            return
+        rtol = o.rtol or self.spec.tolerance.rtol
+        atol = o.atol if o.atol is not None else self.spec.tolerance.atol
+        if o.derivative is None:
+            yield (f"{o.name} value", o.name, True), checks.value(o, got, truth, rtol, atol, ctx)
+            return
+        probe = expected.probes[o.name]
+        own = self._own_forward(o, got, probe, rtol, atol)
+        grad = checks.gradient(o, got, expected.numeric[o.name], probe.coords, truth, rtol, atol, ctx)
+        if grad.status == "failed" and own.status == "passed" and grad.diagnosis is None:
+            grad.diagnosis = Diagnosis("wrong_forward", f"{o.name} is the right gradient of your own {probe.forward}, "
+                                                        f"but your {probe.forward} is wrong: fix the forward computation")
+            grad.message += f"\nDiagnosis: {grad.diagnosis.sentence}"
+        yield (f"{o.name} gradient", o.name, True), grad
+        yield (f"{o.name} vs your {probe.forward}", o.name, False), own
+
+    def _own_forward(self, o: Output, got: np.ndarray, probe, rtol: float, atol: float) -> Verdict:
+        if probe.forward not in self.found:
+            return Verdict("skipped", f"your module has no {probe.forward} to differentiate")
+        stencil = probe.stencil()
+        reply = self.sandbox.probe(probe.forward, probe.args, probe.wrt, stencil.points(),
+                                   output=probe.output, upstream=probe.upstream)
+        if not reply.ok:
+            return _failure(reply, f"could not differentiate your {probe.forward} numerically")
+        values, errors = stencil.gradient(reply.data["values"])
+        return checks.consistency(o, got, values, errors, probe.coords, probe.forward, rtol, atol)
+
+    def _add(self, name: str, visibility: str, results: list, output: str | None = None, scored: bool = True):
+        """Fold per-case verdicts into one check: the first case that did not
+        pass speaks for all; when all pass, the closest call does."""
+        bad = [(case, v) for case, v in results if v.status != "passed"]
+        if bad:
+            case, v = max(bad, key=lambda cv: SEVERITY[cv[1].status])
+        else:
+            case, v = max(results, key=lambda cv: cv[1].margin or 0.0)
+        label = case.label if case is not None else None
+        message = v.message if not label or not bad else f"on {label}: {v.message}"
+        if not bad and len(results) > 1:
+            message += f" (all {len(results)} {visibility} cases)"
+        self.checks.append(Check(
+            name=name if visibility == PUBLIC else f"{name} (hidden)", status=v.status, message=message,
+            diagnosis=v.diagnosis.code if v.diagnosis else None, visibility=visibility, scored=scored,
+            output=output, case=label if bad else None, margin=v.margin, worst=v.worst))
+
+    def _score(self) -> float:
+        """The function's points split over its outputs; an output earns its
+        share when every scored check of the function or of that output passed."""
+        scored = [c for c in self.checks if c.scored]
+        if not any(c.output is not None for c in scored) or any(
+                c.status != "passed" for c in scored if c.output is None):
+            return 0.0
+        share = self.f.points / len(self.f.outputs)
+        earned = sum(all(c.status == "passed" for c in scored if c.output == o.name) for o in self.f.outputs)
+        return round(share * earned, 6)
+
+
+def _failure(reply: Reply, what: str) -> Verdict:
+    err = reply.error
+    status = ERROR_STATUS.get(err.kind, "error")
+    return Verdict(status, f"{what}:\n{err.describe()}" if err.kind != "timeout" else f"{what}: {err.message}")

@@ -1,0 +1,33 @@
+"""Report formats. Each module reads the result model and writes its files
+into a folder; `write_reports` writes the ones asked for."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterable
+
+from ..results import AssignmentResult
+from . import csv_report, html, json_report
+
+Writer = Callable[[AssignmentResult, Path], "list[Path]"]
+
+FORMATS: dict[str, Writer] = {
+    "html": html.write,
+    "json": json_report.write,
+    "csv": csv_report.write,
+}
+
+
+def write_reports(result: AssignmentResult, folder: Path,
+                  formats: Iterable[str] = ("html", "json", "csv")) -> list[Path]:
+    """Write each format into `folder` (created if needed); return the files written."""
+    formats = list(formats)
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ValueError(f"unknown report format {', '.join(map(repr, unknown))}; "
+                         f"choose from {', '.join(FORMATS)}")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for name in formats:
+        written += FORMATS[name](result, folder)
+    return written

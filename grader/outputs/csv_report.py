@@ -1,0 +1,43 @@
+"""`grades.csv`: one row per student, for a spreadsheet or a gradebook import.
+Columns: student, score, max_score, then each function's score."""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from ..results import AssignmentResult
+from .atomic import write_text
+
+FILENAME = "grades.csv"
+# A cell starting with one of these is run as a formula by spreadsheet programs;
+# a student's name is untrusted text, so such a name is written with a leading quote.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def function_names(result: AssignmentResult) -> list[str]:
+    """The assignment's functions in spec order, then any others the submissions name."""
+    names = list(result.function_names)
+    for submission in result.submissions:
+        names += [f.name for f in submission.functions if f.name not in names]
+    return names
+
+
+def number(x: float) -> str:
+    return f"{x:.10g}"
+
+
+def text_cell(s: str) -> str:
+    return "'" + s if s.startswith(FORMULA_START) else s
+
+
+def write(result: AssignmentResult, folder: Path) -> list[Path]:
+    names = function_names(result)
+    buffer = io.StringIO()
+    out = csv.writer(buffer, lineterminator="\n")
+    out.writerow(["student", "score", "max_score", *names])
+    for submission in result.submissions:
+        scores = {f.name: f.score for f in submission.functions}
+        out.writerow([text_cell(submission.student), number(submission.score), number(submission.max_score),
+                      *(number(scores[n]) if n in scores else "" for n in names)])
+    return [write_text(Path(folder) / FILENAME, buffer.getvalue(), newline="")]

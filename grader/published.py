@@ -1,0 +1,146 @@
+"""`public.json`: the public cases an instructor may hand to students, with
+the reference's outputs on them, computed once by `grade publish`. With it
+and the spec, `self-check` runs every public check without the reference."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Union
+
+import numpy as np
+from pydantic import BaseModel, ValidationError
+
+from . import __version__
+from .expected import Expected, Numeric, Probe, Reference
+from .sampling import PUBLIC, Case, cases_for
+from .spec import Function, Spec, SpecError, spec_path
+
+PUBLIC_FILE = "public.json"
+
+
+class ArrayJSON(BaseModel):
+    dtype: str
+    shape: list[int]
+    data: list[Union[int, float]]
+
+
+Value = Union[ArrayJSON, int, float]
+
+
+class ProbeJSON(BaseModel):
+    forward: str
+    args: dict[str, Value]
+    wrt: str
+    output: int | None
+    upstream: ArrayJSON | None
+    coords: list[int]
+    values: list[float]      # the reference's finite-difference gradient at coords
+    errors: list[float]      # and its error estimate
+
+
+class FunctionCaseJSON(BaseModel):
+    inputs: dict[str, Value]
+    outputs: dict[str, Value]
+    probes: dict[str, ProbeJSON] = {}
+    variants: dict[str, dict[str, Value]] = {}
+
+
+class CaseJSON(BaseModel):
+    index: int
+    seed: int
+    dims: dict[str, int]
+    functions: dict[str, FunctionCaseJSON]
+
+
+class PublicCases(BaseModel):
+    assignment: str
+    spec_sha256: str
+    grader_version: str
+    cases: list[CaseJSON]
+
+
+def spec_digest(folder: Path) -> str:
+    return hashlib.sha256(spec_path(folder).read_bytes()).hexdigest()
+
+
+def to_json(value) -> Value:
+    if isinstance(value, np.ndarray):
+        return ArrayJSON(dtype=str(value.dtype), shape=list(value.shape), data=value.reshape(-1).tolist())
+    if isinstance(value, (np.integer, int)) and not isinstance(value, bool):
+        return int(value)
+    return float(value)
+
+
+def from_json(value: Value):
+    if isinstance(value, ArrayJSON):
+        return np.array(value.data, dtype=value.dtype).reshape(value.shape)
+    return value
+
+
+def _function_case(exp: Expected, inputs: dict) -> FunctionCaseJSON:
+    return FunctionCaseJSON(
+        inputs={k: to_json(v) for k, v in inputs.items()},
+        outputs={k: to_json(v) for k, v in exp.outputs.items()},
+        variants={code: {k: to_json(v) for k, v in outs.items()} for code, outs in exp.variants.items()},
+        probes={name: ProbeJSON(forward=p.forward, args={k: to_json(v) for k, v in p.args.items()}, wrt=p.wrt,
+                                output=p.output, upstream=None if p.upstream is None else to_json(p.upstream),
+                                coords=p.coords.tolist(), values=exp.numeric[name].values.tolist(),
+                                errors=exp.numeric[name].errors.tolist())
+                for name, p in exp.probes.items()})
+
+
+def publish(spec: Spec, folder: Path, reference: Reference) -> Path:
+    """Write the public cases with the reference's answers; returns the path."""
+    cases = []
+    for case in cases_for(spec, PUBLIC, spec.cases.public_seed):
+        functions = {f.name: _function_case(reference.expected(f, case), case.inputs[f.name]) for f in spec.functions}
+        cases.append(CaseJSON(index=case.index, seed=case.seed, dims=case.dims, functions=functions))
+    doc = PublicCases(assignment=spec.name, spec_sha256=spec_digest(folder), grader_version=__version__, cases=cases)
+    path = folder / PUBLIC_FILE
+    write_atomically(path, doc.model_dump_json(indent=1))
+    return path
+
+
+def write_atomically(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
+    os.replace(tmp, path)
+
+
+class PublishedSource:
+    """Cases and expected values read from public.json: all self-check needs."""
+
+    def __init__(self, spec: Spec, folder: Path):
+        path = folder / PUBLIC_FILE
+        if not path.is_file():
+            raise SpecError(f"{path}: no published public cases for {spec.name}. "
+                            f"Instructors create them with: grade publish {folder}")
+        try:
+            doc = PublicCases.model_validate_json(path.read_text(encoding="utf-8"))
+        except ValidationError as e:
+            raise SpecError(f"{path}: not a valid public-cases file: {e.errors()[0]['msg']}") from None
+        if doc.spec_sha256 != spec_digest(folder):
+            raise SpecError(f"{path} was made for another version of {spec_path(folder).name}; "
+                            f"get both files again (instructors: grade publish {folder})")
+        self.spec, self.doc = spec, doc
+
+    def cases(self, visibility: str, seed: int) -> list[Case]:
+        if visibility != PUBLIC:
+            return []
+        return [Case(PUBLIC, c.index, c.seed, c.dims,
+                     {name: {k: from_json(v) for k, v in fc.inputs.items()} for name, fc in c.functions.items()})
+                for c in self.doc.cases]
+
+    def expected(self, f: Function, case: Case) -> Expected:
+        fc = self.doc.cases[case.index - 1].functions[f.name]
+        exp = Expected({k: from_json(v) for k, v in fc.outputs.items()},
+                       variants={code: {k: from_json(v) for k, v in outs.items()} for code, outs in fc.variants.items()})
+        for name, p in fc.probes.items():
+            exp.probes[name] = Probe(p.forward, {k: from_json(v) for k, v in p.args.items()}, p.wrt, p.output,
+                                     None if p.upstream is None else from_json(p.upstream), np.array(p.coords))
+            exp.numeric[name] = Numeric(np.array(p.values), np.array(p.errors))
+        return exp

@@ -1,0 +1,68 @@
+"""The result model: what grading found, as data. Every output format (HTML,
+JSON, CSV, terminal) reads these models and nothing else; `grades.json` is
+their JSON form."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel
+
+Status = Literal["passed", "failed", "error", "timeout", "skipped"]
+# From best to worst: a function's overall status is its worst check's.
+SEVERITY = {"passed": 0, "skipped": 1, "failed": 2, "error": 3, "timeout": 4}
+
+
+class Element(BaseModel):
+    """One element of an output, in a table of the worst mismatches."""
+    index: list[int]
+    expected: float
+    got: float
+
+
+class Check(BaseModel):
+    name: str
+    status: Status
+    message: str = ""
+    diagnosis: str | None = None   # a stable code, such as "transposed"; see diagnosis.py
+    visibility: Literal["public", "hidden"] = "public"
+    scored: bool = True            # False: reported, but costs no points
+    output: str | None = None      # the output it judges, if any
+    case: str | None = None        # the first case on which it failed, e.g. "hidden case 2"
+    margin: float | None = None    # worst |got - expected| / tolerance: below 1 passes
+    worst: list[Element] = []
+
+
+class FunctionResult(BaseModel):
+    name: str
+    score: float
+    max_score: float
+    line: int | None = None        # where the student defined it
+    checks: list[Check]
+
+    @property
+    def status(self) -> Status:
+        return max((c.status for c in self.checks), key=SEVERITY.__getitem__, default="skipped")
+
+
+class SubmissionResult(BaseModel):
+    student: str
+    path: str
+    score: float
+    max_score: float
+    seed: int                      # replays every hidden case: grade --seed
+    mode: Literal["grade", "self-check"] = "grade"
+    hidden_not_run: int = 0        # checks that exist but were not run (self-check)
+    output: str = ""               # what the student's code printed
+    seconds: float = 0.0
+    grader_version: str = ""
+    functions: list[FunctionResult]
+
+    def checks(self, status: Status | None = None) -> list[Check]:
+        return [c for f in self.functions for c in f.checks if status is None or c.status == status]
+
+
+class AssignmentResult(BaseModel):
+    assignment: str
+    title: str = ""
+    function_names: list[str] = []
+    submissions: list[SubmissionResult]
