@@ -62,13 +62,20 @@ def grade_submission(spec: Spec, source: Source, sub: Submission, visibilities=(
         output = sandbox.captured_output()
     hidden_not_run = 0
     if HIDDEN not in visibilities and spec.cases.hidden:
-        hidden_not_run = sum(1 for fr in functions for c in fr.checks if c.name != "signature" and c.name != "import")
+        hidden_not_run = sum(checks_per_case_group(f) for f in spec.functions)
     return SubmissionResult(
         student=sub.student, path=str(sub.path), seed=seed,
         score=round(sum(f.score for f in functions), 6), max_score=sum(f.points for f in spec.functions),
         mode="grade" if HIDDEN in visibilities else "self-check", hidden_not_run=hidden_not_run,
         output=output, seconds=round(time.perf_counter() - start, 3), grader_version=__version__,
         functions=functions)
+
+
+def checks_per_case_group(f: Function) -> int:
+    """The checks one group of cases produces for f when every step succeeds:
+    returns, inputs unchanged, and per output shape + value, or shape +
+    gradient + consistency with the student's forward."""
+    return 2 + sum(3 if o.derivative else 2 for o in f.outputs)
 
 
 def _unloadable(f: Function, status: str, message: str) -> FunctionResult:

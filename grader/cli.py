@@ -1,0 +1,131 @@
+"""The command line: `grade` for instructors and CI, `self-check` for students.
+
+Exit codes: 0 when grading completed, whatever the scores (self-check: when
+every public check passed); 1 when a self-check found a problem; 2 for a
+usage or spec error."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .assignment import Assignment, find_assignment
+from .discover import Batch, UsageError, find_batches
+from .grading import grade_submission, submission_seed
+from .outputs import FORMATS, write_reports
+from .published import publish
+from .results import AssignmentResult, SubmissionResult
+from .sampling import PUBLIC
+from .spec import SpecError, json_schema
+from .store import ResultStore, result_key
+from .outputs.terminal import print_self_check, print_summary
+
+COMMANDS = ("publish", "schema")
+
+
+def grade_main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in COMMANDS:
+        return _run(lambda: COMMAND_MAINS[argv[0]](argv[1:]))
+    return _run(lambda: _grade(argv))
+
+
+def self_check_main(argv: list[str] | None = None) -> int:
+    return _run(lambda: _self_check(sys.argv[1:] if argv is None else argv))
+
+
+def _run(command) -> int:
+    try:
+        return command()
+    except (UsageError, SpecError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: results graded so far are saved; run again to grade the rest", file=sys.stderr)
+        return 130
+
+
+# --- grade ------------------------------------------------------------------------------
+
+def _grade(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(
+        prog="grade", description="Grade submissions: every assignment folder under PATH, one assignment "
+        "folder, or one file. Other commands: grade publish ASSIGNMENT, grade schema.")
+    p.add_argument("path", type=Path, help="submissions/, submissions/<assignment>, or one student's file")
+    p.add_argument("--assignment", help="assignment name or folder, when PATH's name does not say")
+    p.add_argument("--out", type=Path, default=Path("reports"), help="report folder (default: reports/)")
+    p.add_argument("--seed", type=int, help="seed of the hidden cases, to replay a recorded run")
+    p.add_argument("--format", action="append", choices=sorted(FORMATS), dest="formats",
+                   help="report format, repeatable (default: html, json and csv)")
+    p.add_argument("--force", action="store_true", help="regrade even where a saved result is up to date")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
+    args = p.parse_args(argv)
+    batches = find_batches(args.path, args.assignment)
+    for batch in batches:
+        result = _grade_batch(batch, args)
+        folder = args.out / batch.assignment.name
+        write_reports(result, folder, args.formats or ("html", "json", "csv"))
+        print_summary(result, folder)
+    return 0
+
+
+def _grade_batch(batch: Batch, args) -> AssignmentResult:
+    a = batch.assignment
+    source = a.reference_source()
+    store = ResultStore(args.out / a.name)
+    files = [a.folder / "assignment.toml", a.reference.path]
+    results: list[SubmissionResult] = []
+    total = len(batch.submissions)
+    for i, sub in enumerate(batch.submissions, 1):
+        seed = submission_seed(a.spec, sub.student) if args.seed is None else args.seed
+        key = result_key(files + [sub.path], seed, "grade")
+        result = None if args.force else store.load(sub.student, key)
+        reused = result is not None
+        if result is None:
+            result = grade_submission(a.spec, source, sub, seed=seed, hide=a.hidden_paths())
+            store.save(key, result)
+        results.append(result)
+        if not args.quiet:
+            note = " (saved result, unchanged)" if reused else f" in {result.seconds:.1f} s"
+            print(f"[{i}/{total}] {a.name}/{sub.student}: {result.score:g}/{result.max_score:g}{note}",
+                  file=sys.stderr, flush=True)
+    return AssignmentResult(assignment=a.name, title=a.spec.title,
+                            function_names=[f.name for f in a.spec.functions], submissions=results)
+
+
+def _publish(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(prog="grade publish", description="Write the assignment's public cases and "
+                                "the reference's answers on them (public.json), for self-check.")
+    p.add_argument("assignment", help="assignment name or folder")
+    args = p.parse_args(argv)
+    a = Assignment(find_assignment(args.assignment))
+    path = publish(a.spec, a.folder, a.reference)
+    print(f"wrote {path}: {a.spec.cases.public} public cases. Give students the spec, the starter, "
+          f"the instructions and this file; never the reference.")
+    return 0
+
+
+def _schema(argv: list[str]) -> int:
+    argparse.ArgumentParser(prog="grade schema", description="Print the JSON Schema of assignment.toml.").parse_args(argv)
+    print(json_schema())
+    return 0
+
+
+COMMAND_MAINS = {"publish": _publish, "schema": _schema}
+
+
+# --- self-check -------------------------------------------------------------------------
+
+def _self_check(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(prog="self-check", description="Run an assignment's public checks on your file. "
+                                "Needs the assignment's spec and public.json, not its solution.")
+    p.add_argument("file", type=Path, help="your file, e.g. ner_window.py")
+    p.add_argument("--assignment", help="assignment name or folder (default: from the file name)")
+    args = p.parse_args(argv)
+    if not args.file.is_file():
+        raise UsageError(f"{args.file}: no such file")
+    [batch] = find_batches(args.file, args.assignment)
+    a, sub = batch.assignment, batch.submissions[0]
+    result = grade_submission(a.spec, a.published_source(), sub, visibilities=(PUBLIC,), hide=a.hidden_paths())
+    print_self_check(result, a.name)
+    return 0 if all(c.status == "passed" for c in result.checks()) else 1

@@ -1,0 +1,65 @@
+"""Finding what to grade: assignment folders under a path, and the
+submissions in each (`<student>.py` or `<student>/<module>.py`)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .assignment import Assignment, find_assignment, is_assignment_name
+from .grading import Submission
+
+
+class UsageError(Exception):
+    """The command line names nothing gradable; the message says why."""
+
+
+@dataclass
+class Batch:
+    assignment: Assignment
+    submissions: list[Submission]
+
+
+def find_batches(path: Path, assignment: str | None = None) -> list[Batch]:
+    if not path.exists():
+        raise UsageError(f"{path}: no such file or folder")
+    if path.is_file():
+        a = Assignment(find_assignment(assignment or _file_assignment(path)))
+        return [Batch(a, [_file_submission(path, a)])]
+    if assignment or is_assignment_name(path.name):
+        a = Assignment(find_assignment(assignment or path.name))
+        return [Batch(a, submissions_in(path, a))]
+    folders = sorted(p for p in path.iterdir() if p.is_dir() and is_assignment_name(p.name))
+    if not folders:
+        raise UsageError(f"{path}: no assignment folders here. Name a folder after its assignment "
+                         f"(e.g. submissions/ner_window) or pass --assignment NAME")
+    return [Batch(a, submissions_in(p, a)) for p in folders for a in [Assignment(find_assignment(p.name))]]
+
+
+def submissions_in(folder: Path, a: Assignment) -> list[Submission]:
+    module_file = f"{a.spec.module}.py"
+    found = []
+    for p in sorted(folder.iterdir()):
+        if p.name.startswith((".", "_")):
+            continue
+        if p.is_file() and p.suffix == ".py":
+            found.append(Submission(p.stem, p))
+        elif p.is_dir():
+            found.append(Submission(p.name, p / module_file))
+    if not found:
+        raise UsageError(f"{folder}: no submissions for {a.name}; expected {folder}/<student>.py "
+                         f"or {folder}/<student>/{module_file}")
+    return found
+
+
+def _file_assignment(path: Path) -> str:
+    """An assignment named by the file (ner_window.py) or its folder (ner_window/ada.py)."""
+    for name in (path.stem, path.parent.name, path.parent.parent.name):
+        if is_assignment_name(name):
+            return name
+    raise UsageError(f"{path}: cannot tell which assignment this is for; pass --assignment NAME")
+
+
+def _file_submission(path: Path, a: Assignment) -> Submission:
+    if path.name == f"{a.spec.module}.py" and path.parent.name != a.name:
+        return Submission(path.parent.name, path)
+    return Submission(path.stem, path)

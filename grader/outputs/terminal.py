@@ -1,0 +1,41 @@
+"""Plain-text output for the terminal: the class summary after `grade`, and
+every check of one file after `self-check`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..results import AssignmentResult, SubmissionResult
+
+MARK = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "timeout": "TIMEOUT", "skipped": "SKIP"}
+
+
+def print_summary(result: AssignmentResult, folder: Path) -> None:
+    names = result.function_names
+    rows = [["student", "score"] + names]
+    for s in result.submissions:
+        status = {f.name: f"{MARK[f.status]} {f.score:g}/{f.max_score:g}" for f in s.functions}
+        rows.append([s.student, f"{s.score:g}/{s.max_score:g}"] + [status.get(n, "-") for n in names])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    print(f"\n{result.assignment}: {len(result.submissions)} submissions")
+    for r in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip())
+    print(f"\nReports: {folder / 'index.html'} (also grades.json, grades.csv)")
+
+
+def print_self_check(result: SubmissionResult, assignment: str) -> None:
+    print(f"self-check of {result.path} for {assignment} (public checks only)\n")
+    for f in result.functions:
+        print(f"{f.name}: {f.score:g}/{f.max_score:g}")
+        for c in f.checks:
+            extra = "" if c.scored else " (costs no points)"
+            print(f"  {MARK[c.status]:7s} {c.name}{extra}")
+            if c.status != "passed":
+                for line in c.message.splitlines():
+                    print(f"          {line}")
+        print()
+    failed = sum(c.status != "passed" for c in result.checks())
+    print(f"Score on the public checks: {result.score:g}/{result.max_score:g}"
+          + (f"; {failed} check{'s' if failed != 1 else ''} did not pass" if failed else "; every check passed"))
+    if result.hidden_not_run:
+        print(f"{result.hidden_not_run} hidden checks were not run here: when your work is graded, the same "
+              "checks run again on hidden inputs of other sizes, so a hard-coded or shape-specific answer fails there.")

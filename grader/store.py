@@ -1,0 +1,49 @@
+"""Each submission's result, saved atomically the moment it is graded, under
+`<out>/<assignment>/results/`. A run that is killed loses nothing already
+graded; a run again grades only what is missing or changed: a result is
+reused while its key (a hash of the submission, the spec, the reference,
+the grader version and the seed) is unchanged."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from . import __version__
+from .outputs.atomic import write_text
+from .results import SubmissionResult
+
+
+class Stored(BaseModel):
+    key: str
+    result: SubmissionResult
+
+
+def result_key(files: list[Path], seed: int, mode: str) -> str:
+    h = hashlib.sha256(f"{__version__}\0{seed}\0{mode}".encode())
+    for f in files:
+        h.update(f.name.encode() + b"\0")
+        h.update(f.read_bytes() if f.is_file() else b"<missing>")
+    return h.hexdigest()
+
+
+class ResultStore:
+    def __init__(self, folder: Path):
+        self.folder = folder / "results"
+
+    def _path(self, student: str) -> Path:
+        safe = hashlib.sha256(student.encode()).hexdigest()[:10]
+        return self.folder / f"{''.join(c if c.isalnum() or c in '-_' else '_' for c in student)[:60]}-{safe}.json"
+
+    def load(self, student: str, key: str) -> SubmissionResult | None:
+        path = self._path(student)
+        try:
+            stored = Stored.model_validate_json(path.read_text(encoding="utf-8"))
+        except (OSError, ValidationError, ValueError):
+            return None
+        return stored.result if stored.key == key else None
+
+    def save(self, key: str, result: SubmissionResult) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        write_text(self._path(result.student), Stored(key=key, result=result).model_dump_json())
