@@ -100,7 +100,7 @@ def publish(spec: Spec, folder: Path, reference: Reference) -> Path:
         cases.append(CaseJSON(index=case.index, seed=case.seed, dims=case.dims, functions=functions))
     doc = PublicCases(assignment=spec.name, spec_sha256=spec_digest(folder), grader_version=__version__, cases=cases)
     path = folder / PUBLIC_FILE
-    write_atomically(path, doc.model_dump_json(indent=1))
+    write_atomically(path, doc.model_dump_json() + "\n")
     return path
 
 
