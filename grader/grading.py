@@ -42,11 +42,13 @@ def submission_seed(spec: Spec, student: str) -> int:
 
 
 def grade_submission(spec: Spec, source: Source, sub: Submission, visibilities=(PUBLIC, HIDDEN),
-                     seed: int | None = None, hide: list[Path] = ()) -> SubmissionResult:
+                     seed: int | None = None, hide: list[Path] = (), runner=Sandbox) -> SubmissionResult:
+    """`runner` makes the process a submission runs in (a Sandbox unless the
+    code is trusted, such as the reference and its mutants)."""
     start = time.perf_counter()
     seed = submission_seed(spec, sub.student) if seed is None else seed
     groups = [(v, source.cases(v, seed)) for v in visibilities]
-    with Sandbox(sub.path, spec.module, spec.limits.call_timeout, spec.limits.timeout, list(hide)) as sandbox:
+    with runner(sub.path, spec.module, spec.limits, list(hide)) as sandbox:
         if not sub.path.is_file():
             functions = [_unloadable(f, "missing", f"no file {sub.path.name} in this submission") for f in spec.functions]
         else:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import wire
+from .spec import Limits
 
 OUTPUT_LIMIT = 20_000  # characters of the student's stdout/stderr kept for the report
 # Starts the child with only the grader package importable from where it lives;
@@ -43,10 +44,10 @@ class Sandbox:
     """One student's process. Requests that time out or crash it restart it
     for the next request, so one broken function cannot sink the others."""
 
-    def __init__(self, path: Path, module: str, call_timeout: float, total_timeout: float, hide: list[Path]):
+    def __init__(self, path: Path, module: str, limits: Limits, hide: list[Path]):
         self.path, self.module = Path(path).resolve(), module
-        self.call_timeout = call_timeout
-        self.deadline = time.monotonic() + total_timeout
+        self.call_timeout = limits.call_timeout
+        self.deadline = time.monotonic() + limits.timeout
         self.hide = [str(p) for p in hide]
         self.process: subprocess.Popen | None = None
         self.workdir = tempfile.TemporaryDirectory(prefix="bpg-")
