@@ -74,14 +74,18 @@ class Child:
         np.random.seed(0)
         return getattr(self.module, name)(*args.values())
 
-    def probe(self, name: str, args: dict, output, upstream, wrt: str, points: list) -> dict:
-        """The scalar f(args with args[wrt].flat[i] += delta) for each point: the
-        numbers from which the grading process builds finite differences."""
+    def probe(self, name: str, args: dict, output, upstream, wrt: str, points: list, direction=None) -> dict:
+        """The scalar f(args with args[wrt].flat[i] += delta) for each point
+        [i, delta] (i = -1: args[wrt] + delta * direction): the numbers from
+        which the grading process builds finite differences."""
         base = np.asarray(args[wrt], dtype=np.float64)
         values = np.empty(len(points))
         for k, (index, delta) in enumerate(points):
-            moved = base.copy()
-            moved.flat[int(index)] += delta
+            if int(index) < 0:
+                moved = base + delta * np.asarray(direction, dtype=np.float64)
+            else:
+                moved = base.copy()
+                moved.flat[int(index)] += delta
             try:
                 result = self.invoke(name, {**args, wrt: moved})
                 values[k] = _scalar(result, output, upstream)
@@ -155,7 +159,7 @@ def serve(read_fd: int, write_fd: int) -> None:
             reply = child.call(msg["function"], msg["args"])
         elif op == "probe":
             reply = child.probe(msg["function"], msg["args"], msg.get("output"), msg.get("upstream"),
-                                msg["wrt"], msg["points"])
+                                msg["wrt"], msg["points"], msg.get("direction"))
         else:
             return
         wire.send(write_fd, reply)

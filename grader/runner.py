@@ -80,9 +80,11 @@ class Sandbox:
     def call(self, function: str, args: dict) -> Reply:
         return self._request_loaded({"op": "call", "function": function, "args": args})
 
-    def probe(self, function: str, args: dict, wrt: str, points: list, output=None, upstream=None) -> Reply:
+    def probe(self, function: str, args: dict, wrt: str, points: list, output=None, upstream=None,
+              direction=None) -> Reply:
         return self._request_loaded({"op": "probe", "function": function, "args": args, "wrt": wrt,
-                                     "points": points, "output": output, "upstream": upstream})
+                                     "points": points, "output": output, "upstream": upstream,
+                                     "direction": direction})
 
     def _request_loaded(self, message: dict) -> Reply:
         loaded = self.load()
