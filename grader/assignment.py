@@ -3,12 +3,15 @@ published public cases, and where to find one by name."""
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 
+import numpy as np
+
 from .expected import Expected, Reference
 from .published import PublishedSource
-from .sampling import PUBLIC, Case, cases_for
+from .sampling import HIDDEN, PUBLIC, Case, sample_case
 from .spec import SPEC_FILE, Function, Spec, SpecError, load_spec
 
 REFERENCE, STARTER, INSTRUCTIONS = "reference.py", "starter.py", "instructions.md"
@@ -41,29 +44,51 @@ class Assignment:
 
 class ReferenceSource:
     """Cases sampled from the spec, expected values from the reference (grading
-    only: the reference runs in the grading process). Public cases are shared
-    by every submission and computed once."""
+    only: the reference runs in the grading process). Public cases, and the
+    pool hidden cases are chosen from, are shared by a class and computed once.
+    `pooled=False` draws fresh hidden cases for every seed (validation)."""
 
-    def __init__(self, spec: Spec, reference: Reference):
+    def __init__(self, spec: Spec, reference: Reference, pooled: bool = True):
         self.spec, self.reference = spec, reference
-        self._cases: dict[tuple[str, int], list[Case]] = {}
+        self.pooled = pooled and spec.cases.hidden_pool > 0
+        self._shared: dict[tuple[str, int], Case] = {}
         self._expected: dict[tuple, Expected] = {}
 
     def cases(self, visibility: str, seed: int) -> list[Case]:
+        c = self.spec.cases
         if visibility == PUBLIC:
-            seed = self.spec.cases.public_seed
-        key = (visibility, seed)
-        if key not in self._cases:
-            if visibility != PUBLIC:  # one student's hidden cases are not needed again
-                self._cases = {k: v for k, v in self._cases.items() if k[0] == PUBLIC}
-                self._expected = {k: v for k, v in self._expected.items() if k[0] == PUBLIC}
-            self._cases[key] = cases_for(self.spec, visibility, seed)
-        return self._cases[key]
+            return [self._case(PUBLIC, i + 1, c.public_seed, shared=True) for i in range(c.public)]
+        if not self.pooled:
+            return [self._case(HIDDEN, i + 1, seed, shared=False) for i in range(c.hidden)]
+        chosen = np.random.default_rng(seed).choice(c.hidden_pool, size=c.hidden, replace=False)
+        return [replace(self._case(HIDDEN, int(k) + 1, c.public_seed, shared=True), number=n + 1)
+                for n, k in enumerate(chosen)]
+
+    def _case(self, visibility: str, index: int, seed: int, shared: bool) -> Case:
+        key = (visibility, index)
+        if shared and key in self._shared:
+            return self._shared[key]
+        case = sample_case(self.spec, visibility, index, seed)
+        for f in self.spec.functions:
+            self._expect_smooth(f, case)
+        if shared:
+            self._shared[key] = case
+        return case
+
+    def _expect_smooth(self, f: Function, case: Case) -> None:
+        """Compute f's expected values, redrawing its inputs while a finite
+        difference straddles a kink (a bounded number of times, recorded)."""
+        for _ in range(self.spec.checks.kink_redraws + 1):
+            exp = self.reference.expected(f, case)
+            if self.reference.smooth_at(f, exp):
+                break
+            case.redraw(self.spec, f.name)
+        self._expected[(case.visibility, case.seed, case.index, f.name)] = exp
 
     def expected(self, f: Function, case: Case) -> Expected:
         key = (case.visibility, case.seed, case.index, f.name)
-        if key not in self._expected:
-            self._expected[key] = self.reference.expected(f, case)
+        if key not in self._expected:  # only fresh hidden cases are ever missing
+            self._expect_smooth(f, case)
         return self._expected[key]
 
 

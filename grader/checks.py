@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .compare import Comparison, compare, non_finite, shape_text
+from .compare import Comparison, compare, compare_along, non_finite, shape_text
 from .diagnosis import Context, Diagnosis, diagnose
 from .results import Element, Status
 from .spec import Function, Output
@@ -106,26 +106,63 @@ def value(o: Output, got: np.ndarray, truth, rtol: float, atol: float, ctx: Cont
     return Verdict.of(comparison, None if comparison.passed else diagnose(got, truth, ctx))
 
 
-def gradient(o: Output, got: np.ndarray, numeric, coords, truth, rtol: float, atol: float, ctx: Context) -> Verdict:
-    """Against central differences of the reference's forward."""
+def float64_required(o: Output, got: np.ndarray) -> Verdict | None:
+    if got.dtype == np.float32:
+        return Verdict("failed", f"{o.name} is float32; this assignment requires float64 "
+                                 "(look for a .astype(np.float32) or a float32 array you started from)")
+    return None
+
+
+def along_tolerance(direction: np.ndarray, answer: np.ndarray, error: float, rtol: float, atol: float) -> float:
+    """How far <answer, v> may be from a finite difference along v: the
+    element-wise tolerances summed along v, plus the estimate's own error."""
+    a = np.asarray(answer, dtype=np.float64)
+    return atol * float(np.abs(direction).sum()) + rtol * float(np.abs(a * direction).sum()) + 2 * error
+
+
+def gradient(o: Output, got: np.ndarray, numeric, probe, truth, rtol: float, atol: float, ctx: Context) -> Verdict:
+    """Against central differences of the reference's forward: along a random
+    direction (which sees every element) and element by element at the
+    probed coordinates (all of them within the budget)."""
     bad = non_finite(o.name, got)
     if bad:
         return Verdict("failed", bad, Diagnosis("not_finite", bad))
-    comparison = compare(o.name, got, numeric.values, rtol, atol, numeric.errors, coords)
-    if not comparison.passed:
-        comparison.message = comparison.message.replace(": ", " (against finite differences of the reference): ", 1)
-    return Verdict.of(comparison, None if comparison.passed else diagnose(got, truth, ctx))
+    g = np.asarray(got, dtype=np.float64)
+    along = compare_along(o.name, float(np.sum(g * probe.direction)), numeric.along,
+                          along_tolerance(probe.direction, truth, numeric.along_error, rtol, atol), "the reference")
+    elements = compare(o.name, got, numeric.values, rtol, atol, numeric.errors, probe.coords)
+    checked = f"{len(probe.coords)} of {g.size} elements and 1 random direction checked"
+    if elements.passed and along.passed:
+        return Verdict("passed", f"{o.name} matches finite differences of the reference: {checked}, worst error "
+                                 f"at {max(elements.margin, along.margin):.1%} of the tolerance",
+                       margin=max(elements.margin, along.margin))
+    worst = elements if not elements.passed else along
+    message = worst.message.replace(": ", " (against finite differences of the reference): ", 1)
+    found = diagnose(got, truth, ctx)
+    return Verdict("failed", f"{message} [{checked}]" + (f"\nDiagnosis: {found.sentence}" if found else ""),
+                   found, max(elements.margin, along.margin), elements.worst)
 
 
-def consistency(o: Output, got: np.ndarray, values, errors, coords, forward: str, rtol: float, atol: float) -> Verdict:
-    """Against central differences of the student's own forward: tells a wrong
-    gradient apart from a right gradient of a wrong forward."""
-    if not np.isfinite(np.asarray(values)).all():
+def consistency(o: Output, got: np.ndarray, along: float, error: float, direction: np.ndarray, forward: str,
+                rtol: float, atol: float) -> Verdict:
+    """Against central differences of the student's own forward along a random
+    direction: tells a wrong gradient apart from a right gradient of a wrong
+    forward, for four evaluations of the student's code."""
+    if not np.isfinite(along):
         return Verdict("failed", f"finite differences of your {forward} are not finite (NaN or inf)")
-    comparison = compare(o.name, got, values, rtol, atol, errors, coords)
-    if comparison.passed:
-        comparison.message = f"{o.name} agrees with finite differences of your own {forward}"
-    else:
-        comparison.message = (f"{o.name} disagrees with finite differences of your own {forward}: "
-                              + comparison.message.split(": ", 1)[1])
-    return Verdict.of(comparison)
+    g = np.asarray(got, dtype=np.float64)
+    c = compare_along(o.name, float(np.sum(g * direction)), along,
+                      along_tolerance(direction, g, error, rtol, atol), f"your own {forward}")
+    if c.passed:
+        c.message = f"{o.name} agrees with finite differences of your own {forward} along a random direction"
+    return Verdict.of(c)
+
+
+def same(name: str, got: np.ndarray, expected: np.ndarray, rtol: float, atol: float, what: str) -> Verdict:
+    """A structural property: `got` should equal `expected`, which the student's
+    own answers imply (linearity, zero in zero out, repeatability)."""
+    c = compare(name, got, expected, rtol, atol)
+    if c.passed:
+        return Verdict("passed", f"{name} {what}", margin=c.margin)
+    return Verdict("failed", f"{name} is not {what}: " + c.message.split(": ", 1)[1].replace(
+        "expected", "expected (from your other answers)", 1), margin=c.margin, worst=c.worst)

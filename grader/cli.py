@@ -99,7 +99,7 @@ def _publish(argv: list[str]) -> int:
     p.add_argument("assignment", help="assignment name or folder")
     args = p.parse_args(argv)
     a = Assignment(find_assignment(args.assignment))
-    path = publish(a.spec, a.folder, a.reference)
+    path = publish(a.spec, a.folder, a.reference_source())
     print(f"wrote {path}: {a.spec.cases.public} public cases. Give students the spec, the starter, "
           f"the instructions and this file; never the reference.")
     return 0

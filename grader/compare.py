@@ -59,6 +59,17 @@ def compare(name: str, got, expected, rtol: float, atol: float,
     return Comparison(False, margin, msg, worst)
 
 
+def compare_along(name: str, got: float, expected: float, tolerance: float, whose: str) -> Comparison:
+    """A derivative along one random direction v: <answer, v> against the
+    finite difference of `whose` forward along v."""
+    margin = abs(got - expected) / max(tolerance, np.finfo(np.float64).tiny)
+    if margin <= 1:
+        return Comparison(True, margin, f"{name} matches along a random direction v: <{name}, v> = {got:.6g}")
+    rel = abs(got - expected) / max(abs(expected), np.finfo(np.float64).tiny)
+    return Comparison(False, margin, f"{name}: along a random direction v, <{name}, v> = {got:.6g}, but {whose} "
+                                     f"changes at the rate {expected:.6g} along v (relative error {rel:.3g})")
+
+
 def _index_text(index: list[int]) -> str:
     return "[" + ", ".join(map(str, index)) + "]" if index else ""
 

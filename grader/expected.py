@@ -1,6 +1,8 @@
 """What the reference says about one function on one case: its outputs, the
-finite-difference gradients of its forward for every derivative output, and
-the outputs of its mistake variants (used to name a student's mistake).
+finite-difference derivatives of its forward for every derivative output
+(element-wise and along a random direction), its answer for a second
+upstream gradient (vector-Jacobian products), and the outputs of its mistake
+variants (used to name a student's mistake).
 
 In `grade` these come from running the instructor's reference in this (the
 grading) process; in `self-check` from the published public cases, so a
@@ -15,7 +17,7 @@ from types import ModuleType
 
 import numpy as np
 
-from .numeric import Stencil, choose_coords, evaluate_locally
+from .numeric import Directional, Stencil, choose_coords, evaluate_locally, unreliable
 from .sampling import Case, sample_arg
 from .spec import Function, Output, Spec, SpecError, evaluate_size
 
@@ -29,10 +31,18 @@ class Probe:
     wrt: str
     output: int | None
     upstream: np.ndarray | None
-    coords: np.ndarray
+    coords: np.ndarray       # the coordinates checked element-wise
+    direction: np.ndarray    # a random direction, for the directional check
 
     def stencil(self) -> Stencil:
-        return Stencil(np.asarray(self.args[self.wrt], dtype=np.float64), self.coords)
+        return Stencil(self.base, self.coords)
+
+    def directional(self) -> Directional:
+        return Directional(self.base, self.direction)
+
+    @property
+    def base(self) -> np.ndarray:
+        return np.asarray(self.args[self.wrt], dtype=np.float64)
 
     def scalar(self, result) -> float:
         value = result[self.output] if self.output is not None else result
@@ -43,7 +53,16 @@ class Probe:
 @dataclass
 class Numeric:
     values: np.ndarray   # the estimate at each probed coordinate
-    errors: np.ndarray   # its error estimate
+    errors: np.ndarray   # and its error estimate
+    along: float         # the derivative along the probe's direction
+    along_error: float
+
+
+@dataclass
+class SecondUpstream:
+    """A vector-Jacobian product checked with another upstream gradient."""
+    upstream: np.ndarray
+    truth: np.ndarray    # the reference's answer for it
 
 
 @dataclass
@@ -52,6 +71,7 @@ class Expected:
     probes: dict[str, Probe] = field(default_factory=dict)
     numeric: dict[str, Numeric] = field(default_factory=dict)
     variants: dict[str, dict[str, object]] = field(default_factory=dict)
+    second: dict[str, SecondUpstream] = field(default_factory=dict)
 
 
 def by_name(f: Function, result) -> dict[str, object]:
@@ -60,11 +80,15 @@ def by_name(f: Function, result) -> dict[str, object]:
     return {o.name: v for o, v in zip(f.outputs, values)}
 
 
+def case_rng(f: Function, case: Case, purpose: int) -> np.random.Generator:
+    digest = int(hashlib.sha256(f.name.encode()).hexdigest()[:8], 16)
+    return np.random.default_rng([case.seed, case.index, digest, purpose])
+
+
 def plan_probes(spec: Spec, f: Function, case: Case) -> dict[str, Probe]:
     """The probe of every derivative output of `f`, fixed by the case's seed so
     that the reference and the student are differentiated at the same points."""
-    digest = int(hashlib.sha256(f.name.encode()).hexdigest()[:8], 16)
-    rng = np.random.default_rng([case.seed, case.index, digest])
+    rng = case_rng(f, case, 0)
     inputs = case.inputs[f.name]
     probes = {}
     for o in f.outputs:
@@ -77,8 +101,14 @@ def plan_probes(spec: Spec, f: Function, case: Case) -> dict[str, Probe]:
         index = forward.outputs.index(target) if len(forward.outputs) > 1 else None
         shape = np.shape(args[d.wrt])
         probes[o.name] = Probe(forward.name, args, d.wrt, index, upstream,
-                               choose_coords(shape, spec.checks.fd_budget, rng))
+                               choose_coords(shape, spec.checks.fd_budget, rng), rng.standard_normal(shape))
     return probes
+
+
+def second_upstream(f: Function, o: Output, case: Case) -> np.ndarray:
+    """Another upstream gradient for a vector-Jacobian product, like the first."""
+    arg = f.arg(o.vjp.upstream)
+    return np.asarray(sample_arg(arg, case.dims, case_rng(f, case, 1)), dtype=np.float64)
 
 
 class Reference:
@@ -105,9 +135,27 @@ class Reference:
         for name, probe in exp.probes.items():
             def scalar(moved, probe=probe):
                 return probe.scalar(self.call(probe.forward, {**probe.args, probe.wrt: moved}))
-            stencil = probe.stencil()
-            exp.numeric[name] = Numeric(*stencil.gradient(evaluate_locally(scalar, stencil)))
+            stencil, directional = probe.stencil(), probe.directional()
+            values, errors = stencil.gradient(evaluate_locally(scalar, stencil))
+            along, along_error = directional.gradient(evaluate_locally(scalar, directional))
+            exp.numeric[name] = Numeric(values, errors, along, along_error)
+        for o in f.outputs:
+            if o.vjp:
+                upstream = second_upstream(f, o, case)
+                truth = by_name(f, self.call(f.name, {**args, o.vjp.upstream: upstream}))[o.name]
+                exp.second[o.name] = SecondUpstream(upstream, np.asarray(truth, dtype=np.float64))
         return exp
+
+    def smooth_at(self, f: Function, exp: Expected) -> bool:
+        """False where a finite difference straddles a kink: the case must be redrawn."""
+        tol = self.spec.tolerance
+        for name, n in exp.numeric.items():
+            o = f.output(name)
+            rtol, atol = o.rtol or tol.rtol, tol.atol if o.atol is None else o.atol
+            along_scale = atol * float(np.abs(exp.probes[name].direction).sum()) + rtol * abs(n.along)
+            if unreliable(n.errors, n.values, rtol, atol).any() or n.along_error > 0.1 * along_scale:
+                return False
+        return True
 
 
 def _copy(value):

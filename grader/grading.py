@@ -13,7 +13,7 @@ import numpy as np
 
 from . import __version__, checks
 from .checks import Verdict
-from .diagnosis import Context, Diagnosis
+from .diagnosis import Context, Diagnosis, close
 from .expected import Expected, output_shape
 from .results import SEVERITY, Check, FunctionResult, SubmissionResult
 from .runner import Reply, Sandbox
@@ -76,8 +76,9 @@ def grade_submission(spec: Spec, source: Source, sub: Submission, visibilities=(
 def checks_per_case_group(f: Function) -> int:
     """The checks one group of cases produces for f when every step succeeds:
     returns, inputs unchanged, and per output shape + value, or shape +
-    gradient + consistency with the student's forward."""
-    return 2 + sum(3 if o.derivative else 2 for o in f.outputs)
+    gradient + consistency with the student's forward (+ four structural
+    checks of a vector-Jacobian product)."""
+    return 2 + sum(2 + bool(o.derivative) + 4 * bool(o.vjp) for o in f.outputs)
 
 
 def _unloadable(f: Function, status: str, message: str) -> FunctionResult:
@@ -141,31 +142,78 @@ class FunctionGrader:
         yield (f"{o.name} shape", o.name, True), shape
         if shape.status != "passed":
             return
-        rtol = o.rtol or self.spec.tolerance.rtol
-        atol = o.atol if o.atol is not None else self.spec.tolerance.atol
+        if self.spec.tolerance.require_float64 and checks.float64_required(o, got):
+            yield (f"{o.name} dtype", o.name, True), checks.float64_required(o, got)
+            return
+        rtol, atol = self._tolerance(o)
         if o.derivative is None:
             yield (f"{o.name} value", o.name, True), checks.value(o, got, truth, rtol, atol, ctx)
             return
         probe = expected.probes[o.name]
         own = self._own_forward(o, got, probe, rtol, atol)
-        grad = checks.gradient(o, got, expected.numeric[o.name], probe.coords, truth, rtol, atol, ctx)
+        grad = checks.gradient(o, got, expected.numeric[o.name], probe, truth, rtol, atol, ctx)
         if grad.status == "failed" and own.status == "passed" and grad.diagnosis is None:
             grad.diagnosis = Diagnosis("wrong_forward", f"{o.name} is the right gradient of your own {probe.forward}, "
                                                         f"but your {probe.forward} is wrong: fix the forward computation")
             grad.message += f"\nDiagnosis: {grad.diagnosis.sentence}"
         yield (f"{o.name} gradient", o.name, True), grad
         yield (f"{o.name} vs your {probe.forward}", o.name, False), own
+        if o.vjp:
+            yield from self._vjp_structure(o, got, expected, case, ctx)
+
+    def _tolerance(self, o: Output) -> tuple[float, float]:
+        tol = self.spec.tolerance
+        return o.rtol or tol.rtol, tol.atol if o.atol is None else o.atol
 
     def _own_forward(self, o: Output, got: np.ndarray, probe, rtol: float, atol: float) -> Verdict:
         if probe.forward not in self.found:
             return Verdict("skipped", f"your module has no {probe.forward} to differentiate")
-        stencil = probe.stencil()
+        stencil = probe.directional()
         reply = self.sandbox.probe(probe.forward, probe.args, probe.wrt, stencil.points(),
-                                   output=probe.output, upstream=probe.upstream)
+                                   output=probe.output, upstream=probe.upstream, direction=probe.direction)
         if not reply.ok:
             return _failure(reply, f"could not differentiate your {probe.forward} numerically")
-        values, errors = stencil.gradient(reply.data["values"])
-        return checks.consistency(o, got, values, errors, probe.coords, probe.forward, rtol, atol)
+        along, error = stencil.gradient(reply.data["values"])
+        return checks.consistency(o, got, along, error, probe.direction, probe.forward, rtol, atol)
+
+    def _vjp_structure(self, o: Output, g1: np.ndarray, expected: Expected, case: Case, ctx: Context):
+        """A vector-Jacobian product must be right for a second upstream gradient
+        too, linear in it, zero for zero, and the same when called again."""
+        up = o.vjp.upstream
+        args = case.inputs[self.f.name]
+        u1, second = np.asarray(args[up], dtype=np.float64), expected.second[o.name]
+        rtol, atol = self._tolerance(o)
+        g2 = self._answer(o, {**args, up: second.upstream}, g1.shape)
+        if isinstance(g2, Verdict):
+            yield (f"{o.name} with another {up}", o.name, True), g2
+            return
+        found = (Diagnosis("upstream_ignored", f"{o.name} does not change when {up} changes: "
+                                                f"the upstream gradient {up} is ignored")
+                 if close(g2, g1) and not close(second.truth, expected.outputs[o.name]) else None)
+        v = checks.value(o, g2, second.truth, rtol, atol, ctx)
+        if v.status == "failed" and found:
+            v.diagnosis, v.message = found, v.message.split("\nDiagnosis:")[0] + f"\nDiagnosis: {found.sentence}"
+        yield (f"{o.name} with another {up}", o.name, True), v
+        properties = [(2 * u1 - 3 * second.upstream, 2 * g1 - 3 * g2, f"linear in {up}"),
+                      (np.zeros_like(u1), np.zeros_like(g1), f"zero when {up} is zero"),
+                      (u1, g1, "the same when called again")]
+        for upstream, implied, what in properties:
+            got = self._answer(o, {**args, up: upstream}, g1.shape)
+            verdict = got if isinstance(got, Verdict) else checks.same(o.name, got, implied, rtol, atol, what)
+            yield (f"{o.name} {what}", o.name, True), verdict
+
+    def _answer(self, o: Output, args: dict, shape: tuple) -> np.ndarray | Verdict:
+        """One output of the student's function on other arguments, or why not."""
+        reply = self.sandbox.call(self.f.name, args)
+        if not reply.ok:
+            return _failure(reply, f"{self.f.name} raised an error")
+        verdict, outputs = checks.returns(self.f, reply.data["result"])
+        if outputs is None:
+            return verdict
+        got = outputs[o.name]
+        if got.shape != shape:
+            return Verdict("failed", f"{o.name} has shape {got.shape} here, {shape} before")
+        return got
 
     def _add(self, name: str, visibility: str, results: list, output: str | None = None, scored: bool = True):
         """Fold per-case verdicts into one check: the first case that did not

@@ -1,11 +1,18 @@
 """Central finite differences with an error estimate.
 
-Each chosen coordinate is evaluated at x +- h and x +- h/2. The two central
-differences d(h) and d(h/2) give a Richardson-extrapolated estimate and, for
-free, an estimate of its error |d(h) - d(h/2)|, so every tolerance built on it
-adapts to the function at hand: a correct gradient passes by a wide margin
-and an O(1) mistake fails by one. The step follows the scale of each input
-(about eps^(1/3) |x|), the optimum for central differences in float64."""
+Every derivative is estimated at two steps, h and h/2. The two central
+differences give a Richardson-extrapolated estimate and, for free, an
+estimate of its error |d(h) - d(h/2)|, so every tolerance built on it adapts
+to the function at hand: a correct gradient passes by a wide margin and an
+O(1) mistake fails by one. Where the two disagree badly the step straddles a
+kink (ReLU, max, hinge, abs) and the point is not differentiable. The step
+follows the scale of each input (about eps^(1/3) |x|), the optimum for
+central differences in float64.
+
+Two kinds of stencil: element-wise (two evaluations per coordinate, so its
+cost is bounded by a budget of coordinates) and directional (the derivative
+along one random direction v, u^T J v style: four evaluations whatever the
+size, a cheap screen that a single wrong entry can still slip past)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,11 +21,21 @@ from typing import Callable
 import numpy as np
 
 STEP = np.finfo(np.float64).eps ** (1 / 3)
+ALONG = -1  # the index of a point that moves along the stencil's direction
+
+
+def _richardson(values: np.ndarray, full: np.ndarray, half: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(estimate, error) from rows of f(+h), f(-h), f(+h/2), f(-h/2), given the
+    distances actually travelled, 2h and h, after rounding."""
+    v = np.asarray(values, dtype=np.float64).reshape(-1, 4)
+    d1 = (v[:, 0] - v[:, 1]) / full
+    d2 = (v[:, 2] - v[:, 3]) / half
+    return d2 + (d2 - d1) / 3, np.abs(d2 - d1)
 
 
 @dataclass
 class Stencil:
-    """The points at which to evaluate a scalar function of one argument."""
+    """Element-wise: the partial derivatives at chosen flat coordinates."""
     base: np.ndarray     # the argument, float64
     coords: np.ndarray   # flat indices differentiated
 
@@ -34,13 +51,29 @@ class Stencil:
         return out
 
     def gradient(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(estimate, error estimate) at each coordinate from the four values each."""
-        v = np.asarray(values, dtype=np.float64).reshape(-1, 4)
         x, h = self.base.flat[self.coords], self.steps
-        # Divide by the step actually taken, after rounding x +- h.
-        d1 = (v[:, 0] - v[:, 1]) / ((x + h) - (x - h))
-        d2 = (v[:, 2] - v[:, 3]) / ((x + h / 2) - (x - h / 2))
-        return d2 + (d2 - d1) / 3, np.abs(d2 - d1)
+        return _richardson(values, (x + h) - (x - h), (x + h / 2) - (x - h / 2))
+
+
+@dataclass
+class Directional:
+    """The derivative along `direction`: d/dt f(base + t * direction) at 0."""
+    base: np.ndarray
+    direction: np.ndarray
+
+    @property
+    def step(self) -> float:
+        scale = max(1.0, float(np.max(np.abs(self.base), initial=0.0)))
+        return STEP * scale / max(float(np.max(np.abs(self.direction), initial=0.0)), 1e-300)
+
+    def points(self) -> list[list]:
+        h = self.step
+        return [[ALONG, h], [ALONG, -h], [ALONG, h / 2], [ALONG, -h / 2]]
+
+    def gradient(self, values: np.ndarray) -> tuple[float, float]:
+        h = self.step
+        estimate, error = _richardson(values, np.array([2 * h]), np.array([h]))
+        return float(estimate[0]), float(error[0])
 
 
 def choose_coords(shape: tuple[int, ...], budget: int, rng: np.random.Generator) -> np.ndarray:
@@ -57,11 +90,20 @@ def choose_coords(shape: tuple[int, ...], budget: int, rng: np.random.Generator)
     return np.array(sorted(chosen | set(extra.tolist())))
 
 
-def evaluate_locally(f: Callable[[np.ndarray], float], stencil: Stencil) -> np.ndarray:
+def evaluate_locally(f: Callable[[np.ndarray], float], stencil: Stencil | Directional) -> np.ndarray:
     """The stencil's values for a trusted function run in this process."""
     values = []
     for i, delta in stencil.points():
-        moved = stencil.base.copy()
-        moved.flat[i] += delta
+        if i == ALONG:
+            moved = stencil.base + delta * stencil.direction
+        else:
+            moved = stencil.base.copy()
+            moved.flat[i] += delta
         values.append(f(moved))
     return np.array(values)
+
+
+def unreliable(errors, values, rtol: float, atol: float) -> np.ndarray:
+    """Where an estimate's own error is too large to judge an answer with these
+    tolerances: the step straddles a kink, or the function is not smooth there."""
+    return np.asarray(errors) > 0.1 * (atol + rtol * np.abs(np.asarray(values)))

@@ -14,8 +14,8 @@ import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from . import __version__
-from .expected import Expected, Numeric, Probe, Reference
-from .sampling import PUBLIC, Case, cases_for
+from .expected import Expected, Numeric, Probe, SecondUpstream
+from .sampling import PUBLIC, Case
 from .spec import Function, Spec, SpecError, spec_path
 
 PUBLIC_FILE = "public.json"
@@ -39,6 +39,14 @@ class ProbeJSON(BaseModel):
     coords: list[int]
     values: list[float]      # the reference's finite-difference gradient at coords
     errors: list[float]      # and its error estimate
+    direction: ArrayJSON     # a random direction
+    along: float             # the reference's derivative along it
+    along_error: float
+
+
+class SecondJSON(BaseModel):
+    upstream: ArrayJSON
+    truth: ArrayJSON
 
 
 class FunctionCaseJSON(BaseModel):
@@ -46,6 +54,7 @@ class FunctionCaseJSON(BaseModel):
     outputs: dict[str, Value]
     probes: dict[str, ProbeJSON] = {}
     variants: dict[str, dict[str, Value]] = {}
+    second: dict[str, SecondJSON] = {}
 
 
 class CaseJSON(BaseModel):
@@ -88,15 +97,18 @@ def _function_case(exp: Expected, inputs: dict) -> FunctionCaseJSON:
         probes={name: ProbeJSON(forward=p.forward, args={k: to_json(v) for k, v in p.args.items()}, wrt=p.wrt,
                                 output=p.output, upstream=None if p.upstream is None else to_json(p.upstream),
                                 coords=p.coords.tolist(), values=exp.numeric[name].values.tolist(),
-                                errors=exp.numeric[name].errors.tolist())
-                for name, p in exp.probes.items()})
+                                errors=exp.numeric[name].errors.tolist(), direction=to_json(p.direction),
+                                along=exp.numeric[name].along, along_error=exp.numeric[name].along_error)
+                for name, p in exp.probes.items()},
+        second={name: SecondJSON(upstream=to_json(s.upstream), truth=to_json(s.truth)) for name, s in exp.second.items()})
 
 
-def publish(spec: Spec, folder: Path, reference: Reference) -> Path:
-    """Write the public cases with the reference's answers; returns the path."""
+def publish(spec: Spec, folder: Path, source) -> Path:
+    """Write the public cases with the reference's answers (from a
+    ReferenceSource); returns the path."""
     cases = []
-    for case in cases_for(spec, PUBLIC, spec.cases.public_seed):
-        functions = {f.name: _function_case(reference.expected(f, case), case.inputs[f.name]) for f in spec.functions}
+    for case in source.cases(PUBLIC, spec.cases.public_seed):
+        functions = {f.name: _function_case(source.expected(f, case), case.inputs[f.name]) for f in spec.functions}
         cases.append(CaseJSON(index=case.index, seed=case.seed, dims=case.dims, functions=functions))
     doc = PublicCases(assignment=spec.name, spec_sha256=spec_digest(folder), grader_version=__version__, cases=cases)
     path = folder / PUBLIC_FILE
@@ -141,6 +153,9 @@ class PublishedSource:
                        variants={code: {k: from_json(v) for k, v in outs.items()} for code, outs in fc.variants.items()})
         for name, p in fc.probes.items():
             exp.probes[name] = Probe(p.forward, {k: from_json(v) for k, v in p.args.items()}, p.wrt, p.output,
-                                     None if p.upstream is None else from_json(p.upstream), np.array(p.coords))
-            exp.numeric[name] = Numeric(np.array(p.values), np.array(p.errors))
+                                     None if p.upstream is None else from_json(p.upstream), np.array(p.coords),
+                                     from_json(p.direction))
+            exp.numeric[name] = Numeric(np.array(p.values), np.array(p.errors), p.along, p.along_error)
+        for name, sec in fc.second.items():
+            exp.second[name] = SecondUpstream(from_json(sec.upstream), from_json(sec.truth))
         return exp

@@ -16,24 +16,37 @@ PUBLIC, HIDDEN = "public", "hidden"
 class Case:
     """Inputs for every function, drawn from one seed."""
     visibility: str          # "public" or "hidden"
-    index: int               # 1-based within its visibility
+    index: int               # which case of this seed (with the seed, it fixes the draw)
     seed: int
     dims: dict[str, int]
     inputs: dict[str, dict[str, object]] = field(default_factory=dict)
+    number: int = 0          # its place among the cases a submission gets (labels only)
+    redrawn: dict[str, int] = field(default_factory=dict)  # function -> draws discarded at kinks
 
     @property
     def label(self) -> str:
-        return f"{self.visibility} case {self.index}"
+        return f"{self.visibility} case {self.number or self.index}"
+
+    def redraw(self, spec: Spec, function: str) -> None:
+        """New inputs for one function, e.g. when the old ones sit on a kink."""
+        attempt = self.redrawn.get(function, 0) + 1
+        self.redrawn[function] = attempt
+        rng = np.random.default_rng([self.seed, self.index, _code(self.visibility), 1000 + attempt])
+        self.inputs[function] = sample_args(spec.function(function), self.dims, rng)
 
 
 def sample_case(spec: Spec, visibility: str, index: int, seed: int) -> Case:
-    rng = np.random.default_rng([seed, index, 0 if visibility == PUBLIC else 1])
+    rng = np.random.default_rng([seed, index, _code(visibility)])
     choices = distinct_choices(spec.dims)
     dims = choices[int(rng.integers(len(choices)))]
     case = Case(visibility, index, seed, dims)
     for f in spec.functions:
         case.inputs[f.name] = sample_args(f, dims, rng)
     return case
+
+
+def _code(visibility: str) -> int:
+    return 0 if visibility == PUBLIC else 1
 
 
 def cases_for(spec: Spec, visibility: str, seed: int) -> list[Case]:

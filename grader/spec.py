@@ -131,13 +131,23 @@ class Function(Strict):
 
 class Cases(Strict):
     public: int = Field(2, ge=0, description="cases whose inputs and expected outputs may be published")
-    hidden: int = Field(3, ge=0, description="cases sampled per submission from its recorded seed")
+    hidden: int = Field(3, ge=0, description="hidden cases per submission, chosen by its recorded seed")
+    hidden_pool: int = Field(32, ge=0, description="hidden cases are chosen from a pool of this many, so the "
+                             "reference's work is shared by a class; 0: fresh cases for every submission")
     public_seed: int = 0
+
+    @model_validator(mode="after")
+    def _pool_large_enough(self) -> "Cases":
+        if self.hidden_pool and self.hidden_pool < self.hidden:
+            raise ValueError(f"cases.hidden_pool ({self.hidden_pool}) is smaller than cases.hidden ({self.hidden})")
+        return self
 
 
 class Tolerance(Strict):
     rtol: float = Field(1e-5, gt=0)
     atol: float = Field(1e-7, ge=0)
+    require_float64: bool = Field(False, description="fail float32 answers instead of judging them with "
+                                  "float32 tolerances")
 
 
 class Limits(Strict):
@@ -146,7 +156,10 @@ class Limits(Strict):
 
 
 class Checks(Strict):
-    fd_budget: int = Field(400, ge=1, description="most coordinates of one argument differentiated numerically per case")
+    fd_budget: int = Field(400, ge=1, description="most coordinates of one argument differentiated element by "
+                           "element per case; past it, a random subset touching every row and column")
+    kink_redraws: int = Field(5, ge=0, description="times a case's inputs are redrawn when a finite difference "
+                              "straddles a kink")
 
 
 class Spec(Strict):
