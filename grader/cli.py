@@ -18,9 +18,10 @@ from .results import AssignmentResult, SubmissionResult
 from .sampling import PUBLIC
 from .spec import SpecError, json_schema
 from .store import ResultStore, result_key
+from .validate import print_validation, validate
 from .outputs.terminal import print_self_check, print_summary
 
-COMMANDS = ("publish", "schema")
+COMMANDS = ("publish", "schema", "validate")
 
 
 def grade_main(argv: list[str] | None = None) -> int:
@@ -50,7 +51,7 @@ def _run(command) -> int:
 def _grade(argv: list[str]) -> int:
     p = argparse.ArgumentParser(
         prog="grade", description="Grade submissions: every assignment folder under PATH, one assignment "
-        "folder, or one file. Other commands: grade publish ASSIGNMENT, grade schema.")
+        "folder, or one file. Other commands: grade validate ASSIGNMENT, grade publish ASSIGNMENT, grade schema.")
     p.add_argument("path", type=Path, help="submissions/, submissions/<assignment>, or one student's file")
     p.add_argument("--assignment", help="assignment name or folder, when PATH's name does not say")
     p.add_argument("--out", type=Path, default=Path("reports"), help="report folder (default: reports/)")
@@ -111,7 +112,19 @@ def _schema(argv: list[str]) -> int:
     return 0
 
 
-COMMAND_MAINS = {"publish": _publish, "schema": _schema}
+def _validate(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(prog="grade validate", description="Check an assignment: its reference must get "
+                                "full marks on every seed, and every mutant of it must lose points.")
+    p.add_argument("assignment", help="assignment name or folder")
+    p.add_argument("--seeds", type=int, default=50, help="seeds the reference is graded on (default 50)")
+    args = p.parse_args(argv)
+    a = Assignment(find_assignment(args.assignment))
+    report = validate(a, args.seeds)
+    print_validation(report, a.name)
+    return 0 if report.ok else 1
+
+
+COMMAND_MAINS = {"publish": _publish, "schema": _schema, "validate": _validate}
 
 
 # --- self-check -------------------------------------------------------------------------

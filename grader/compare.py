@@ -65,7 +65,7 @@ def compare_along(name: str, got: float, expected: float, tolerance: float, whos
     margin = abs(got - expected) / max(tolerance, np.finfo(np.float64).tiny)
     if margin <= 1:
         return Comparison(True, margin, f"{name} matches along a random direction v: <{name}, v> = {got:.6g}")
-    rel = abs(got - expected) / max(abs(expected), np.finfo(np.float64).tiny)
+    rel = abs(got - expected) / max(abs(expected), tolerance)
     return Comparison(False, margin, f"{name}: along a random direction v, <{name}, v> = {got:.6g}, but {whose} "
                                      f"changes at the rate {expected:.6g} along v (relative error {rel:.3g})")
 

@@ -3,9 +3,9 @@ recognised from the student's answer G and the true answer T. A diagnosis is
 offered only when its fit is close; otherwise the numbers speak alone.
 
 Stable codes (they appear in grades.json):
-  not_finite, all_zeros, returns_input, sign_flipped, transposed,
+  not_finite, all_zeros, returns_input, swapped, sign_flipped, transposed,
   scaled_by_<k> / scaled_by_1_over_<k> (k a dimension name, or 2),
-  extra_axis, not_summed_over_<k>, wrong_forward,
+  extra_axis, not_summed_over_<k>, wrong_forward, upstream_ignored,
   and the codes of the mistakes an assignment declares (e.g. missing_activation_derivative)."""
 from __future__ import annotations
 
@@ -25,11 +25,13 @@ class Diagnosis:
 @dataclass
 class Context:
     """What is known beside G and T: the dimension sizes, the function's inputs,
-    and the outputs of the assignment's declared mistakes (code -> (sentence, value))."""
+    the true values of its other outputs, and the outputs of the assignment's
+    declared mistakes (code -> (sentence, value))."""
     output: str
     dims: dict[str, int]
     inputs: dict[str, object] = field(default_factory=dict)
     mistakes: dict[str, tuple[str, object]] = field(default_factory=dict)
+    others: dict[str, object] = field(default_factory=dict)
 
 
 def close(a, b) -> bool:
@@ -50,18 +52,22 @@ def diagnose(got, truth, ctx: Context) -> Diagnosis | None:
     name = ctx.output
     if not np.isfinite(g).all():
         return Diagnosis("not_finite", f"{name} contains NaN or inf")
+    if g.shape == t.shape and (not np.any(t) or close(g, t)):
+        return None
+    for arg, value in ctx.inputs.items():
+        if isinstance(value, np.ndarray) and value.dtype.kind == "f" and close(g, value):
+            return Diagnosis("returns_input", f"{name} is the input {arg}, returned unchanged")
+    for other, value in ctx.others.items():
+        if np.any(value) and close(g, value):
+            return Diagnosis("swapped", f"{name} holds what {other} should be: are the outputs returned "
+                                        f"in the wrong order?")
     if g.shape != t.shape:
         return _shape_mistake(g, t, ctx)
-    if not np.any(t) or close(g, t):
-        return None
     if not np.any(g):
         return Diagnosis("all_zeros", f"{name} is all zeros: is the computation of {name} missing, or never stored?")
     for code, (sentence, value) in ctx.mistakes.items():
         if close(g, value):
             return Diagnosis(code, f"{name}: {sentence}")
-    for arg, value in ctx.inputs.items():
-        if isinstance(value, np.ndarray) and close(g, value):
-            return Diagnosis("returns_input", f"{name} is the input {arg}, returned unchanged")
     if close(g, -t):
         return Diagnosis("sign_flipped", f"{name} has the wrong sign: it is the negative of the true gradient "
                                          "(check the sign of the loss's derivative, e.g. p - y, not y - p)")

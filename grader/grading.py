@@ -137,7 +137,8 @@ class FunctionGrader:
     def _check_output(self, o: Output, got: np.ndarray, expected: Expected, case: Case):
         truth = expected.outputs[o.name]
         ctx = Context(o.name, case.dims, case.inputs[self.f.name],
-                      {m.code: (m.message, expected.variants[m.code][o.name]) for m in self.f.mistakes})
+                      {m.code: (m.message, expected.variants[m.code][o.name]) for m in self.f.mistakes},
+                      {name: value for name, value in expected.outputs.items() if name != o.name})
         shape = checks.shape(o, got, output_shape(o, case.dims), truth, ctx)
         yield (f"{o.name} shape", o.name, True), shape
         if shape.status != "passed":

@@ -1,0 +1,54 @@
+"""Running trusted code (the reference and mutants made from it) in the
+grading process itself, through the very logic a student's process runs,
+so that validating an assignment is fast and judged exactly like a student."""
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+from . import wire
+from .child import Child
+from .runner import Reply, StudentError
+from .spec import Limits
+
+_names = itertools.count()
+
+
+class InProcess:
+    """The Sandbox interface, without a process: for trusted code only."""
+
+    def __init__(self, path: Path, module: str, limits: Limits, hide: list[Path]):
+        self.path = Path(path)
+        self.module = f"_trusted_{module}_{next(_names)}"  # never clashes with another load
+        self.child = Child()
+        self.loaded: Reply | None = None
+
+    def __enter__(self) -> "InProcess":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+    def load(self) -> Reply:
+        if self.loaded is None:
+            self.loaded = _reply(self.child.load(str(self.path), self.module, []))
+        return self.loaded
+
+    def call(self, function: str, args: dict) -> Reply:
+        return _reply(self.child.call(function, args))
+
+    def probe(self, function: str, args: dict, wrt: str, points: list, output=None, upstream=None,
+              direction=None) -> Reply:
+        return _reply(self.child.probe(function, args, output, upstream, wrt, points, direction))
+
+    def captured_output(self) -> str:
+        return ""
+
+
+def _reply(raw: dict) -> Reply:
+    """The same Reply a Sandbox makes of the child's answer."""
+    if raw["ok"]:
+        return Reply(True, data=wire.decode(raw))
+    err = raw.get("error") or {}
+    return Reply(False, error=StudentError(str(err.get("kind", "exception")), str(err.get("message", "")),
+                                           str(err.get("type", "")), str(err.get("traceback", ""))))
