@@ -44,7 +44,8 @@ class Child:
         for name, obj in vars(self.module).items():
             if callable(obj) and not name.startswith("__"):
                 try:
-                    params = [p.name for p in inspect.signature(obj).parameters.values()]
+                    params = [("*" if p.kind == p.VAR_POSITIONAL else "**" if p.kind == p.VAR_KEYWORD else "") + p.name
+                              for p in inspect.signature(obj).parameters.values()]
                 except (TypeError, ValueError):
                     params = None
                 code = getattr(obj, "__code__", None)
