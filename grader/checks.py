@@ -38,6 +38,10 @@ def signature(f: Function, found: dict | None) -> Verdict:
     params = found.get("params")
     if params is None:
         return Verdict("passed", f"{f.name} is defined (its parameters could not be read)")
+    positional = [p for p in params if not p.startswith("*")]
+    if any(p.startswith("*") and not p.startswith("**") for p in params) and len(positional) <= len(declared):
+        return Verdict("passed", f"{f.name}({', '.join(params)}) accepts {wanted}")
+    params = positional
     if len(params) < len(declared):
         return Verdict("failed", f"{f.name}({', '.join(params)}) takes {len(params)} arguments; expected {wanted}")
     if params[:len(declared)] != declared:

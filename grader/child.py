@@ -81,6 +81,7 @@ class Child:
         which the grading process builds finite differences."""
         base = np.asarray(args[wrt], dtype=np.float64)
         values = np.empty(len(points))
+        single = False  # whether the function answers in float32, whose differences need longer steps
         for k, (index, delta) in enumerate(points):
             if int(index) < 0:
                 moved = base + delta * np.asarray(direction, dtype=np.float64)
@@ -89,10 +90,11 @@ class Child:
                 moved.flat[int(index)] += delta
             try:
                 result = self.invoke(name, {**args, wrt: moved})
-                values[k] = _scalar(result, output, upstream)
+                values[k], is_single = _scalar(result, output, upstream)
+                single = single or is_single
             except BaseException as e:
                 return {"ok": False, "error": self.describe_error(e)}
-        return {"ok": True, "values": values}
+        return {"ok": True, "values": values, "float32": single}
 
     def describe_error(self, e: BaseException) -> dict:
         if isinstance(e, SyntaxError) and os.path.realpath(e.filename or "") == self.path:
@@ -131,19 +133,21 @@ def _same(a, b) -> bool:
     return type(a) is type(b) and a == b
 
 
-def _scalar(result, output, upstream) -> float:
+def _scalar(result, output, upstream) -> tuple[float, bool]:
+    """The probed scalar, and whether it was computed in float32."""
     if output is not None:
         if not isinstance(result, (tuple, list)) or len(result) <= output:
             raise TypeError(f"expected a tuple with at least {output + 1} items, got {type(result).__name__}")
         result = result[output]
+    single = np.asarray(result).dtype == np.float32
     value = np.asarray(result, dtype=np.float64)
     if upstream is not None:
         if value.shape != upstream.shape:
             raise ValueError(f"output shape {value.shape} differs from the expected {upstream.shape}")
-        return float(np.sum(value * upstream))
+        return float(np.sum(value * upstream)), single
     if value.size != 1:
         raise ValueError(f"expected a scalar, got an array of shape {value.shape}")
-    return float(value.reshape(()))
+    return float(value.reshape(())), single
 
 
 def serve(read_fd: int, write_fd: int) -> None:

@@ -37,8 +37,8 @@ class Probe:
     def stencil(self) -> Stencil:
         return Stencil(self.base, self.coords)
 
-    def directional(self) -> Directional:
-        return Directional(self.base, self.direction)
+    def directional(self, single: bool = False) -> Directional:
+        return Directional(self.base, self.direction, single)
 
     @property
     def base(self) -> np.ndarray:

@@ -13,6 +13,7 @@ import numpy as np
 
 from . import __version__, checks
 from .checks import Verdict
+from .compare import FLOAT32_RTOL
 from .diagnosis import Context, Diagnosis, close
 from .expected import Expected, output_shape
 from .results import SEVERITY, Check, FunctionResult, SubmissionResult
@@ -101,8 +102,9 @@ class FunctionGrader:
         if sig.status == "passed":
             for visibility, cases in groups:
                 self._run_group(visibility, cases)
+        redrawn = sum(c.redrawn.get(self.f.name, 0) for _, cases in groups for c in cases)
         return FunctionResult(name=self.f.name, score=self._score(), max_score=self.f.points,
-                              line=(info or {}).get("line"), checks=self.checks)
+                              line=(info or {}).get("line"), redrawn=redrawn, checks=self.checks)
 
     def _run_group(self, visibility: str, cases: list[Case]) -> None:
         verdicts: dict[tuple[str, str | None, bool], list] = {}
@@ -169,13 +171,21 @@ class FunctionGrader:
     def _own_forward(self, o: Output, got: np.ndarray, probe, rtol: float, atol: float) -> Verdict:
         if probe.forward not in self.found:
             return Verdict("skipped", f"your module has no {probe.forward} to differentiate")
-        stencil = probe.directional()
-        reply = self.sandbox.probe(probe.forward, probe.args, probe.wrt, stencil.points(),
-                                   output=probe.output, upstream=probe.upstream, direction=probe.direction)
-        if not reply.ok:
-            return _failure(reply, f"could not differentiate your {probe.forward} numerically")
+        for single in (False, True):
+            stencil = probe.directional(single)
+            reply = self.sandbox.probe(probe.forward, probe.args, probe.wrt, stencil.points(),
+                                       output=probe.output, upstream=probe.upstream, direction=probe.direction)
+            if not reply.ok:
+                return _failure(reply, f"could not differentiate your {probe.forward} numerically")
+            if single or not reply.data.get("float32"):
+                break
         along, error = stencil.gradient(reply.data["values"])
-        return checks.consistency(o, got, along, error, probe.direction, probe.forward, rtol, atol)
+        if single:  # a float32 forward: its differences are good to float32's precision only
+            rtol, atol = max(rtol, FLOAT32_RTOL), max(atol, FLOAT32_RTOL * float(np.abs(got).max(initial=0.0)))
+        verdict = checks.consistency(o, got, along, error, probe.direction, probe.forward, rtol, atol)
+        if single:
+            verdict.message += f" (your {probe.forward} computes in float32: judged with float32 tolerances)"
+        return verdict
 
     def _vjp_structure(self, o: Output, g1: np.ndarray, expected: Expected, case: Case, ctx: Context):
         """A vector-Jacobian product must be right for a second upstream gradient

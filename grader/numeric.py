@@ -21,6 +21,7 @@ from typing import Callable
 import numpy as np
 
 STEP = np.finfo(np.float64).eps ** (1 / 3)
+STEP32 = np.finfo(np.float32).eps ** (1 / 3)  # for functions that compute in float32
 ALONG = -1  # the index of a point that moves along the stencil's direction
 
 
@@ -60,11 +61,12 @@ class Directional:
     """The derivative along `direction`: d/dt f(base + t * direction) at 0."""
     base: np.ndarray
     direction: np.ndarray
+    single: bool = False   # the function computes in float32: take float32's optimal step
 
     @property
     def step(self) -> float:
         scale = max(1.0, float(np.max(np.abs(self.base), initial=0.0)))
-        return STEP * scale / max(float(np.max(np.abs(self.direction), initial=0.0)), 1e-300)
+        return (STEP32 if self.single else STEP) * scale / max(float(np.max(np.abs(self.direction), initial=0.0)), 1e-300)
 
     def points(self) -> list[list]:
         h = self.step

@@ -37,6 +37,7 @@ class FunctionResult(BaseModel):
     score: float
     max_score: float
     line: int | None = None        # where the student defined it
+    redrawn: int = 0               # case inputs redrawn because a finite difference straddled a kink
     checks: list[Check]
 
     @property

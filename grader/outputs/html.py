@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from ..results import AssignmentResult, SubmissionResult
+from ..results import AssignmentResult, Check, FunctionResult, SubmissionResult
 from .atomic import write_text
 from .csv_report import function_names
 
@@ -49,6 +49,10 @@ def value(x: float) -> str:
     return f"{x:.6g}"
 
 
+def margin(x: float) -> str:
+    return f"{x:.3g}"
+
+
 def difference(x: float) -> str:
     return f"{x:+.3g}"
 
@@ -75,11 +79,23 @@ def summary(result: AssignmentResult) -> dict:
     }
 
 
+def check_id(function: str, number: int) -> str:
+    """The anchor of a function's `number`th check (from 1) on a student's page."""
+    return f"{function}-{number}"
+
+
+def problems(submission: SubmissionResult, scored: bool) -> list[tuple[FunctionResult, Check, int]]:
+    """The checks that did not pass, scored or not, with their function and number, in page order."""
+    return [(f, c, i) for f in submission.functions for i, c in enumerate(f.checks, 1)
+            if c.status != "passed" and c.scored == scored]
+
+
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True,
                       default_for_string=True), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(points=points, value=value, difference=difference, duration=duration,
+    env.filters.update(points=points, value=value, margin=margin, difference=difference, duration=duration,
                        href=lambda name: quote(name))
+    env.globals.update(check_id=check_id)
     return env
 
 
@@ -100,5 +116,7 @@ def write(result: AssignmentResult, folder: Path) -> list[Path]:
     student = env.get_template("student.html.j2")
     for row in rows:
         written.append(write_text(folder / row["page"], student.render(
-            result=result, submission=row["submission"], full_marks=row["full_marks"], index=INDEX)))
+            result=result, submission=row["submission"], full_marks=row["full_marks"], index=INDEX,
+            problems=problems(row["submission"], scored=True),
+            unscored_problems=problems(row["submission"], scored=False))))
     return written
