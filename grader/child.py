@@ -98,8 +98,9 @@ class Child:
 
     def describe_error(self, e: BaseException) -> dict:
         if isinstance(e, SyntaxError) and os.path.realpath(e.filename or "") == self.path:
-            where = f"line {e.lineno}" + (f":\n    {e.text.rstrip()}" if e.text else "")
-            return {"kind": "syntax", "type": type(e).__name__, "message": f"{e.msg} ({where})", "line": e.lineno}
+            code = f"\n    {e.text.strip()}" if e.text else ""
+            return {"kind": "syntax", "type": type(e).__name__, "message": f"{e.msg} (line {e.lineno}){code}",
+                    "line": e.lineno}
         if isinstance(e, (ModuleNotFoundError)) and e.name:
             return {"kind": "missing_module", "type": type(e).__name__, "message": str(e), "module": e.name,
                     "traceback": self.student_traceback(e)}

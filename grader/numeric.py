@@ -65,8 +65,14 @@ class Directional:
 
     @property
     def step(self) -> float:
-        scale = max(1.0, float(np.max(np.abs(self.base), initial=0.0)))
-        return (STEP32 if self.single else STEP) * scale / max(float(np.max(np.abs(self.direction), initial=0.0)), 1e-300)
+        largest = float(np.max(np.abs(self.base), initial=0.0))
+        if self.single:  # float32's longer step, kept within the scale of the argument so as not to jump kinks
+            return STEP32 * (largest or 1.0) / self._reach
+        return STEP * max(1.0, largest) / self._reach
+
+    @property
+    def _reach(self) -> float:
+        return max(float(np.max(np.abs(self.direction), initial=0.0)), 1e-300)
 
     def points(self) -> list[list]:
         h = self.step

@@ -1,0 +1,220 @@
+"""The report writers on a small hand-built result: the JSON contract course
+scripts rely on, the CSV layout, atomic writes and the HTML's escaping and links."""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from grader.outputs import FORMATS, write_reports
+from grader.outputs import atomic, csv_report, html, json_report
+from grader.results import AssignmentResult, Check, Element, FunctionResult, SubmissionResult
+
+FUNCTIONS = ["forward", "backward", "loss"]
+
+
+def submission(student: str, scores: dict[str, float], **fields) -> SubmissionResult:
+    maxima = {"forward": 1.0, "backward": 2.0, "loss": 1.0}
+    functions = []
+    for name, score in scores.items():
+        passed = score == maxima[name]
+        check = Check(name="values", status="passed") if passed else Check(
+            name="gradient", status="failed", diagnosis="transposed", output="dW", margin=41.5,
+            message="dW matches the expected gradient transposed.\nCompute delta.T @ X.",
+            worst=[Element(index=[1, 2], expected=0.5, got=-0.25)])
+        functions.append(FunctionResult(name=name, score=score, max_score=maxima[name], checks=[check]))
+    return SubmissionResult(student=student, path=f"{student}.py", score=sum(scores.values()),
+                            max_score=4.0, seed=7, functions=functions, **fields)
+
+
+@pytest.fixture
+def result() -> AssignmentResult:
+    return AssignmentResult(
+        assignment="toy", title="A toy assignment", function_names=FUNCTIONS,
+        submissions=[
+            submission("ada", {"forward": 1, "backward": 2, "loss": 1}, output="hi\n"),
+            # functions listed out of spec order, and one missing
+            submission("bob", {"loss": 0.5, "forward": 1}),
+            submission("<script>alert('x')</script>", {"forward": 0, "backward": 0, "loss": 0},
+                       output="<img src=x onerror=alert(1)>"),
+            submission("=HYPERLINK(\"http://evil\")", {"forward": 1, "backward": 0.5, "loss": 1}),
+        ])
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".") or p.suffix == ".tmp")
+
+
+# --- JSON -------------------------------------------------------------------------
+
+
+def test_json_follows_the_contract(result, tmp_path):
+    [path] = json_report.write(result, tmp_path)
+    assert path == tmp_path / "grades.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+
+    assert data["assignment"] == "toy"
+    assert [s["student"] for s in data["submissions"]] == [s.student for s in result.submissions]
+    for sub in data["submissions"]:
+        assert isinstance(sub["student"], str)
+        assert isinstance(sub["score"], float) and isinstance(sub["max_score"], float)
+        for function in sub["functions"]:
+            assert isinstance(function["name"], str)
+            assert isinstance(function["score"], float) and isinstance(function["max_score"], float)
+            for check in function["checks"]:
+                assert isinstance(check["name"], str) and isinstance(check["message"], str)
+                assert check["status"] in {"passed", "failed", "error", "timeout", "skipped"}
+                assert check["diagnosis"] is None or isinstance(check["diagnosis"], str)
+
+    bob = data["submissions"][1]
+    assert bob["score"] == 1.5 and bob["max_score"] == 4.0
+    failed = data["submissions"][2]["functions"][0]["checks"][0]
+    assert failed["status"] == "failed" and failed["diagnosis"] == "transposed"
+    assert failed["message"].endswith("Compute delta.T @ X.")
+
+
+def test_json_is_the_model_dump_with_indent_2(result, tmp_path):
+    [path] = json_report.write(result, tmp_path)
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith('{\n  "assignment": "toy",\n')
+    assert json.loads(text) == result.model_dump(mode="json")
+    assert AssignmentResult.model_validate_json(text) == result
+
+
+# --- CSV --------------------------------------------------------------------------
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.reader(f))
+
+
+def test_csv_has_one_row_per_student_and_a_column_per_function(result, tmp_path):
+    [path] = csv_report.write(result, tmp_path)
+    assert path == tmp_path / "grades.csv"
+    header, *rows = read_csv(path)
+    assert header == ["student", "score", "max_score", *FUNCTIONS]
+    assert len(rows) == len(result.submissions)
+    assert rows[0] == ["ada", "4", "4", "1", "2", "1"]
+    # columns follow function_names, whatever order the submission lists them in;
+    # a function the submission lacks is an empty cell
+    assert rows[1] == ["bob", "1.5", "4", "1", "", "0.5"]
+    assert rows[2][0] == "<script>alert('x')</script>"
+
+
+def test_csv_defuses_a_name_that_a_spreadsheet_would_run_as_a_formula(result, tmp_path):
+    [path] = csv_report.write(result, tmp_path)
+    rows = read_csv(path)
+    assert rows[4][0] == "'=HYPERLINK(\"http://evil\")"
+    assert rows[4][1:] == ["2.5", "4", "1", "0.5", "1"]
+
+
+def test_csv_without_function_names_uses_the_submissions_order(result, tmp_path):
+    result.function_names = []
+    [path] = csv_report.write(result, tmp_path)
+    assert read_csv(path)[0] == ["student", "score", "max_score", "forward", "backward", "loss"]
+
+
+# --- atomic writes and write_reports ---------------------------------------------
+
+
+def test_write_reports_creates_the_folder_and_writes_every_format(result, tmp_path):
+    folder = tmp_path / "a" / "b"
+    written = write_reports(result, folder)
+    assert set(FORMATS) == {"html", "json", "csv"}
+    assert all(p.is_file() and p.parent == folder for p in written)
+    names = {p.name for p in written}
+    assert {"index.html", "grades.json", "grades.csv", "ada.html", "bob.html"} <= names
+    assert len(names) == len(written) == 3 + len(result.submissions)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(names)
+    assert leftovers(folder) == []
+
+
+def test_write_reports_writes_only_the_formats_asked_for(result, tmp_path):
+    written = write_reports(result, tmp_path, formats=("csv",))
+    assert [p.name for p in written] == ["grades.csv"]
+    assert [p.name for p in tmp_path.iterdir()] == ["grades.csv"]
+    with pytest.raises(ValueError, match="'pdf'"):
+        write_reports(result, tmp_path, formats=("json", "pdf"))
+    assert not (tmp_path / "grades.json").exists()
+
+
+def test_rewriting_replaces_the_file_and_leaves_no_temporary_files(result, tmp_path):
+    json_report.write(result, tmp_path)
+    result.submissions = result.submissions[:1]
+    [path] = json_report.write(result, tmp_path)
+    assert len(json.loads(path.read_text(encoding="utf-8"))["submissions"]) == 1
+    assert leftovers(tmp_path) == []
+
+
+def test_a_failed_write_keeps_the_old_file_and_cleans_up(result, tmp_path, monkeypatch):
+    [path] = csv_report.write(result, tmp_path)
+    before = path.read_bytes()
+
+    def broken_replace(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(atomic.os, "replace", broken_replace)
+    result.submissions = []
+    with pytest.raises(OSError, match="disk full"):
+        csv_report.write(result, tmp_path)
+    assert path.read_bytes() == before
+    assert leftovers(tmp_path) == []
+
+
+def test_written_files_are_readable_by_others(result, tmp_path):
+    old = os.umask(0o022)
+    try:
+        [path] = json_report.write(result, tmp_path)
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644
+
+
+# --- HTML -------------------------------------------------------------------------
+
+
+def test_page_names_are_safe_unique_and_never_the_index():
+    subs = [submission(name, {"forward": 1}) for name in
+            ["ada", "Ada", "index", "../../etc/passwd", "José Núñez", "<>", "ada"]]
+    names = html.page_names(subs)
+    assert names[0] == "ada.html"
+    assert len({n.lower() for n in names}) == len(names)
+    assert "index.html" not in names
+    assert all(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*\.html", n) for n in names), names
+    assert names[3] == "etc_passwd.html"
+    assert names[4] == "Jose_Nunez.html"
+
+
+def test_html_escapes_student_text_and_links_every_student(result, tmp_path):
+    written = html.write(result, tmp_path)
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    pages = html.page_names(result.submissions)
+    for page in pages:
+        assert f'href="{page}"' in index
+        assert (tmp_path / page).is_file()
+    assert len(written) == 1 + len(pages)
+
+    for path in written:
+        text = path.read_text(encoding="utf-8")
+        assert "<script" not in text and "<img" not in text
+        assert not re.search(r"""(src|href)=["']?(https?:)?//""", text)
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in index
+
+    evil = (tmp_path / pages[2]).read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in evil
+    assert "dW matches the expected gradient transposed.\nCompute delta.T @ X." in evil
+    assert "transposed" in evil and "dW[1, 2]" in evil and "-0.75" in evil
+
+
+def test_html_summary_counts_submissions_mean_and_full_marks(result, tmp_path):
+    html.write(result, tmp_path)
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", index))
+    assert "4 submissions" in text
+    assert "mean score 2 out of 4" in text   # (4 + 1.5 + 0 + 2.5) / 4
+    assert "1 with full marks" in text

@@ -1,0 +1,102 @@
+"""Verdicts you can trust: a correct answer never fails (whatever the seed,
+at kinks, in float32), and every mutant of the reference loses points."""
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from grader.assignment import Assignment, ReferenceSource
+from grader.grading import Submission, grade_submission
+from grader.inprocess import InProcess
+from grader.mutants import write_float32
+
+ROOT = Path(__file__).resolve().parent.parent
+ASSIGNMENTS = sorted(p.parent for p in (ROOT / "assignments").glob("*/assignment.toml"))
+WITH_KINKS = ROOT / "tests" / "assignments" / "kinks"
+EVERY = ASSIGNMENTS + [WITH_KINKS]
+SEEDS = st.integers(min_value=0, max_value=2**31 - 1)
+
+
+def failures(result, allowed=("passed",)):
+    return [f"{f.name}: {c.name}: {c.message}" for f in result.functions for c in f.checks if c.status not in allowed]
+
+
+@pytest.fixture(scope="module", params=EVERY, ids=lambda p: p.name)
+def assignment(request):
+    a = Assignment(request.param)
+    return a, ReferenceSource(a.spec, a.reference, pooled=False)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=SEEDS)
+def test_the_reference_never_fails(assignment, seed):
+    a, source = assignment
+    result = grade_submission(a.spec, source, Submission("reference", a.reference.path), seed=seed, runner=InProcess)
+    assert failures(result) == []
+    assert result.score == result.max_score
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=SEEDS)
+def test_the_reference_in_float32_gets_full_marks(assignment, seed, tmp_path_factory):
+    a, source = assignment
+    path = write_float32(a.spec, a.reference.path, tmp_path_factory.mktemp("f32"))
+    result = grade_submission(a.spec, source, Submission("float32", path), seed=seed, runner=InProcess)
+    # the check against the student's own float32 forward may be skipped at a kink, never failed
+    assert failures(result, allowed=("passed", "skipped")) == []
+    assert result.score == result.max_score
+    notes = [c.message for f in result.functions for c in f.checks if "float32" in c.message]
+    assert notes, "a float32 answer is flagged with a note"
+
+
+def test_inputs_on_a_kink_are_redrawn_and_recorded():
+    a = Assignment(WITH_KINKS)
+    source = ReferenceSource(a.spec, a.reference, pooled=False)
+    redrawn = 0
+    for seed in range(20):
+        result = grade_submission(a.spec, source, Submission("reference", a.reference.path), seed=seed,
+                                  runner=InProcess)
+        assert failures(result) == []
+        redrawn += next(f.redrawn for f in result.functions if f.name == "abs_loss")
+    assert redrawn > 0
+
+
+def run_validate(folder, *extra):
+    return subprocess.run([sys.executable, "-c", "from grader.cli import grade_main; raise SystemExit(grade_main())",
+                           "validate", str(folder), "--seeds", "5", *extra],
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize("folder", EVERY, ids=lambda p: p.name)
+def test_validate_passes_for_every_bundled_assignment(folder):
+    done = run_validate(folder)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "full marks on every seed" in done.stdout
+    assert "SURVIVED" not in done.stdout
+    killed = [line for line in done.stdout.splitlines() if line.endswith("mutants killed")]
+    assert killed and killed[0].split()[0] == killed[0].split()[2]
+
+
+def test_validate_fails_when_a_mutant_survives(tmp_path):
+    folder = tmp_path / "kinks"
+    shutil.copytree(WITH_KINKS, folder)
+    spec = folder / "assignment.toml"
+    spec.write_text(spec.read_text().replace('hidden_pool = 0', 'hidden_pool = 0\n\n[tolerance]\nrtol = 5.0'))
+    done = run_validate(folder)
+    assert done.returncode == 1
+    assert "SURVIVED" in done.stdout and "the checks cannot tell them from the reference" in done.stdout
+
+
+def test_validate_fails_when_the_reference_is_wrong(tmp_path):
+    folder = tmp_path / "kinks"
+    shutil.copytree(WITH_KINKS, folder)
+    ref = folder / "reference.py"
+    ref.write_text(ref.read_text().replace("return float(np.sum(np.abs(x))), np.sign(x)",
+                                           "return float(np.sum(np.abs(x))), 2 * np.sign(x)"))
+    done = run_validate(folder)
+    assert done.returncode == 1
+    assert "failed checks" in done.stdout and "abs_loss: dx gradient" in done.stdout
