@@ -96,7 +96,7 @@ def _not_numeric(item) -> str | None:
 def shape(o: Output, got: np.ndarray, expected_shape: tuple, truth, ctx: Context) -> Verdict:
     if got.shape == expected_shape:
         return Verdict("passed", f"{o.name} has shape {shape_text(got.shape)}")
-    symbolic = "(" + ", ".join(map(str, o.shape)) + ")" if o.shape else "a scalar"
+    symbolic = "(" + ", ".join(map(str, o.shape)) + ("," if len(o.shape) == 1 else "") + ")" if o.shape else "a scalar"
     message = f"{o.name} has shape {shape_text(got.shape)}; expected {symbolic} = {shape_text(expected_shape)}"
     found = diagnose(got, truth, ctx)
     return Verdict("failed", message + (f"\nDiagnosis: {found.sentence}" if found else ""), found)
