@@ -117,11 +117,18 @@ def float64_required(o: Output, got: np.ndarray) -> Verdict | None:
     return None
 
 
-def along_tolerance(direction: np.ndarray, answer: np.ndarray, error: float, rtol: float, atol: float) -> float:
-    """How far <answer, v> may be from a finite difference along v: the
-    element-wise tolerances summed along v, plus the estimate's own error."""
-    a = np.asarray(answer, dtype=np.float64)
-    return atol * float(np.abs(direction).sum()) + rtol * float(np.abs(a * direction).sum()) + 2 * error
+def rows(answer, count: int) -> np.ndarray:
+    """An answer as (rows, elements of wrt): one row for a gradient, one per
+    output element for a Jacobian."""
+    return np.asarray(answer, dtype=np.float64).reshape(count, -1)
+
+
+def along_tolerance(direction: np.ndarray, answer, error, rtol: float, atol: float) -> np.ndarray:
+    """How far each row of answer . v may be from a finite difference along v:
+    the element-wise tolerances summed along v, plus the estimate's own error."""
+    error = np.atleast_1d(error)
+    v = np.abs(direction).reshape(-1)
+    return atol * v.sum() + rtol * (np.abs(rows(answer, error.size)) @ v) + 2 * error
 
 
 def gradient(o: Output, got: np.ndarray, numeric, probe, truth, rtol: float, atol: float, ctx: Context) -> Verdict:
@@ -131,32 +138,31 @@ def gradient(o: Output, got: np.ndarray, numeric, probe, truth, rtol: float, ato
     bad = non_finite(o.name, got)
     if bad:
         return Verdict("failed", bad, Diagnosis("not_finite", bad))
-    g = np.asarray(got, dtype=np.float64)
-    along = compare_along(o.name, float(np.sum(g * probe.direction)), numeric.along,
+    m = np.atleast_1d(numeric.along).size
+    along = compare_along(o.name, rows(got, m) @ probe.direction.reshape(-1), numeric.along,
                           along_tolerance(probe.direction, truth, numeric.along_error, rtol, atol), "the reference")
-    elements = compare(o.name, got, numeric.values, rtol, atol, numeric.errors, probe.coords)
-    checked = f"{len(probe.coords)} of {g.size} elements and 1 random direction checked"
+    elements = compare(o.name, got, numeric.values, rtol, atol, numeric.errors, numeric.flat)
+    checked = f"{len(numeric.flat)} of {got.size} elements and 1 random direction checked"
+    margin = max(elements.margin, along.margin)
     if elements.passed and along.passed:
+        note = " (float32: judged with float32 tolerances)" if np.asarray(got).dtype == np.float32 else ""
         return Verdict("passed", f"{o.name} matches finite differences of the reference: {checked}, worst error "
-                                 f"at {max(elements.margin, along.margin):.1%} of the tolerance",
-                       margin=max(elements.margin, along.margin))
+                                 f"at {margin:.1%} of the tolerance{note}", margin=margin)
     worst = elements if not elements.passed else along
     message = worst.message.replace(": ", " (against finite differences of the reference): ", 1)
     found = diagnose(got, truth, ctx)
     return Verdict("failed", f"{message} [{checked}]" + (f"\nDiagnosis: {found.sentence}" if found else ""),
-                   found, max(elements.margin, along.margin), elements.worst)
+                   found, margin, elements.worst)
 
 
-def consistency(o: Output, got: np.ndarray, along: float, error: float, direction: np.ndarray, forward: str,
-                rtol: float, atol: float) -> Verdict:
+def consistency(o: Output, answer_along: float, along: float, error: float, tolerance: float,
+                forward: str) -> Verdict:
     """Against central differences of the student's own forward along a random
     direction: tells a wrong gradient apart from a right gradient of a wrong
     forward, for four evaluations of the student's code."""
     if not np.isfinite(along):
         return Verdict("failed", f"finite differences of your {forward} are not finite (NaN or inf)")
-    g = np.asarray(got, dtype=np.float64)
-    c = compare_along(o.name, float(np.sum(g * direction)), along,
-                      along_tolerance(direction, g, error, rtol, atol), f"your own {forward}")
+    c = compare_along(o.name, answer_along, along, tolerance, f"your own {forward}")
     if c.passed:
         c.message = f"{o.name} agrees with finite differences of your own {forward} along a random direction"
     return Verdict.of(c)

@@ -91,7 +91,7 @@ def _grade_batch(batch: Batch, args) -> AssignmentResult:
             print(f"[{i}/{total}] {a.name}/{sub.student}: {result.score:g}/{result.max_score:g}{note}",
                   file=sys.stderr, flush=True)
     return AssignmentResult(assignment=a.name, title=a.spec.title,
-                            function_names=[f.name for f in a.spec.functions], submissions=results)
+                            function_names=[f.name for f in a.spec.graded], submissions=results)
 
 
 def _publish(argv: list[str]) -> int:

@@ -59,15 +59,23 @@ def compare(name: str, got, expected, rtol: float, atol: float,
     return Comparison(False, margin, msg, worst)
 
 
-def compare_along(name: str, got: float, expected: float, tolerance: float, whose: str) -> Comparison:
-    """A derivative along one random direction v: <answer, v> against the
-    finite difference of `whose` forward along v."""
-    margin = abs(got - expected) / max(tolerance, np.finfo(np.float64).tiny)
+def compare_along(name: str, got, expected, tolerance, whose: str) -> Comparison:
+    """A derivative along one random direction v: the answer contracted with v
+    (a number, or one per row of a Jacobian) against the finite difference of
+    `whose` forward along v."""
+    got, expected = np.atleast_1d(np.asarray(got, dtype=np.float64)), np.atleast_1d(expected)
+    tolerance = np.maximum(np.atleast_1d(tolerance), np.finfo(np.float64).tiny)
+    ratio = np.abs(got - expected) / tolerance
+    k = int(np.argmax(ratio))
+    margin = float(ratio[k])
+    row = f"[{k}]" if got.size > 1 else ""
     if margin <= 1:
-        return Comparison(True, margin, f"{name} matches along a random direction v: <{name}, v> = {got:.6g}")
-    rel = abs(got - expected) / max(abs(expected), tolerance)
-    return Comparison(False, margin, f"{name}: along a random direction v, <{name}, v> = {got:.6g}, but {whose} "
-                                     f"changes at the rate {expected:.6g} along v (relative error {rel:.3g})")
+        return Comparison(True, margin, f"{name} matches along a random direction v")
+    rel = abs(got[k] - expected[k]) / max(abs(expected[k]), tolerance[k])
+    rows = f" ({int((ratio > 1).sum())} of {got.size} rows differ)" if got.size > 1 else ""
+    return Comparison(False, margin, f"{name}: along a random direction v, ({name} v){row} = {got[k]:.6g}, but "
+                                     f"{whose} changes at the rate {expected[k]:.6g} along v "
+                                     f"(relative error {rel:.3g}){rows}")
 
 
 def _index_text(index: list[int]) -> str:

@@ -5,7 +5,7 @@ offered only when its fit is close; otherwise the numbers speak alone.
 Stable codes (they appear in grades.json):
   not_finite, all_zeros, returns_input, swapped, sign_flipped, transposed,
   scaled_by_<k> / scaled_by_1_over_<k> (k a dimension name, or 2),
-  extra_axis, not_summed_over_<k>, wrong_forward, upstream_ignored,
+  extra_axis, not_summed_over_<k>, missing_off_diagonal, wrong_forward, upstream_ignored,
   and the codes of the mistakes an assignment declares (e.g. missing_activation_derivative)."""
 from __future__ import annotations
 
@@ -73,6 +73,10 @@ def diagnose(got, truth, ctx: Context) -> Diagnosis | None:
                                          "(check the sign of the loss's derivative, e.g. p - y, not y - p)")
     if t.ndim == 2 and t.shape[0] == t.shape[1] and close(g, t.T):
         return Diagnosis("transposed", f"{name} is transposed: its transpose is the right answer")
+    if t.ndim == 2 and t.shape[0] == t.shape[1] and np.any(t - np.diag(np.diag(t))) \
+            and close(g, np.diag(np.diag(t))):
+        return Diagnosis("missing_off_diagonal", f"{name} has the right diagonal but zeros elsewhere: this "
+                                                 "Jacobian is not diagonal (every output depends on every input)")
     return _scaled(g, t, ctx)
 
 

@@ -24,15 +24,17 @@ from .spec import Function, Output, Spec, SpecError, evaluate_size
 
 @dataclass
 class Probe:
-    """How to differentiate a derivative output numerically: the scalar is
-    `forward(*args)[output]` (times `upstream`, summed), moved along `wrt`."""
+    """How to differentiate a derivative output numerically: the value is
+    `forward(*args)[output]` (times `upstream`, summed, for a vector-Jacobian
+    product), moved along `wrt`. For a Jacobian it is a vector."""
     forward: str
     args: dict
     wrt: str
     output: int | None
     upstream: np.ndarray | None
-    coords: np.ndarray       # the coordinates checked element-wise
+    coords: np.ndarray       # the coordinates of `wrt` checked element-wise
     direction: np.ndarray    # a random direction, for the directional check
+    cotangent: np.ndarray | None = None  # a Jacobian's random weights, to difference a student's forward
 
     def stencil(self) -> Stencil:
         return Stencil(self.base, self.coords)
@@ -44,18 +46,27 @@ class Probe:
     def base(self) -> np.ndarray:
         return np.asarray(self.args[self.wrt], dtype=np.float64)
 
-    def scalar(self, result) -> float:
-        value = result[self.output] if self.output is not None else result
-        value = np.asarray(value, dtype=np.float64)
-        return float(np.sum(value * self.upstream)) if self.upstream is not None else float(value)
+    def vector(self, result) -> np.ndarray:
+        """The differenced value as a vector: one entry, or a Jacobian's rows."""
+        value = np.asarray(result[self.output] if self.output is not None else result, dtype=np.float64)
+        return np.array([np.sum(value * self.upstream)]) if self.upstream is not None else value.reshape(-1)
+
+    def flat(self, rows: int) -> np.ndarray:
+        """Flat indices, into the derivative output, of the element-wise estimates."""
+        size = self.base.size
+        return (np.arange(rows)[:, None] * size + self.coords[None, :]).reshape(-1)
 
 
 @dataclass
 class Numeric:
-    values: np.ndarray   # the estimate at each probed coordinate
-    errors: np.ndarray   # and its error estimate
-    along: float         # the derivative along the probe's direction
-    along_error: float
+    """Finite differences of the reference: the output's elements at `flat`
+    and the derivative along the probe's direction (one entry per row of a
+    Jacobian), each with its error estimate."""
+    flat: np.ndarray
+    values: np.ndarray
+    errors: np.ndarray
+    along: np.ndarray
+    along_error: np.ndarray
 
 
 @dataclass
@@ -100,8 +111,11 @@ def plan_probes(spec: Spec, f: Function, case: Case) -> dict[str, Probe]:
         upstream = np.asarray(inputs[d.upstream], dtype=np.float64) if o.vjp else None
         index = forward.outputs.index(target) if len(forward.outputs) > 1 else None
         shape = np.shape(args[d.wrt])
-        probes[o.name] = Probe(forward.name, args, d.wrt, index, upstream,
-                               choose_coords(shape, spec.checks.fd_budget, rng), rng.standard_normal(shape))
+        probe = Probe(forward.name, args, d.wrt, index, upstream,
+                      choose_coords(shape, spec.checks.fd_budget, rng), rng.standard_normal(shape))
+        if o.jacobian:
+            probe.cotangent = rng.standard_normal(tuple(evaluate_size(s, case.dims) for s in target.shape))
+        probes[o.name] = probe
     return probes
 
 
@@ -118,7 +132,7 @@ class Reference:
         if not path.is_file():
             raise SpecError(f"{path}: the reference solution is missing")
         self.spec, self.path = spec, path
-        self.module = _import(path, f"_reference_{spec.name}")
+        self.module = import_trusted(path, f"_reference_{spec.name}")
         for f in spec.functions:
             for name in [f.name] + [m.variant for m in f.mistakes]:
                 if not callable(getattr(self.module, name, None)):
@@ -133,12 +147,13 @@ class Reference:
         exp.variants = {m.code: by_name(f, self.call(m.variant, args)) for m in f.mistakes}
         exp.probes = plan_probes(self.spec, f, case)
         for name, probe in exp.probes.items():
-            def scalar(moved, probe=probe):
-                return probe.scalar(self.call(probe.forward, {**probe.args, probe.wrt: moved}))
+            def vector(moved, probe=probe):
+                return probe.vector(self.call(probe.forward, {**probe.args, probe.wrt: moved}))
             stencil, directional = probe.stencil(), probe.directional()
-            values, errors = stencil.gradient(evaluate_locally(scalar, stencil))
-            along, along_error = directional.gradient(evaluate_locally(scalar, directional))
-            exp.numeric[name] = Numeric(values, errors, along, along_error)
+            values, errors = stencil.gradient(evaluate_locally(vector, stencil))   # (coords, rows)
+            along, along_error = directional.gradient(evaluate_locally(vector, directional))
+            exp.numeric[name] = Numeric(probe.flat(values.shape[1]), values.T.reshape(-1), errors.T.reshape(-1),
+                                        along, along_error)
         for o in f.outputs:
             if o.vjp:
                 upstream = second_upstream(f, o, case)
@@ -152,8 +167,8 @@ class Reference:
         for name, n in exp.numeric.items():
             o = f.output(name)
             rtol, atol = o.rtol or tol.rtol, tol.atol if o.atol is None else o.atol
-            along_scale = atol * float(np.abs(exp.probes[name].direction).sum()) + rtol * abs(n.along)
-            if unreliable(n.errors, n.values, rtol, atol).any() or n.along_error > 0.1 * along_scale:
+            along_scale = atol * float(np.abs(exp.probes[name].direction).sum()) + rtol * np.abs(n.along)
+            if unreliable(n.errors, n.values, rtol, atol).any() or (n.along_error > 0.1 * along_scale).any():
                 return False
         return True
 
@@ -162,7 +177,8 @@ def _copy(value):
     return value.copy() if isinstance(value, np.ndarray) else value
 
 
-def _import(path: Path, name: str) -> ModuleType:
+def import_trusted(path: Path, name: str) -> ModuleType:
+    """Import instructor code (a reference, a mutant of it) into this process."""
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     try:

@@ -51,24 +51,24 @@ def grade_submission(spec: Spec, source: Source, sub: Submission, visibilities=(
     groups = [(v, source.cases(v, seed)) for v in visibilities]
     with runner(sub.path, spec.module, spec.limits, list(hide)) as sandbox:
         if not sub.path.is_file():
-            functions = [_unloadable(f, "missing", f"no file {sub.path.name} in this submission") for f in spec.functions]
+            functions = [_unloadable(f, "missing", f"no file {sub.path.name} in this submission") for f in spec.graded]
         else:
             loaded = sandbox.load()
             if loaded.ok:
                 found = loaded.data["functions"]
-                functions = [FunctionGrader(spec, f, sandbox, source, found).run(groups) for f in spec.functions]
+                functions = [FunctionGrader(spec, f, sandbox, source, found).run(groups) for f in spec.graded]
             else:
                 err = loaded.error
                 status = "timeout" if err.kind == "timeout" else "error"
                 functions = [_unloadable(f, status, f"{sub.path.name} could not be imported:\n{err.describe()}")
-                             for f in spec.functions]
+                             for f in spec.graded]
         output = sandbox.captured_output()
     hidden_not_run = 0
     if HIDDEN not in visibilities and spec.cases.hidden:
-        hidden_not_run = sum(checks_per_case_group(f) for f in spec.functions)
+        hidden_not_run = sum(checks_per_case_group(f) for f in spec.graded)
     return SubmissionResult(
         student=sub.student, path=str(sub.path), seed=seed,
-        score=round(sum(f.score for f in functions), 6), max_score=sum(f.points for f in spec.functions),
+        score=round(sum(f.score for f in functions), 6), max_score=sum(f.points for f in spec.graded),
         mode="grade" if HIDDEN in visibilities else "self-check", hidden_not_run=hidden_not_run,
         output=output, seconds=round(time.perf_counter() - start, 3), grader_version=__version__,
         functions=functions)
@@ -153,14 +153,16 @@ class FunctionGrader:
             yield (f"{o.name} value", o.name, True), checks.value(o, got, truth, rtol, atol, ctx)
             return
         probe = expected.probes[o.name]
-        own = self._own_forward(o, got, probe, rtol, atol)
         grad = checks.gradient(o, got, expected.numeric[o.name], probe, truth, rtol, atol, ctx)
-        if grad.status == "failed" and own.status == "passed" and grad.diagnosis is None:
+        forward = self.spec.function(probe.forward)
+        own = self._own_forward(o, got, probe, rtol, atol) if forward.student else None
+        if grad.status == "failed" and own and own.status == "passed" and grad.diagnosis is None:
             grad.diagnosis = Diagnosis("wrong_forward", f"{o.name} is the right gradient of your own {probe.forward}, "
                                                         f"but your {probe.forward} is wrong: fix the forward computation")
             grad.message += f"\nDiagnosis: {grad.diagnosis.sentence}"
-        yield (f"{o.name} gradient", o.name, True), grad
-        yield (f"{o.name} vs your {probe.forward}", o.name, False), own
+        yield (f"{o.name} {o.derivative_kind if o.jacobian else 'gradient'}", o.name, True), grad
+        if own:
+            yield (f"{o.name} vs your {probe.forward}", o.name, False), own
         if o.vjp:
             yield from self._vjp_structure(o, got, expected, case, ctx)
 
@@ -169,23 +171,31 @@ class FunctionGrader:
         return o.rtol or tol.rtol, tol.atol if o.atol is None else o.atol
 
     def _own_forward(self, o: Output, got: np.ndarray, probe, rtol: float, atol: float) -> Verdict:
+        """The answer along the probe's direction against the student's own
+        forward differenced along it (a Jacobian weighted by its cotangent)."""
         if probe.forward not in self.found:
             return Verdict("skipped", f"your module has no {probe.forward} to differentiate")
+        weights = probe.cotangent if probe.cotangent is not None else probe.upstream
+        answer = checks.rows(got, 1 if probe.cotangent is None else probe.cotangent.size)
+        if probe.cotangent is not None:
+            answer = probe.cotangent.reshape(1, -1) @ answer
         for single in (False, True):
             stencil = probe.directional(single)
             reply = self.sandbox.probe(probe.forward, probe.args, probe.wrt, stencil.points(),
-                                       output=probe.output, upstream=probe.upstream, direction=probe.direction)
+                                       output=probe.output, upstream=weights, direction=probe.direction)
             if not reply.ok:
                 return _failure(reply, f"could not differentiate your {probe.forward} numerically")
             if single or not reply.data.get("float32"):
                 break
-        along, error = stencil.gradient(reply.data["values"])
+        along, error = (float(np.ravel(x)[0]) for x in stencil.gradient(reply.data["values"]))
         if single:  # a float32 forward: its differences are good to float32's precision only
             rtol, atol = max(rtol, FLOAT32_RTOL), max(atol, FLOAT32_RTOL * float(np.abs(got).max(initial=0.0)))
-        if single and error > 0.1 * checks.along_tolerance(probe.direction, got, 0.0, rtol, atol):
+        tolerance = float(checks.along_tolerance(probe.direction, answer, error, rtol, atol)[0])
+        if single and error > 0.1 * (tolerance - 2 * error):
             return Verdict("skipped", f"your {probe.forward} computes in float32 and is not smooth enough here to be "
                                       f"differenced at float32's precision; compute in float64 to get this check")
-        verdict = checks.consistency(o, got, along, error, probe.direction, probe.forward, rtol, atol)
+        verdict = checks.consistency(o, float((answer @ probe.direction.reshape(-1))[0]), along, error, tolerance,
+                                     probe.forward)
         if single:
             verdict.message += f" (your {probe.forward} computes in float32: judged with float32 tolerances)"
         return verdict

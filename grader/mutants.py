@@ -53,7 +53,7 @@ class Mutant:
 
 
 def mutants_of(spec: Spec) -> list[Mutant]:
-    return [m for f in spec.functions for m in _function_mutants(f)]
+    return [m for f in spec.graded for m in _function_mutants(f)]
 
 
 def _function_mutants(f: Function) -> list[Mutant]:
@@ -108,7 +108,7 @@ def _wrap(name):
 def write_float32(spec: Spec, reference: Path, folder: Path) -> Path:
     """The reference with every answer rounded to float32, as a student who
     computes in float32 would return it: it must still get full marks."""
-    definitions = "\n".join(f"{f.name} = _wrap({f.name!r})" for f in spec.functions)
+    definitions = "\n".join(f"{f.name} = _wrap({f.name!r})" for f in spec.graded)
     path = folder / "float32_reference.py"
     path.write_text(FLOAT32.format(reference=str(reference), definitions=definitions), encoding="utf-8")
     return path

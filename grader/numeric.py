@@ -27,10 +27,13 @@ ALONG = -1  # the index of a point that moves along the stencil's direction
 
 def _richardson(values: np.ndarray, full: np.ndarray, half: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(estimate, error) from rows of f(+h), f(-h), f(+h/2), f(-h/2), given the
-    distances actually travelled, 2h and h, after rounding."""
-    v = np.asarray(values, dtype=np.float64).reshape(-1, 4)
-    d1 = (v[:, 0] - v[:, 1]) / full
-    d2 = (v[:, 2] - v[:, 3]) / half
+    distances actually travelled, 2h and h, after rounding. f may be a scalar
+    or a vector (then the rows are vectors, and so is each estimate)."""
+    v = np.asarray(values, dtype=np.float64)
+    v = v.reshape(-1, 4, *v.shape[1:])
+    per_row = (-1,) + (1,) * (v.ndim - 2)
+    d1 = (v[:, 0] - v[:, 1]) / np.reshape(full, per_row)
+    d2 = (v[:, 2] - v[:, 3]) / np.reshape(half, per_row)
     return d2 + (d2 - d1) / 3, np.abs(d2 - d1)
 
 
@@ -78,10 +81,10 @@ class Directional:
         h = self.step
         return [[ALONG, h], [ALONG, -h], [ALONG, h / 2], [ALONG, -h / 2]]
 
-    def gradient(self, values: np.ndarray) -> tuple[float, float]:
+    def gradient(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         h = self.step
         estimate, error = _richardson(values, np.array([2 * h]), np.array([h]))
-        return float(estimate[0]), float(error[0])
+        return estimate[0], error[0]
 
 
 def choose_coords(shape: tuple[int, ...], budget: int, rng: np.random.Generator) -> np.ndarray:

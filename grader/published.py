@@ -37,11 +37,13 @@ class ProbeJSON(BaseModel):
     output: int | None
     upstream: ArrayJSON | None
     coords: list[int]
-    values: list[float]      # the reference's finite-difference gradient at coords
-    errors: list[float]      # and its error estimate
-    direction: ArrayJSON     # a random direction
-    along: float             # the reference's derivative along it
-    along_error: float
+    direction: ArrayJSON         # a random direction
+    cotangent: ArrayJSON | None  # a Jacobian's random weights
+    flat: list[int]              # the output's elements differenced by the reference
+    values: list[float]          # the reference's finite differences there
+    errors: list[float]          # and their error estimates
+    along: list[float]           # the reference's derivative along the direction
+    along_error: list[float]
 
 
 class SecondJSON(BaseModel):
@@ -96,11 +98,16 @@ def _function_case(exp: Expected, inputs: dict) -> FunctionCaseJSON:
         variants={code: {k: to_json(v) for k, v in outs.items()} for code, outs in exp.variants.items()},
         probes={name: ProbeJSON(forward=p.forward, args={k: to_json(v) for k, v in p.args.items()}, wrt=p.wrt,
                                 output=p.output, upstream=None if p.upstream is None else to_json(p.upstream),
-                                coords=p.coords.tolist(), values=exp.numeric[name].values.tolist(),
-                                errors=exp.numeric[name].errors.tolist(), direction=to_json(p.direction),
-                                along=exp.numeric[name].along, along_error=exp.numeric[name].along_error)
+                                coords=p.coords.tolist(), direction=to_json(p.direction),
+                                cotangent=None if p.cotangent is None else to_json(p.cotangent),
+                                **_numeric_json(exp.numeric[name]))
                 for name, p in exp.probes.items()},
         second={name: SecondJSON(upstream=to_json(s.upstream), truth=to_json(s.truth)) for name, s in exp.second.items()})
+
+
+def _numeric_json(n: Numeric) -> dict:
+    return {"flat": n.flat.tolist(), "values": n.values.tolist(), "errors": n.errors.tolist(),
+            "along": np.atleast_1d(n.along).tolist(), "along_error": np.atleast_1d(n.along_error).tolist()}
 
 
 def publish(spec: Spec, folder: Path, source) -> Path:
@@ -108,7 +115,7 @@ def publish(spec: Spec, folder: Path, source) -> Path:
     ReferenceSource); returns the path."""
     cases = []
     for case in source.cases(PUBLIC, spec.cases.public_seed):
-        functions = {f.name: _function_case(source.expected(f, case), case.inputs[f.name]) for f in spec.functions}
+        functions = {f.name: _function_case(source.expected(f, case), case.inputs[f.name]) for f in spec.graded}
         cases.append(CaseJSON(index=case.index, seed=case.seed, dims=case.dims, functions=functions))
     doc = PublicCases(assignment=spec.name, spec_sha256=spec_digest(folder), grader_version=__version__, cases=cases)
     path = folder / PUBLIC_FILE
@@ -154,8 +161,9 @@ class PublishedSource:
         for name, p in fc.probes.items():
             exp.probes[name] = Probe(p.forward, {k: from_json(v) for k, v in p.args.items()}, p.wrt, p.output,
                                      None if p.upstream is None else from_json(p.upstream), np.array(p.coords),
-                                     from_json(p.direction))
-            exp.numeric[name] = Numeric(np.array(p.values), np.array(p.errors), p.along, p.along_error)
+                                     from_json(p.direction), None if p.cotangent is None else from_json(p.cotangent))
+            exp.numeric[name] = Numeric(np.array(p.flat), np.array(p.values), np.array(p.errors),
+                                        np.array(p.along), np.array(p.along_error))
         for name, sec in fc.second.items():
             exp.second[name] = SecondUpstream(from_json(sec.upstream), from_json(sec.truth))
         return exp

@@ -93,17 +93,29 @@ class VJP(Strict):
     upstream: str
 
 
+class Jacobian(Strict):
+    """This output is the full Jacobian d(of)/d(wrt): its shape is the shape of
+    `of` followed by the shape of `wrt` (an (m, n) matrix for vectors)."""
+    of: str
+    wrt: str
+
+
 class Output(Strict):
     name: str
     shape: list[Size] = []
     gradient: Gradient | None = None
     vjp: VJP | None = None
+    jacobian: Jacobian | None = None
     rtol: float | None = Field(None, gt=0)
     atol: float | None = Field(None, ge=0)
 
     @property
-    def derivative(self) -> Gradient | VJP | None:
-        return self.gradient or self.vjp
+    def derivative(self) -> Gradient | VJP | Jacobian | None:
+        return self.gradient or self.vjp or self.jacobian
+
+    @property
+    def derivative_kind(self) -> str | None:
+        return "gradient" if self.gradient else "vjp" if self.vjp else "jacobian" if self.jacobian else None
 
 
 class Mistake(Strict):
@@ -116,7 +128,9 @@ class Mistake(Strict):
 
 class Function(Strict):
     name: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
-    points: float = Field(gt=0)
+    points: float = Field(0, ge=0)
+    student: bool = Field(True, description="False: a forward that only the reference defines, named by the "
+                          "derivatives of functions students write; it is not graded")
     description: str = ""
     args: list[Argument]
     outputs: list[Output] = Field(min_length=1)
@@ -151,8 +165,17 @@ class Tolerance(Strict):
 
 
 class Limits(Strict):
+    """What one submission's process may use. A process that overruns is
+    killed; the next request gets a fresh one."""
     timeout: float = Field(60.0, gt=0, description="wall-clock seconds for a whole submission")
     call_timeout: float = Field(10.0, gt=0, description="wall-clock seconds for one request to the student's process")
+    cpu: float = Field(60.0, gt=0, description="CPU seconds one student process may use")
+    memory: int = Field(1024, ge=256, description="address space of one student process, in MiB")
+    file_size: int = Field(16, ge=1, description="largest file a student process may write, in MiB "
+                                                 "(also the size of its scratch directory)")
+    open_files: int = Field(64, ge=16, description="file descriptors one student process may hold open")
+    processes: bool = Field(False, description="whether student code may start processes or threads")
+    output: int = Field(20_000, ge=0, description="characters of a submission's stdout and stderr kept for its report")
 
 
 class Checks(Strict):
@@ -182,7 +205,14 @@ class Spec(Strict):
         _unique(names, "functions")
         for i, f in enumerate(self.functions):
             _check_function(self, f, f"functions[{i}] ({f.name})")
+            if f.student and f.points <= 0:
+                raise ValueError(f"functions[{i}] ({f.name}).points: a function students write needs points > 0")
         return self
+
+    @property
+    def graded(self) -> list[Function]:
+        """The functions students write, in order."""
+        return [f for f in self.functions if f.student]
 
     def function(self, name: str) -> Function | None:
         return next((f for f in self.functions if f.name == name), None)
@@ -336,8 +366,8 @@ def _check_function(spec: Spec, f: Function, where: str) -> None:
     for j, o in enumerate(f.outputs):
         here = f"{where}.outputs[{j}] ({o.name})"
         _check_shape(o.shape, spec.dims, here)
-        if o.gradient and o.vjp:
-            raise ValueError(f"{here}: declare either gradient or vjp, not both")
+        if sum(d is not None for d in (o.gradient, o.vjp, o.jacobian)) > 1:
+            raise ValueError(f"{here}: declare one of gradient, vjp and jacobian, not several")
         if o.derivative:
             _check_derivative(spec, f, o, here)
     for j, m in enumerate(f.mistakes):
@@ -346,8 +376,7 @@ def _check_function(spec: Spec, f: Function, where: str) -> None:
 
 
 def _check_derivative(spec: Spec, f: Function, o: Output, where: str) -> None:
-    d = o.derivative
-    kind = "gradient" if o.gradient else "vjp"
+    d, kind = o.derivative, o.derivative_kind
     found = spec.resolve(f, d.of)
     if found is None:
         raise ValueError(f"{where}.{kind}.of: {d.of!r} names neither an output of {f.name} nor a function "
@@ -360,13 +389,16 @@ def _check_derivative(spec: Spec, f: Function, o: Output, where: str) -> None:
         raise ValueError(f"{where}.{kind}.wrt: {forward.name} has no argument {d.wrt!r}")
     if wrt.dtype == "int64":
         raise ValueError(f"{where}.{kind}.wrt: {d.wrt!r} is an integer argument and has no gradient")
-    if not _same_shape(o.shape, wrt.shape):
-        raise ValueError(f"{where}.shape: {o.shape} differs from the shape {wrt.shape} of {d.wrt!r}")
+    shape = target.shape + wrt.shape if kind == "jacobian" else wrt.shape
+    if not _same_shape(o.shape, shape):
+        raise ValueError(f"{where}.shape: {o.shape} should be {shape}, "
+                         + ("the shape of the output followed by that of " if kind == "jacobian" else "the shape of ")
+                         + repr(d.wrt))
     if forward is not f:
-        if kind == "gradient":
+        if kind in ("gradient", "jacobian"):
             missing = [a.name for a in forward.args if f.arg(a.name) is None]
             if missing:
-                raise ValueError(f"{where}.gradient: {f.name} lacks {forward.name}'s arguments {missing}")
+                raise ValueError(f"{where}.{kind}: {f.name} lacks {forward.name}'s arguments {missing}")
         else:
             up = f.arg(d.upstream)
             if up is None:
