@@ -10,18 +10,20 @@ import sys
 from pathlib import Path
 
 from .assignment import Assignment, find_assignment
-from .discover import Batch, UsageError, find_batches
-from .grading import grade_submission, submission_seed
+from .batch import GradingFailed, default_jobs, grade_batch
+from .discover import UsageError, find_batches
+from .grading import grade_submission
 from .outputs import FORMATS, write_reports
+from .progress import Progress, choose_mode
 from .published import publish
-from .results import AssignmentResult, SubmissionResult
+from .runner import SandboxError
 from .sampling import PUBLIC
 from .spec import SpecError, json_schema
-from .store import ResultStore, result_key
+from .scaffold import new_assignment, write_starter
 from .validate import print_validation, validate
 from .outputs.terminal import print_self_check, print_summary
 
-COMMANDS = ("publish", "schema", "validate")
+COMMANDS = ("publish", "schema", "validate", "new", "starter")
 
 
 def grade_main(argv: list[str] | None = None) -> int:
@@ -51,7 +53,8 @@ def _run(command) -> int:
 def _grade(argv: list[str]) -> int:
     p = argparse.ArgumentParser(
         prog="grade", description="Grade submissions: every assignment folder under PATH, one assignment "
-        "folder, or one file. Other commands: grade validate ASSIGNMENT, grade publish ASSIGNMENT, grade schema.")
+        "folder, or one file. Other commands: grade validate|publish|starter ASSIGNMENT, grade new NAME, "
+        "grade schema.")
     p.add_argument("path", type=Path, help="submissions/, submissions/<assignment>, or one student's file")
     p.add_argument("--assignment", help="assignment name or folder, when PATH's name does not say")
     p.add_argument("--out", type=Path, default=Path("reports"), help="report folder (default: reports/)")
@@ -60,38 +63,24 @@ def _grade(argv: list[str]) -> int:
                    help="report format, repeatable (default: html, json and csv)")
     p.add_argument("--force", action="store_true", help="regrade even where a saved result is up to date")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
+    p.add_argument("-j", "--jobs", type=int, default=default_jobs(), metavar="N",
+                   help="submissions graded in parallel (default: the number of cores)")
     args = p.parse_args(argv)
+    if args.jobs < 1:
+        p.error("-j must be at least 1")
     batches = find_batches(args.path, args.assignment)
     for batch in batches:
-        result = _grade_batch(batch, args)
+        progress = Progress(batch.assignment.name, len(batch.submissions), choose_mode(args.quiet))
+        try:
+            result = grade_batch(batch, args.out, seed=args.seed, force=args.force, jobs=args.jobs,
+                                 progress=progress)
+        except (GradingFailed, SandboxError) as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 1
         folder = args.out / batch.assignment.name
         write_reports(result, folder, args.formats or ("html", "json", "csv"))
         print_summary(result, folder)
     return 0
-
-
-def _grade_batch(batch: Batch, args) -> AssignmentResult:
-    a = batch.assignment
-    source = a.reference_source()
-    store = ResultStore(args.out / a.name)
-    files = [a.folder / "assignment.toml", a.reference.path]
-    results: list[SubmissionResult] = []
-    total = len(batch.submissions)
-    for i, sub in enumerate(batch.submissions, 1):
-        seed = submission_seed(a.spec, sub.student) if args.seed is None else args.seed
-        key = result_key(files + [sub.path], seed, "grade")
-        result = None if args.force else store.load(sub.student, key)
-        reused = result is not None
-        if result is None:
-            result = grade_submission(a.spec, source, sub, seed=seed, hide=a.hidden_paths())
-            store.save(key, result)
-        results.append(result)
-        if not args.quiet:
-            note = " (saved result, unchanged)" if reused else f" in {result.seconds:.1f} s"
-            print(f"[{i}/{total}] {a.name}/{sub.student}: {result.score:g}/{result.max_score:g}{note}",
-                  file=sys.stderr, flush=True)
-    return AssignmentResult(assignment=a.name, title=a.spec.title,
-                            function_names=[f.name for f in a.spec.graded], submissions=results)
 
 
 def _publish(argv: list[str]) -> int:
@@ -124,7 +113,31 @@ def _validate(argv: list[str]) -> int:
     return 0 if report.ok else 1
 
 
-COMMAND_MAINS = {"publish": _publish, "schema": _schema, "validate": _validate}
+def _new(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(prog="grade new", description="Scaffold an assignment folder that validates: "
+                                "a spec, a reference and instructions, to edit.")
+    p.add_argument("name")
+    p.add_argument("--root", type=Path, default=Path("assignments"), help="where (default: assignments/)")
+    args = p.parse_args(argv)
+    folder = new_assignment(args.root, args.name)
+    print(f"created {folder}: edit assignment.toml and reference.py, then run grade validate {folder}")
+    return 0
+
+
+def _starter(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(prog="grade starter", description="Write the students' starter file from the "
+                                "spec: signatures, docstrings with shapes, bodies raising NotImplementedError.")
+    p.add_argument("assignment", help="assignment name or folder")
+    p.add_argument("--out", type=Path, help="where to write it (default: starter.py in the assignment folder)")
+    p.add_argument("--force", action="store_true", help="replace an existing file")
+    args = p.parse_args(argv)
+    a = Assignment(find_assignment(args.assignment))
+    path = write_starter(a.spec, args.out or a.folder / "starter.py", args.force)
+    print(f"wrote {path}: students copy it to {a.spec.module}.py")
+    return 0
+
+
+COMMAND_MAINS = {"publish": _publish, "schema": _schema, "validate": _validate, "new": _new, "starter": _starter}
 
 
 # --- self-check -------------------------------------------------------------------------

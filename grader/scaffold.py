@@ -1,0 +1,112 @@
+"""Writing an assignment: `grade new NAME` scaffolds a folder that already
+validates, and `grade starter` writes the students' starter file from the
+spec, so signatures and documented shapes never drift from what is graded."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .spec import Function, Output, Spec, SpecError
+
+STARTER_HEADER = '''"""{title}
+
+Write each function below; keep the names and the order of the arguments.
+Shapes use the assignment's dimension names; all arrays are float64 unless
+said otherwise. Check your work with: self-check {module}.py
+"""
+import numpy as np
+'''
+
+
+def _shape(shape: list) -> str:
+    return "scalar" if not shape else "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
+
+
+def _output_line(o: Output) -> str:
+    d = o.derivative
+    what = {"gradient": f"gradient of {getattr(d, 'of', '')} with respect to {getattr(d, 'wrt', '')}",
+            "vjp": f"gradient with respect to {getattr(d, 'wrt', '')}, given the upstream gradient "
+                   f"{getattr(d, 'upstream', '')} of {getattr(d, 'of', '')}",
+            "jacobian": f"Jacobian d({getattr(d, 'of', '')})/d({getattr(d, 'wrt', '')})"}.get(o.derivative_kind, "")
+    return f"        {o.name}: {_shape(o.shape)}" + (f", the {what}" if what else "")
+
+
+def starter_function(f: Function) -> str:
+    args = "\n".join(f"        {a.name}: {_shape(a.shape)}" + ("" if a.dtype == "float64" else f" {a.dtype}")
+                     for a in f.args)
+    outputs = "\n".join(_output_line(o) for o in f.outputs)
+    returns = "a tuple " + "(" + ", ".join(o.name for o in f.outputs) + ")" if len(f.outputs) > 1 else f.outputs[0].name
+    return (f"\n\ndef {f.name}({', '.join(a.name for a in f.args)}):\n"
+            f'    """{f.description or f.name}\n\n    Args:\n{args}\n\n    Returns {returns}:\n{outputs}\n    """\n'
+            f"    raise NotImplementedError\n")
+
+
+def starter_source(spec: Spec) -> str:
+    return STARTER_HEADER.format(title=spec.title or spec.name, module=spec.module) + "".join(
+        starter_function(f) for f in spec.graded)
+
+
+def write_starter(spec: Spec, path: Path, force: bool = False) -> Path:
+    if path.exists() and not force:
+        raise SpecError(f"{path} exists; pass --force to replace it")
+    path.write_text(starter_source(spec), encoding="utf-8")
+    return path
+
+
+NEW_SPEC = '''# {name}: a new assignment. Edit the functions, then run
+#   grade validate assignments/{name}   (the reference passes, mutants fail)
+#   grade starter assignments/{name}    (the students' starter file)
+#   grade publish assignments/{name}    (public cases for self-check)
+name = "{name}"
+title = "{name}"
+module = "{name}"
+
+[dims]
+N = [5, 6]     # examples in a batch
+D = [3, 4]     # features
+
+[cases]
+public = 2
+hidden = 3
+
+[[functions]]
+name = "squared_error"
+points = 2
+description = "J = mean over the batch of (w . x_i - y_i)^2 / 2, and its gradient."
+args = [
+  {{ name = "X", shape = ["N", "D"] }},
+  {{ name = "y", shape = ["N"] }},
+  {{ name = "w", shape = ["D"] }},
+]
+outputs = [
+  {{ name = "J", shape = [] }},
+  {{ name = "dw", shape = ["D"], gradient = {{ of = "J", wrt = "w" }} }},
+]
+'''
+
+NEW_REFERENCE = '''"""Reference solution of {name} (instructors only: never give it to students)."""
+import numpy as np
+
+
+def squared_error(X, y, w):
+    r = X @ w - y
+    return float(0.5 * np.mean(r ** 2)), X.T @ r / X.shape[0]
+'''
+
+NEW_INSTRUCTIONS = '''# {name}
+
+Explain the exercise here: the model, the notation, what each function
+returns (with shapes), and how to check your work (`self-check {name}.py`).
+'''
+
+
+def new_assignment(root: Path, name: str) -> Path:
+    folder = root / name
+    if folder.exists():
+        raise SpecError(f"{folder} exists already")
+    if not name.isidentifier():
+        raise SpecError(f"{name!r}: an assignment name must be a Python identifier (it names the students' file)")
+    folder.mkdir(parents=True)
+    for filename, text in (("assignment.toml", NEW_SPEC), ("reference.py", NEW_REFERENCE),
+                           ("instructions.md", NEW_INSTRUCTIONS)):
+        (folder / filename).write_text(text.format(name=name), encoding="utf-8")
+    return folder
