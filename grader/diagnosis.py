@@ -5,7 +5,7 @@ offered only when its fit is close; otherwise the numbers speak alone.
 Stable codes (they appear in grades.json):
   not_finite, all_zeros, returns_input, swapped, sign_flipped, transposed,
   scaled_by_<k> / scaled_by_1_over_<k> (k a dimension name, or 2),
-  extra_axis, not_summed_over_<k>, missing_off_diagonal, wrong_forward, upstream_ignored,
+  extra_axis, not_summed_over_<k>, diagonal_as_vector, missing_off_diagonal, wrong_forward, upstream_ignored,
   and the codes of the mistakes an assignment declares (e.g. missing_activation_derivative)."""
 from __future__ import annotations
 
@@ -104,6 +104,10 @@ def _shape_mistake(g: np.ndarray, t: np.ndarray, ctx: Context) -> Diagnosis | No
         return Diagnosis("transposed", f"{name} is transposed: it has shape {shape_text(g.shape)} and its "
                                        f"transpose is right (in the shape convention the gradient has the "
                                        f"shape of the parameter, {shape_text(t.shape)}; e.g. delta x^T, not x delta^T)")
+    if g.ndim == 1 and t.shape == (g.size, g.size) and close(np.diag(g), t):
+        return Diagnosis("diagonal_as_vector", f"{name} holds the diagonal of the Jacobian as a vector of shape "
+                                               f"{shape_text(g.shape)}; return the {shape_text(t.shape)} matrix "
+                                               "(np.diag makes one)")
     if g.size == t.size and close(g.reshape(t.shape), t):
         return Diagnosis("extra_axis", f"{name} has the right values but shape {shape_text(g.shape)} instead of "
                                        f"{shape_text(t.shape)}: drop the extra axis (keepdims, or a (1, n) array)")
