@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from .assignment import Assignment, find_assignment
+from .autograder import gradescope_main
 from .batch import GradingFailed, default_jobs, grade_batch
 from .discover import UsageError, find_batches
 from .grading import grade_submission
@@ -145,8 +146,11 @@ COMMAND_MAINS = {"publish": _publish, "schema": _schema, "validate": _validate, 
 def _self_check(argv: list[str]) -> int:
     p = argparse.ArgumentParser(prog="self-check", description="Run an assignment's public checks on your file. "
                                 "Needs the assignment's spec and public.json, not its solution.")
-    p.add_argument("file", type=Path, help="your file, e.g. ner_window.py")
+    p.add_argument("file", type=Path, help="your file, named as the assignment asks (<module>.py)")
     p.add_argument("--assignment", help="assignment name or folder (default: from the file name)")
+    p.add_argument("--format", action="append", choices=sorted(FORMATS), dest="formats",
+                   help="also write this report format, repeatable (e.g. github, classroom, junit)")
+    p.add_argument("--out", type=Path, default=Path("reports"), help="report folder for --format (default: reports/)")
     args = p.parse_args(argv)
     if not args.file.is_file():
         raise UsageError(f"{args.file}: no such file")
@@ -154,4 +158,8 @@ def _self_check(argv: list[str]) -> int:
     a, sub = batch.assignment, batch.submissions[0]
     result = grade_submission(a.spec, a.published_source(), sub, visibilities=(PUBLIC,), hide=a.hidden_paths())
     print_self_check(result, a.name)
+    if args.formats:
+        write_reports(AssignmentResult(assignment=a.name, title=a.spec.title, submissions=[result],
+                                       function_names=[f.name for f in a.spec.functions]),
+                      args.out / a.name, args.formats)
     return 0 if all(c.status == "passed" for c in result.checks()) else 1

@@ -31,7 +31,7 @@ def find_batches(path: Path, assignment: str | None = None) -> list[Batch]:
     folders = sorted(p for p in path.iterdir() if p.is_dir() and is_assignment_name(p.name))
     if not folders:
         raise UsageError(f"{path}: no assignment folders here. Name a folder after its assignment "
-                         f"(e.g. submissions/ner_window) or pass --assignment NAME")
+                         f"(submissions/<assignment>/) or pass --assignment NAME")
     return [Batch(a, submissions_in(p, a)) for p in folders for a in [Assignment(find_assignment(p.name))]]
 
 
@@ -52,7 +52,7 @@ def submissions_in(folder: Path, a: Assignment) -> list[Submission]:
 
 
 def _file_assignment(path: Path) -> str:
-    """An assignment named by the file (ner_window.py) or its folder (ner_window/ada.py)."""
+    """An assignment named by the file (<module>.py) or its folder (<assignment>/<student>.py)."""
     for name in (path.stem, path.parent.name, path.parent.parent.name):
         if is_assignment_name(name):
             return name
