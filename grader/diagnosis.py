@@ -54,6 +54,9 @@ def diagnose(got, truth, ctx: Context) -> Diagnosis | None:
         return Diagnosis("not_finite", f"{name} contains NaN or inf")
     if g.shape == t.shape and (not np.any(t) or close(g, t)):
         return None
+    for code, (sentence, value) in ctx.mistakes.items():   # the assignment's own mistakes are the most specific
+        if close(g, value):
+            return Diagnosis(code, f"{name}: {sentence}")
     for arg, value in ctx.inputs.items():
         if isinstance(value, np.ndarray) and value.dtype.kind == "f" and close(g, value):
             return Diagnosis("returns_input", f"{name} is the input {arg}, returned unchanged")
@@ -65,9 +68,6 @@ def diagnose(got, truth, ctx: Context) -> Diagnosis | None:
         return _shape_mistake(g, t, ctx)
     if not np.any(g):
         return Diagnosis("all_zeros", f"{name} is all zeros: is the computation of {name} missing, or never stored?")
-    for code, (sentence, value) in ctx.mistakes.items():
-        if close(g, value):
-            return Diagnosis(code, f"{name}: {sentence}")
     if close(g, -t):
         return Diagnosis("sign_flipped", f"{name} has the wrong sign: it is the negative of the true gradient "
                                          "(check the sign of the loss's derivative, e.g. p - y, not y - p)")
