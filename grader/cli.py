@@ -24,7 +24,7 @@ from .scaffold import new_assignment, write_starter
 from .validate import print_validation, validate
 from .outputs.terminal import print_self_check, print_summary
 
-COMMANDS = ("publish", "schema", "validate", "new", "starter")
+COMMANDS = ("publish", "schema", "validate", "new", "starter", "gradescope")
 
 
 def grade_main(argv: list[str] | None = None) -> int:
@@ -138,7 +138,8 @@ def _starter(argv: list[str]) -> int:
     return 0
 
 
-COMMAND_MAINS = {"publish": _publish, "schema": _schema, "validate": _validate, "new": _new, "starter": _starter}
+COMMAND_MAINS = {"publish": _publish, "schema": _schema, "validate": _validate, "new": _new, "starter": _starter,
+                 "gradescope": gradescope_main}
 
 
 # --- self-check -------------------------------------------------------------------------
@@ -160,6 +161,6 @@ def _self_check(argv: list[str]) -> int:
     print_self_check(result, a.name)
     if args.formats:
         write_reports(AssignmentResult(assignment=a.name, title=a.spec.title, submissions=[result],
-                                       function_names=[f.name for f in a.spec.functions]),
+                                       function_names=[f.name for f in a.spec.graded]),
                       args.out / a.name, args.formats)
     return 0 if all(c.status == "passed" for c in result.checks()) else 1

@@ -1,12 +1,13 @@
 """Report formats. Each module reads the result model and writes its files
-into a folder; `write_reports` writes the ones asked for."""
+into a folder; `write_reports` writes the ones asked for. `github` and
+`classroom` also hand their results to the GitHub Actions step they run in."""
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Callable, Iterable
 
 from ..results import AssignmentResult
-from . import csv_report, html, json_report
+from . import classroom, csv_report, github, gradescope, html, json_report, junit
 
 Writer = Callable[[AssignmentResult, Path], "list[Path]"]
 
@@ -14,6 +15,10 @@ FORMATS: dict[str, Writer] = {
     "html": html.write,
     "json": json_report.write,
     "csv": csv_report.write,
+    "junit": junit.write,
+    "gradescope": gradescope.write,
+    "github": github.write,
+    "classroom": classroom.write,
 }
 
 

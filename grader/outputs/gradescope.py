@@ -1,0 +1,75 @@
+"""Gradescope's `results.json`: what its autograder shows a student.
+
+A function is a test that carries its points (Gradescope adds them up); each
+check is a test of its own without points, whose output is the grader's
+message. Hidden checks are `after_published`, so a student sees that a hidden
+check failed, and why, only once the instructor publishes the grades. The
+top-level `score` is the grader's, so Gradescope never recomputes it.
+
+`grade gradescope` writes one submission's results.json where Gradescope
+reads it; as a report format (`--format gradescope`) every submission's is
+written to `gradescope/<student>.json`, to see what students would see."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..results import AssignmentResult, Check, FunctionResult, SubmissionResult
+from .atomic import write_text
+from .html import page_names, points
+
+FOLDER = "gradescope"
+VISIBILITY = {"public": "visible", "hidden": "after_published"}
+MARK = {"passed": "passed", "failed": "FAILED", "error": "ERROR", "timeout": "TIMED OUT", "skipped": "skipped"}
+
+
+def check_test(f: FunctionResult, c: Check, number: str) -> dict:
+    text = c.message if c.scored else f"{c.message}\n(This check costs no points.)".lstrip()
+    test = {"name": f"{f.name} › {c.name}", "number": number, "output": text, "output_format": "text",
+            "visibility": VISIBILITY[c.visibility], "tags": [f.name] + ([c.diagnosis] if c.diagnosis else [])}
+    if c.status != "skipped":  # Gradescope knows passed and failed only; a skipped check is neither
+        test["status"] = "passed" if c.status == "passed" else "failed"
+    if c.status in ("error", "timeout"):
+        test["output"] = f"{MARK[c.status]}: {text}"
+    extra = {k: v for k, v in (("diagnosis", c.diagnosis), ("case", c.case), ("status", c.status)) if v}
+    test["extra_data"] = extra
+    return test
+
+
+def function_output(f: FunctionResult) -> str:
+    """What a student may see at once: public checks by name, hidden ones counted only."""
+    public = [c for c in f.checks if c.visibility == "public"]
+    hidden_bad = sum(c.status != "passed" and c.scored for c in f.checks if c.visibility == "hidden")
+    lines = [f"{MARK[c.status]:9s} {c.name}" + ("" if c.scored else " (costs no points)") for c in public]
+    if hidden_bad:
+        lines.append(f"{hidden_bad} hidden check{'s' if hidden_bad != 1 else ''} did not pass: they run on inputs "
+                     "of other sizes; their messages are shown when grades are published.")
+    return "\n".join(lines)
+
+
+def results(s: SubmissionResult) -> dict:
+    tests = []
+    for i, f in enumerate(s.functions, 1):
+        tests.append({"name": f.name, "number": str(i), "score": f.score, "max_score": f.max_score,
+                      "status": "passed" if f.score >= f.max_score - 1e-9 else "failed",
+                      "output": function_output(f), "output_format": "text", "visibility": "visible",
+                      "tags": [f.name]})
+        tests += [check_test(f, c, f"{i}.{j}") for j, c in enumerate(f.checks, 1)]
+    summary = (f"Score: {points(s.score)}/{points(s.max_score)}. Each function's points are split over its "
+               "outputs; an output earns its share when every check of it passes on the public and the hidden "
+               f"inputs. Seed {s.seed} (the instructor can replay this run with it).")
+    return {"score": s.score, "execution_time": round(s.seconds, 3), "output": summary, "output_format": "text",
+            "test_output_format": "text", "visibility": "visible", "stdout_visibility": "hidden",
+            "extra_data": {"seed": s.seed, "grader_version": s.grader_version, "mode": s.mode},
+            "tests": tests}
+
+
+def dumps(s: SubmissionResult) -> str:
+    return json.dumps(results(s), indent=2, ensure_ascii=False) + "\n"
+
+
+def write(result: AssignmentResult, folder: Path) -> list[Path]:
+    out = Path(folder) / FOLDER
+    out.mkdir(parents=True, exist_ok=True)
+    names = [Path(name).with_suffix(".json").name for name in page_names(result.submissions)]
+    return [write_text(out / name, dumps(s)) for s, name in zip(result.submissions, names)]

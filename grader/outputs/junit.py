@@ -1,0 +1,62 @@
+"""`junit.xml`: a test case per check, the format the test reporters of
+GitHub, GitLab and Jenkins read. One test suite per student; a check that did
+not pass is a <failure> (failed), an <error> (error, timeout) or <skipped>,
+and its text is the grader's message."""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from ..results import AssignmentResult, Check, SubmissionResult
+from .atomic import write_text
+
+FILENAME = "junit.xml"
+ELEMENT = {"failed": "failure", "error": "error", "timeout": "error", "skipped": "skipped"}
+# characters XML 1.0 cannot carry at all, even escaped; a student's traceback may hold any
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def clean(text: str) -> str:
+    return NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def counts(checks: list[Check]) -> dict[str, str]:
+    n = {kind: sum(ELEMENT.get(c.status) == kind for c in checks) for kind in ("failure", "error", "skipped")}
+    return {"tests": str(len(checks)), "failures": str(n["failure"]), "errors": str(n["error"]),
+            "skipped": str(n["skipped"])}
+
+
+def suite(result: AssignmentResult, s: SubmissionResult) -> ET.Element:
+    checks = s.checks()
+    element = ET.Element("testsuite", name=clean(s.student), **counts(checks), time=f"{s.seconds:.3f}")
+    properties = ET.SubElement(element, "properties")
+    for name, value in (("score", s.score), ("max_score", s.max_score), ("seed", s.seed), ("mode", s.mode)):
+        ET.SubElement(properties, "property", name=name, value=str(value))
+    for f in s.functions:
+        for c in f.checks:
+            case = ET.SubElement(element, "testcase", classname=clean(f"{result.assignment}.{s.student}.{f.name}"),
+                                 name=clean(c.name if c.scored else f"{c.name} (costs no points)"))
+            kind = ELEMENT.get(c.status)
+            if kind is None:
+                continue
+            first = c.message.splitlines()[0] if c.message else c.status
+            attrs = {"message": clean(first)} if kind == "skipped" else {
+                "message": clean(first), "type": c.diagnosis or c.status}
+            ET.SubElement(case, kind, **attrs).text = clean(c.message) or None
+    if s.output:
+        ET.SubElement(element, "system-out").text = clean(s.output)
+    return element
+
+
+def document(result: AssignmentResult) -> str:
+    root = ET.Element("testsuites", name=clean(result.assignment), **counts(
+        [c for s in result.submissions for c in s.checks()]),
+        time=f"{sum(s.seconds for s in result.submissions):.3f}")
+    root.extend(suite(result, s) for s in result.submissions)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def write(result: AssignmentResult, folder: Path) -> list[Path]:
+    return [write_text(Path(folder) / FILENAME, document(result))]
