@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from grader.outputs import FORMATS, write_reports
-from grader.outputs import atomic, csv_report, html, json_report
+from grader.outputs import atomic, csv_report, dashboard, html, json_report
 from grader.results import AssignmentResult, Check, Element, FunctionResult, SubmissionResult
 
 FUNCTIONS = ["forward", "backward", "loss"]
@@ -218,3 +218,38 @@ def test_html_summary_counts_submissions_mean_and_full_marks(result, tmp_path):
     assert "4 submissions" in text
     assert "mean score 2 out of 4" in text   # (4 + 1.5 + 0 + 2.5) / 4
     assert "1 with full marks" in text
+
+
+# --- the class dashboard (data) ----------------------------------------------------
+
+
+def test_dashboard_histogram_bins_whole_points_and_closes_the_last_bin(result):
+    bins = dashboard.histogram(result.submissions, 4.0)
+    assert [(b.low, b.high, b.count) for b in bins] == [(0, 1, 1), (1, 2, 1), (2, 3, 1), (3, 4, 1)]
+    assert bins[-1].students == ["ada"]   # full marks fall in the last bin
+    wide = dashboard.histogram(result.submissions, 100.0)
+    assert len(wide) == 10 and wide[0].high == 10.0 and sum(b.count for b in wide) == 4
+
+
+def test_dashboard_columns_count_who_ran_and_passed_each_check(result):
+    cols = dashboard.columns(result, FUNCTIONS)
+    assert [c.key for c in cols] == [("forward", "values"), ("forward", "gradient"), ("backward", "values"),
+                                     ("backward", "gradient"), ("loss", "values"), ("loss", "gradient")]
+    backward = {c.name: (c.passed, c.ran) for c in cols if c.function == "backward"}
+    # bob has no backward at all: it ran for three students
+    assert backward == {"values": (1, 1), "gradient": (0, 2)}
+    grid = dashboard.grid(result, cols, html.check_id)
+    assert [cell.status for cell in grid[1]] == ["passed", "not run", "not run", "not run", "not run", "failed"]
+    assert grid[1][0].anchor == "forward-1" and grid[1][1].anchor is None
+
+
+def test_dashboard_diagnoses_rank_by_students(result):
+    [d] = dashboard.diagnoses(result)
+    assert (d.code, d.students, d.checks, d.where) == (
+        "transposed", ["bob", "<script>alert('x')</script>", "=HYPERLINK(\"http://evil\")"], 5,
+        ["loss › dW", "forward › dW", "backward › dW"])
+
+
+def test_dashboard_of_an_empty_class(tmp_path):
+    html.write(AssignmentResult(assignment="toy", submissions=[]), tmp_path)
+    assert "No submissions were graded." in (tmp_path / "index.html").read_text(encoding="utf-8")

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from grader.outputs import dashboard
+from grader.outputs.html import points
 from grader.results import AssignmentResult, SubmissionResult
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -69,6 +71,7 @@ class Page(HTMLParser):
         self.badges: list[str] = []
         self._silent = 0
         self._open: dict[str, list[str]] = {}   # text being collected: cell, badge, h1
+        self.html = html
         self.feed(html)
         self.text = squash("".join(self.chunks))
 
@@ -270,9 +273,10 @@ def test_pages_are_self_contained(report):
         assert not re.search(r"""<link\b|<img\b|(src|href)\s*=\s*["']?(https?:)?//|url\(""", text, re.I), path.name
 
 
-@pytest.mark.parametrize("name, size", [("index.html", (1280, 800)), ("transposed_dw.html", (1280, 1600))])
+@pytest.mark.parametrize("name, size", [("index.html", (1280, 800)), ("index.html", (1280, 2400)),
+                                        ("transposed_dw.html", (1280, 1600))])
 def test_screenshot(chromium, report, tmp_path, name, size):
-    shot = tmp_path / f"{Path(name).stem}.png"
+    shot = tmp_path / f"{Path(name).stem}-{size[1]}.png"
     run = browse(chromium, report / name, f"--window-size={size[0]},{size[1]}", f"--screenshot={shot}")
     assert run.returncode == 0, run.stderr
     assert console_messages(run.stderr) == []
@@ -281,3 +285,87 @@ def test_screenshot(chromium, report, tmp_path, name, size):
     assert (int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")) == size
     # a blank page of this size compresses to a few kilobytes
     assert len(data) > 30_000, f"{shot.name} is only {len(data)} bytes: is the page empty?"
+
+
+# --- the class dashboard ----------------------------------------------------------
+
+
+def section(page: Page, id: str) -> str:
+    """The rendered markup of the <section id=...> of a page."""
+    match = re.search(rf'<section[^>]*\bid="{id}".*?</section>', page.html, re.S)
+    assert match, f"no section {id!r} on the page"
+    return match.group()
+
+
+def text_of(markup: str) -> str:
+    return squash(re.sub(r"<[^>]+>", " ", markup).replace("&amp;", "&").replace("&gt;", ">").replace("&lt;", "<"))
+
+
+def test_dashboard_has_every_part_in_order(dom):
+    index = dom("index.html")
+    ids = re.findall(r'<section[^>]*\bid="([\w-]+)"', index.html)
+    assert ids == ["histogram", "diagnoses", "heatmap", "pass-rates", "students"]
+    for title in ("Scores", "Most frequent diagnoses", "Every check of every student", "Pass rate of every check",
+                  "Students", "Mean points by function"):
+        assert title in index.text
+    # drawn inline: SVG in the page, nothing fetched
+    assert index.html.count("<svg") == 2
+
+
+def test_histogram_counts_every_student_once(dom, result):
+    histogram = section(dom("index.html"), "histogram")
+    bars = re.findall(r'<rect class="hbar[^"]*"[^>]*><title>(\d+) students? with (\S+) to (\S+) points', histogram)
+    assert sum(int(n) for n, _, _ in bars) == len(result.submissions)
+    for n, low, high in bars:
+        inside = [s for s in result.submissions if float(low) <= s.score < float(high)
+                  or (s.score == float(high) == s.max_score)]
+        assert int(n) == len(inside), (low, high)
+    mean = sum(s.score for s in result.submissions) / len(result.submissions)
+    assert f"mean {points(mean)}" in text_of(histogram)
+
+
+def test_heat_map_has_a_cell_per_student_and_check_with_its_status(dom, result):
+    heat = section(dom("index.html"), "heatmap")
+    cells = re.findall(r'<rect class="c c-([a-z-]+)[^"]*"[^>]*><title>(.*?) · (.*?): ([a-z]+(?: run)?)', heat)
+    columns = dashboard.columns(result, result.function_names)
+    assert len(cells) == len(result.submissions) * len(columns)
+    for i, s in enumerate(result.submissions):
+        row = cells[i * len(columns):(i + 1) * len(columns)]
+        statuses = {(f.name, c.name): c.status for f in s.functions for c in f.checks}
+        for (css, student, check, status), col in zip(row, columns):
+            assert student == s.student and check == f"{col.function} › {col.name}"
+            assert status == statuses.get(col.key, "not run") and css == status.replace(" ", "-")
+    # a failed cell links to the check on the student's page, and that anchor exists there
+    link = re.search(r'<a href="(transposed_dw\.html)#([\w-]+)"><rect class="c c-failed', heat)
+    assert link and f'id="{link.group(2)}"' in (dom(link.group(1)).html)
+    assert "pass rate" in text_of(heat)
+
+
+def test_pass_rates_list_every_check_hardest_first(dom, result):
+    rates = text_of(section(dom("index.html"), "pass-rates"))
+    columns = dashboard.columns(result, result.function_names)
+    shown = re.findall(r"(\S+) › (.+?)(?: \(costs no points\))? (\d+) / (\d+)(?: \(\d+ not run\))?", rates)
+    assert len(shown) == len(columns)
+    assert {(f, name) for f, name, _, _ in shown} == {c.key for c in columns}
+    by_key = {c.key: c for c in columns}
+    hard = [(int(p), int(r)) for f, name, p, r in shown if int(p) < int(r)]
+    assert [p / r for p, r in hard] == sorted(p / r for p, r in hard)
+    for f, name, passed, ran in shown:
+        assert (int(passed), int(ran)) == (by_key[(f, name)].passed, by_key[(f, name)].ran)
+
+
+def test_diagnoses_are_ranked_by_students_with_their_sentence(dom, result):
+    text = text_of(section(dom("index.html"), "diagnoses"))
+    found = {}
+    for s in result.submissions:
+        for c in s.checks():
+            if c.diagnosis and c.status != "passed":
+                found.setdefault(c.diagnosis, set()).add(s.student)
+    assert found, "the bundled submissions have diagnosed mistakes"
+    shown = re.findall(r"(?:^|\s)([a-z][A-Za-z0-9_]+) (\d+) students?", text)
+    assert {code for code, _ in shown} == set(found)
+    counts = [int(n) for _, n in shown]
+    assert counts == sorted(counts, reverse=True)
+    for code, n in shown:
+        assert int(n) == len(found[code])
+    assert "dW is transposed" in text and "transposed_dw" in text

@@ -1,7 +1,9 @@
-"""The HTML report: `index.html` for the class and one page per student.
-Pages are self-contained (inline CSS, no scripts, no external assets) so they
-open straight from disk or from an archive; every text from a submission is
-escaped by the templates."""
+"""The HTML report: `index.html` for the class (a dashboard: the scores'
+histogram, the most frequent diagnoses, every student's every check, the
+pass rate of each check, the table of students) and one page per student.
+Pages are self-contained (inline CSS and SVG, no scripts, no external
+assets) so they open straight from disk or from an archive; every text from
+a submission is escaped by the templates."""
 from __future__ import annotations
 
 import math
@@ -13,6 +15,7 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from ..results import AssignmentResult, Check, FunctionResult, SubmissionResult
+from . import dashboard
 from .atomic import write_text
 from .csv_report import function_names
 
@@ -112,7 +115,9 @@ def write(result: AssignmentResult, folder: Path) -> list[Path]:
              "full_marks": full_marks(s)} for s, page in zip(result.submissions, pages)]
 
     written = [write_text(folder / INDEX, env.get_template("index.html.j2").render(
-        result=result, rows=rows, names=names, function_max=function_max, summary=summary(result)))]
+        result=result, rows=rows, names=names, function_max=function_max, summary=summary(result),
+        dash=dashboard.build(result, names, check_id),
+        pages={s.student: page for s, page in zip(result.submissions, pages)}))]
     student = env.get_template("student.html.j2")
     for row in rows:
         written.append(write_text(folder / row["page"], student.render(
