@@ -66,8 +66,13 @@ class Child:
         except BaseException as e:
             return {"ok": False, "error": self.describe_error(e)}
         seconds = time.perf_counter() - start
-        return {"ok": True, "result": wire.describe(result), "seconds": seconds,
-                "mutated": [k for k in args if not _same(args[k], kept[k])]}
+        try:
+            described = wire.describe(result)
+            mutated = [k for k in args if not _same(args[k], kept[k])]
+        except BaseException as e:  # e.g. MemoryError while encoding a huge view
+            return {"ok": False, "error": {"kind": "exception", "type": type(e).__name__,
+                                           "message": f"the return value could not be sent back: {_first_line(e)}"}}
+        return {"ok": True, "result": described, "seconds": seconds, "mutated": mutated}
 
     def invoke_on(self, name: str, args: dict):
         """Call with these very objects (positionally), so that in-place changes stay visible."""
@@ -115,7 +120,19 @@ class Child:
         frames = [f for f in traceback.extract_tb(e.__traceback__) if os.path.realpath(f.filename) == self.path]
         lines = [f'  File "{os.path.basename(f.filename)}", line {f.lineno}, in {f.name}\n    {(f.line or "").strip()}'
                  for f in frames]
-        return "\n".join(lines + [f"{type(e).__name__}: {_first_line(e)}"])
+        return "\n".join(_collapse(lines) + [f"{type(e).__name__}: {_first_line(e)}"])
+
+
+def _collapse(lines: list[str], keep: int = 3) -> list[str]:
+    """Runs of the same frame (recursion) shortened as Python does."""
+    out, run = [], 0
+    for i, line in enumerate(lines):
+        run = run + 1 if i and line == lines[i - 1] else 1
+        if run <= keep:
+            out.append(line)
+        if run > keep and (i + 1 == len(lines) or lines[i + 1] != line):
+            out.append(f"  [Previous line repeated {run - keep} more times]")
+    return out
 
 
 def _first_line(e: BaseException) -> str:
@@ -158,6 +175,8 @@ def serve(read_fd: int, write_fd: int) -> None:
             msg = wire.receive(read_fd)
         except wire.WireError:
             return
+        if not isinstance(msg, dict):
+            return
         op = msg.get("op")
         if op == "load":
             reply = child.load(msg["path"], msg["module"], msg.get("hide", []))
@@ -168,6 +187,11 @@ def serve(read_fd: int, write_fd: int) -> None:
                                 msg["wrt"], msg["points"], msg.get("direction"))
         else:
             return
+        for stream in (sys.stdout, sys.stderr):  # what it printed is in the output file before the answer
+            try:
+                stream.flush()
+            except BaseException:
+                pass
         wire.send(write_fd, reply)
 
 

@@ -1,13 +1,15 @@
 """The only language spoken between the grading process and a student's
-process: length-prefixed JSON frames in which arrays travel as .npy bytes.
-Nothing is ever pickled, and everything received is size-capped and checked
-before use."""
+process. A frame is a fixed header (two lengths), a JSON document, and a
+binary tail holding the raw bytes of every array in it; in the JSON an
+array is a marker `{"__ndarray__": [dtype, shape, offset]}`. Nothing is
+ever pickled, and everything received is size-capped and checked before
+use: an array's dtype (plain numbers only), shape and byte range are
+validated from its marker before a single element is allocated."""
 from __future__ import annotations
 
-import base64
-import io
 import json
 import os
+import re
 import select
 import struct
 import time
@@ -15,13 +17,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-HEADER = struct.Struct(">Q")
-MAX_FRAME = 256 * 2**20
+HEADER = struct.Struct(">QQ")  # JSON length, binary tail length
+MAX_FRAME = 64 * 2**20      # bytes of one message
+MAX_ELEMENTS = 10**7        # elements of one array
+MAX_DEPTH = 16              # nesting of lists and dicts
 ARRAY_KINDS = "biufc"  # bool, int, unsigned, float, complex: never object or structured
+DTYPE = re.compile(r"^[<>|=][biufc](1|2|4|8|16)$")
 
 
 class WireError(Exception):
-    """The other side broke the protocol: closed the pipe, sent garbage or too much."""
+    """The other side broke the protocol: sent garbage or too much."""
+
+
+class WireClosed(WireError):
+    """The other side closed the connection (it exited, or was killed)."""
 
 
 class WireTimeout(Exception):
@@ -41,32 +50,19 @@ class Unsupported:
     type: str
 
 
-# --- encoding ------------------------------------------------------------------------
-
-def encode_array(a: np.ndarray) -> dict:
-    buf = io.BytesIO()
-    np.save(buf, a, allow_pickle=False)
-    return {"__ndarray__": base64.b64encode(buf.getvalue()).decode("ascii")}
-
-
-def encode(value):
-    """A message in JSON-ready form: JSON's own types pass, arrays become .npy bytes."""
-    if isinstance(value, np.ndarray):
-        return encode_array(value)
-    if isinstance(value, dict):
-        return {str(k): encode(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [encode(v) for v in value]
-    return value
-
+# --- values ----------------------------------------------------------------------------
 
 def describe(value, depth: int = 0):
-    """A value the student returned, in JSON-ready form: arrays, numbers, and
-    tuples or lists of them. Anything else is sent as the name of its type."""
+    """A value the student returned, as data that can be sent: arrays of
+    numbers, numbers, and tuples or lists of them. Anything else is sent as
+    the name of its type."""
     if isinstance(value, np.ndarray):
-        if value.dtype.kind in ARRAY_KINDS and value.dtype.names is None:
-            return encode_array(value)
-        return {"__unsupported__": f"numpy array of dtype {value.dtype}"}
+        if value.dtype.kind not in ARRAY_KINDS or value.dtype.names is not None:
+            return {"__unsupported__": f"numpy array of dtype {value.dtype}"}
+        if value.size > MAX_ELEMENTS:
+            return {"__unsupported__": f"numpy array of {value.size} elements (more than {MAX_ELEMENTS} "
+                                       "are not read back)"}
+        return {"__ndarray__": value}
     if isinstance(value, np.generic):
         return describe(np.asarray(value), depth)
     if isinstance(value, bool):
@@ -78,72 +74,130 @@ def describe(value, depth: int = 0):
     if isinstance(value, (tuple, list)) and depth < 3:
         items = [describe(v, depth + 1) for v in value[:64]]
         return {"__sequence__": type(value).__name__, "items": items, "length": len(value)}
+    if isinstance(value, str) and len(value) <= 200:
+        return value
+    if isinstance(value, dict) and depth < 3 and len(value) <= 64 and all(isinstance(k, str) for k in value):
+        return {"__dict__": {k: describe(v, depth + 1) for k, v in value.items()}}
     return {"__unsupported__": type(value).__name__}
 
 
-def decode(obj, max_elements: int = 10**8):
+def encode(value, blobs: list):
+    """A message in JSON-ready form; each array's bytes are appended to `blobs`."""
+    if isinstance(value, np.ndarray):
+        a = value if value.flags.c_contiguous else value.copy(order="C")
+        offset = sum(len(b) for b in blobs)
+        if offset % 16:  # each array starts aligned
+            blobs.append(bytes(16 - offset % 16))
+            offset += 16 - offset % 16
+        blobs.append(a.reshape(-1).view(np.uint8).data if a.size else b"")
+        return {"__ndarray__": [a.dtype.str, list(a.shape), offset]}
+    if isinstance(value, dict):
+        if isinstance(value.get("__ndarray__"), np.ndarray):
+            return encode(value["__ndarray__"], blobs)
+        return {str(k): encode(v, blobs) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [encode(v, blobs) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def decode(obj, tail=b"", max_elements: int = MAX_ELEMENTS, depth: int = 0):
+    """Received data back into values, checking every marker's shape."""
+    if depth > MAX_DEPTH:
+        raise WireError(f"refused data nested more than {MAX_DEPTH} deep")
     if isinstance(obj, dict):
         if "__ndarray__" in obj:
-            return decode_array(obj["__ndarray__"], max_elements)
+            return decode_array(obj["__ndarray__"], tail, max_elements)
         if "__bool__" in obj:
             return bool(obj["__bool__"])
         if "__unsupported__" in obj:
-            return Unsupported(str(obj["__unsupported__"]))
+            return Unsupported(str(obj["__unsupported__"])[:200])
+        if "__dict__" in obj and isinstance(obj["__dict__"], dict):
+            return {str(k): decode(v, tail, max_elements, depth + 1) for k, v in obj["__dict__"].items()}
         if "__sequence__" in obj:
-            if obj.get("length", 0) > len(obj["items"]):
-                return Unsupported(f"{obj['__sequence__']} of {obj['length']} items")
-            return Sequence(str(obj["__sequence__"]), [decode(v, max_elements) for v in obj["items"]])
-        return {str(k): decode(v, max_elements) for k, v in obj.items()}
+            items, length = obj.get("items"), obj.get("length", 0)
+            if not isinstance(items, list) or not isinstance(length, int):
+                raise WireError("malformed sequence")
+            if length > len(items):
+                return Unsupported(f"{str(obj['__sequence__'])[:20]} of {length} items")
+            return Sequence(str(obj["__sequence__"])[:20], [decode(v, tail, max_elements, depth + 1) for v in items])
+        return {str(k): decode(v, tail, max_elements, depth + 1) for k, v in obj.items()}
     if isinstance(obj, list):
-        return [decode(v, max_elements) for v in obj]
+        return [decode(v, tail, max_elements, depth + 1) for v in obj]
     return obj
 
 
-def decode_array(text: str, max_elements: int) -> np.ndarray:
-    try:
-        raw = base64.b64decode(text.encode("ascii"), validate=True)
-        array = np.load(io.BytesIO(raw), allow_pickle=False)
-    except Exception as e:  # a malformed .npy is the sender's fault, never ours
-        raise WireError(f"malformed array: {e}") from None
-    if array.dtype.kind not in ARRAY_KINDS or array.dtype.names is not None:
-        raise WireError(f"refused an array of dtype {array.dtype}")
-    if array.size > max_elements:
-        raise WireError(f"refused an array of {array.size} elements (limit {max_elements})")
-    return array
+def decode_array(marker, tail=b"", max_elements: int = MAX_ELEMENTS) -> np.ndarray:
+    """An array from its marker and the frame's tail, checked before it is made."""
+    if isinstance(marker, np.ndarray):  # in the same process: already an array (trusted code only)
+        dtype, shape = marker.dtype, marker.shape
+        if dtype.kind not in ARRAY_KINDS or dtype.names is not None or marker.size > max_elements:
+            raise WireError(f"refused an array of dtype {dtype} and {marker.size} elements")
+        return marker
+    if not (isinstance(marker, list) and len(marker) == 3 and isinstance(marker[0], str)
+            and isinstance(marker[1], list) and isinstance(marker[2], int)):
+        raise WireError("malformed array marker")
+    descr, shape, offset = marker
+    if not DTYPE.match(descr):
+        raise WireError(f"refused an array of dtype {descr[:40]!r}")
+    if len(shape) > 32 or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape):
+        raise WireError(f"refused an array of shape {str(shape)[:80]}")
+    count = 1
+    for n in shape:
+        count *= n
+    if count > max_elements:
+        raise WireError(f"refused an array of {count} elements (limit {max_elements})")
+    dtype = np.dtype(descr)
+    end = offset + count * dtype.itemsize
+    if offset < 0 or end > len(tail):
+        raise WireError(f"malformed array: bytes {offset}..{end} of a tail of {len(tail)}")
+    return np.frombuffer(tail, dtype=dtype, count=count, offset=offset).reshape(shape)
 
 
 # --- framing -------------------------------------------------------------------------
 
 def send(fd: int, message: dict) -> None:
-    payload = json.dumps(encode(message)).encode("utf-8")
-    data = HEADER.pack(len(payload)) + payload
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
+    blobs: list = []
+    payload = json.dumps(encode(message, blobs)).encode("utf-8")
+    size = sum(len(b) for b in blobs)
+    parts = [HEADER.pack(len(payload), size), payload] + [b for b in blobs if len(b)]
+    while parts:
+        written = os.writev(fd, parts[:512])
+        while written:
+            n = len(parts[0])
+            if written >= n:
+                parts.pop(0)
+                written -= n
+            else:
+                parts[0] = memoryview(parts[0])[written:]
+                written = 0
 
 
 def receive(fd: int, deadline: float | None = None, max_bytes: int = MAX_FRAME):
     """One decoded message; WireTimeout once `deadline` (time.monotonic) passes."""
-    (length,) = HEADER.unpack(_read_exactly(fd, HEADER.size, deadline))
-    if length > max_bytes:
-        raise WireError(f"refused a message of {length} bytes (limit {max_bytes})")
+    length, size = HEADER.unpack(_read_exactly(fd, HEADER.size, deadline))
+    if length + size > max_bytes:
+        raise WireError(f"refused a message of {length + size} bytes (limit {max_bytes})")
+    payload = _read_exactly(fd, length, deadline)
+    tail = _read_exactly(fd, size, deadline)
     try:
-        message = json.loads(_read_exactly(fd, length, deadline))
-    except ValueError as e:
-        raise WireError(f"malformed message: {e}") from None
-    return decode(message)
+        message = json.loads(payload)
+    except (ValueError, RecursionError) as e:
+        raise WireError(f"malformed message: {type(e).__name__}") from None
+    return decode(message, tail)
 
 
-def _read_exactly(fd: int, n: int, deadline: float | None) -> bytes:
-    chunks, remaining = [], n
-    while remaining:
+def _read_exactly(fd: int, n: int, deadline: float | None) -> bytearray:
+    buf = bytearray(n)
+    view, got = memoryview(buf), 0
+    while got < n:
         if deadline is not None:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([fd], [], [], left)[0]:
                 raise WireTimeout()
-        chunk = os.read(fd, min(remaining, 1 << 20))
-        if not chunk:
-            raise WireError("the other process closed the connection")
-        chunks.append(chunk)
-        remaining -= len(chunk)
-    return b"".join(chunks)
+        count = os.readv(fd, [view[got:]])
+        if not count:
+            raise WireClosed("the other process closed the connection")
+        got += count
+    return buf
