@@ -1,25 +1,26 @@
-"""Running one submission in a child process: start it, load the student's
-module, send calls, enforce the time limits and kill it when it overruns.
-Everything it returns is plain data for the checks to judge."""
+"""Running one submission in a student process forked by the fork server
+(zygote.py): load the student's module, send calls, enforce the time limits
+and kill the process when it overruns. Everything it returns is checked
+for shape and type here, and handed on as plain data for the checks to
+judge."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
-import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import wire
-from .spec import Limits
+import numpy as np
 
-OUTPUT_LIMIT = 20_000  # characters of the student's stdout/stderr kept for the report
-# Starts the child with only the grader package importable from where it lives;
-# the entry is removed again before any student code runs.
-BOOT = ("import sys; sys.path.insert(0, sys.argv[3]); from grader import child; "
-        "del sys.path[0]; child.serve(int(sys.argv[1]), int(sys.argv[2]))")
+from . import wire, zygote
+from .spec import Limits
+from .zygote import SandboxError  # noqa: F401  (re-exported: a fault of the machine, not of a student)
+
+ERROR_KINDS = {"exception", "syntax", "missing_module", "exit", "timeout", "crashed", "protocol"}
+NATIVE_CRASH = {signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE, signal.SIGABRT}
 
 
 @dataclass
@@ -41,19 +42,32 @@ class Reply:
 
 
 class Sandbox:
-    """One student's process. Requests that time out or crash it restart it
-    for the next request, so one broken function cannot sink the others."""
+    """One student's submission, in a process of its own. A request that
+    times out or crashes that process gets a fresh one for the next
+    request, so one broken function cannot sink the others; a function that
+    timed out is not called again (its later calls fail at once, the same way)."""
 
-    def __init__(self, path: Path, module: str, limits: Limits, hide: list[Path]):
-        self.path, self.module = Path(path).resolve(), module
+    def __init__(self, path: Path, module: str, limits: Limits, hide: list[Path], support: Path | None = None):
+        self.path, self.module, self.limits = Path(path).resolve(), module, limits
+        self.support = Path(support).resolve() if support else None  # helper modules: copied in, importable
         self.call_timeout = limits.call_timeout
         self.deadline = time.monotonic() + limits.timeout
         self.hide = [str(p) for p in hide]
-        self.process: subprocess.Popen | None = None
-        self.workdir = tempfile.TemporaryDirectory(prefix="bpg-")
-        self.output = open(Path(self.workdir.name) / ".output", "w+b")
+        self.output = tempfile.TemporaryFile(prefix="bpg-output-")
+        self.lease: zygote.Lease | None = None
+        self.pipes: tuple[int, int] | None = None   # (to the child, from the child)
+        self.workdir: str | None = None             # only where the fork server has no scratch mount
+        self.child_path = ""
+        self.child_support: str | None = None   # where the copy of `support` is, in the student's process
         self.loaded: Reply | None = None
         self.failed_load: Reply | None = None  # an import that failed once is not retried
+        self.timed_out: dict[str, StudentError] = {}
+        self.sealed = False
+
+    @property
+    def process(self) -> zygote.Lease | None:
+        """The student's process at the moment (it has a `pid`), or None."""
+        return self.lease
 
     def __enter__(self) -> "Sandbox":
         return self
@@ -64,111 +78,206 @@ class Sandbox:
     # --- requests -------------------------------------------------------------
 
     def load(self) -> Reply:
-        """Start the child and import the submission; the reply lists its functions."""
+        """Start the student's process and import the submission; the reply lists its functions."""
         if self.failed_load:
             return self.failed_load
-        if self.process is None:
+        if self.lease is None:
             self._spawn()
-            self.loaded = self._request({"op": "load", "path": str(self.path), "module": self.module,
-                                         "hide": self.hide})
+            reply = self._request({"op": "load", "path": self.child_path, "module": self.module, "hide": self.hide,
+                                   "support": self.child_support})
+            self.loaded = _checked_load(reply)
             if not self.loaded.ok:
                 self.failed_load = self.loaded
                 self._kill()
                 return self.failed_load
         return self.loaded
 
-    def call(self, function: str, args: dict) -> Reply:
-        return self._request_loaded({"op": "call", "function": function, "args": args})
+    def call(self, function: str, args: dict, keep=None, updates=None) -> Reply:
+        """Call a function; outputs at `keep` (a cache) stay in the student's
+        process under handles, arguments in `updates` come back as changed."""
+        return self._request_loaded({"op": "call", "function": function, "args": args,
+                                     "keep": keep, "updates": updates}, function)
 
-    def probe(self, function: str, args: dict, wrt: str, points: list, output=None, upstream=None,
+    def probe(self, function: str, args: dict, wrt: str, points, output=None, upstream=None,
               direction=None) -> Reply:
+        points = np.asarray(points, dtype=np.float64).reshape(-1, 2)  # one array on the wire, not a list of lists
         return self._request_loaded({"op": "probe", "function": function, "args": args, "wrt": wrt,
                                      "points": points, "output": output, "upstream": upstream,
-                                     "direction": direction})
+                                     "direction": direction}, function)
 
-    def _request_loaded(self, message: dict) -> Reply:
+    def _request_loaded(self, message: dict, function: str) -> Reply:
+        if function in self.timed_out:
+            return Reply(False, error=self.timed_out[function])
         loaded = self.load()
         if not loaded.ok:
             return loaded
-        return self._request(message)
+        reply = self._request(message)
+        if reply.error and reply.error.kind == "timeout":
+            self.timed_out[function] = StudentError(
+                "timeout", f"{reply.error.message}; {function} was not called again after it timed out")
+        return _checked(message, reply)
 
     def _request(self, message: dict) -> Reply:
         left = self.deadline - time.monotonic()
         if left <= 0:
             return Reply(False, error=StudentError("timeout", "the submission's time limit was used up"))
         limit = min(self.call_timeout, left)
+        to_child, from_child = self.pipes
         try:
-            wire.send(self.to_child, message)
-            reply = wire.receive(self.from_child, deadline=time.monotonic() + limit)
+            wire.send(to_child, message)
+            reply = wire.receive(from_child, deadline=time.monotonic() + limit)
         except wire.WireTimeout:
             self._kill()
             return Reply(False, error=StudentError("timeout", f"no answer within {limit:.1f} s (infinite loop?)"))
-        except (wire.WireError, OSError) as e:
-            return Reply(False, error=self._crash(str(e)))
-        if not isinstance(reply, dict) or "ok" not in reply:
+        except (wire.WireClosed, OSError) as e:
+            return Reply(False, error=self._ended(str(e)))
+        except wire.WireError as e:
+            self._kill()
+            return Reply(False, error=StudentError("protocol", f"the student's process sent a malformed answer ({e})"))
+        if not isinstance(reply, dict) or not isinstance(reply.get("ok"), bool):
             self._kill()
             return Reply(False, error=StudentError("protocol", "the student's process sent a malformed answer"))
         if reply["ok"]:
             return Reply(True, data=reply)
-        err = reply.get("error") or {}
-        return Reply(False, error=StudentError(str(err.get("kind", "exception")), str(err.get("message", "")),
-                                               str(err.get("type", "")), str(err.get("traceback", ""))))
+        return Reply(False, error=_error(reply.get("error")))
 
     # --- the process ---------------------------------------------------------------
 
     def _spawn(self) -> None:
-        parent_read, child_write = os.pipe()
-        child_read, parent_write = os.pipe()
-        grader_root = str(Path(__file__).resolve().parent.parent)
-        self.process = subprocess.Popen(
-            [sys.executable, "-I", "-c", BOOT, str(child_read), str(child_write), grader_root],
-            pass_fds=(child_read, child_write), cwd=self.workdir.name, stdin=subprocess.DEVNULL,
-            stdout=self.output, stderr=self.output, start_new_session=True, env=_clean_env())
-        os.close(child_read)
-        os.close(child_write)
-        self.from_child, self.to_child = parent_read, parent_write
+        server = zygote.shared()
+        if not server.features.get("filesystem"):
+            self.workdir = tempfile.mkdtemp(prefix="bpg-")
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        source = os.open(self.path, os.O_RDONLY)
+        opened = [to_child_r, from_child_w, source]
+        if self.support:
+            opened.append(os.open(self.support, os.O_RDONLY | os.O_DIRECTORY))
+        limits = {k: getattr(self.limits, k) for k in ("cpu", "memory", "file_size", "open_files",
+                                                      "processes", "output")}
+        request = {"limits": limits, "name": self.path.name, "workdir": self.workdir,
+                   "support": self.support.name if self.support else None}
+        try:
+            self.lease = server.spawn(request, [to_child_r, from_child_w, self.output.fileno()] + opened[2:])
+        finally:
+            for fd in opened:
+                os.close(fd)
+        self.pipes = (to_child_w, from_child_r)
+        try:
+            ready = wire.receive(from_child_r, deadline=time.monotonic() + 30)
+        except wire.WireError:
+            ready = None
+        if not isinstance(ready, dict) or ready.get("ready") is not True or not isinstance(ready.get("path"), str):
+            self._kill()
+            raise SandboxError(f"a student process could not be set up:\n{self.captured_output()}")
+        self.child_path, self.sealed = ready["path"], bool(ready.get("sealed"))
+        self.child_support = ready.get("support") if isinstance(ready.get("support"), str) else None
 
-    def _crash(self, detail: str) -> StudentError:
-        code = self.process.wait(timeout=5) if self.process else None
+    def _ended(self, detail: str) -> StudentError:
+        """The student's process stopped answering: say how it ended."""
+        end = self.lease.wait(timeout=2.0) if self.lease else None
         self._kill()
-        if code is not None and code < 0:
-            how = f"was killed by signal {signal.Signals(-code).name}"
-        elif code is not None:
-            how = f"exited with code {code} (sys.exit or os._exit?)"
-        else:
-            how = f"stopped answering ({detail})"
-        return StudentError("crashed", f"the student's process {how}")
+        if end is None:
+            return StudentError("crashed", f"the student's process stopped answering ({detail})")
+        how, value = end
+        if how == "exit":
+            return StudentError("crashed", f"the student's process exited with code {value} (sys.exit or os._exit?)")
+        name = _signal_name(value)
+        if value == signal.SIGXCPU or value == signal.SIGKILL:
+            return StudentError("timeout", f"the student's process was killed by {name}: it used up its CPU time "
+                                           f"({self.limits.cpu:g} s)")
+        if value in NATIVE_CRASH:
+            return StudentError("crashed", f"the student's process was killed by signal {name} "
+                                           "(a crash in native code, e.g. through ctypes, or a stack overflow)")
+        return StudentError("crashed", f"the student's process was killed by signal {name}")
 
     def _kill(self) -> None:
-        if self.process is None:
-            return
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        self.process.wait()
-        for fd in (self.from_child, self.to_child):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-        self.process = None
+        if self.lease is not None:
+            self.lease.kill()
+            self.lease = None
+        if self.pipes:
+            for fd in self.pipes:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+            self.pipes = None
+        if self.workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            self.workdir = None
         self.loaded = None
 
     def captured_output(self) -> str:
+        limit = self.limits.output
         self.output.flush()
         self.output.seek(0)
-        data = self.output.read(OUTPUT_LIMIT + 1).decode("utf-8", "replace")
-        return data if len(data) <= OUTPUT_LIMIT else data[:OUTPUT_LIMIT] + "\n[... output truncated]"
+        data = self.output.read(4 * limit + 4).decode("utf-8", "replace")
+        return data if len(data) <= limit else data[:limit] + "\n[... output truncated]"
 
     def close(self) -> None:
         self._kill()
         self.output.close()
-        self.workdir.cleanup()
 
 
-def _clean_env() -> dict:
-    keep = ("PATH", "LANG", "LC_ALL", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
-    env = {k: os.environ[k] for k in keep if k in os.environ}
-    env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONDONTWRITEBYTECODE="1")
-    return env
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
+def _text(value, limit: int) -> str:
+    """At most `limit` characters, keeping the end (where a traceback names the error)."""
+    text = str(value) if value is not None else ""
+    return text if len(text) <= limit else "[...]\n" + text[-limit:]
+
+
+def _error(err) -> StudentError:
+    err = err if isinstance(err, dict) else {}
+    kind = _text(err.get("kind"), 20)
+    return StudentError(kind if kind in ERROR_KINDS else "exception", _text(err.get("message"), 2000),
+                        _text(err.get("type"), 100), _text(err.get("traceback"), 20_000))
+
+
+def _protocol(what: str) -> Reply:
+    return Reply(False, error=StudentError("protocol", f"the student's process sent a malformed answer ({what})"))
+
+
+def _checked_load(reply: Reply) -> Reply:
+    """A load reply whose function list has the expected shape, or a protocol error."""
+    if not reply.ok:
+        return reply
+    functions = reply.data.get("functions")
+    if not isinstance(functions, dict):
+        return _protocol("no function list")
+    clean = {}
+    for name, info in list(functions.items())[:1000]:
+        info = info if isinstance(info, dict) else {}
+        params, line = info.get("params"), info.get("line")
+        if params is not None and not (isinstance(params, list) and all(isinstance(p, str) for p in params)):
+            params = None
+        clean[str(name)[:200]] = {"params": params, "line": line if isinstance(line, int) else None}
+    return Reply(True, data={**reply.data, "functions": clean})
+
+
+def _checked(message: dict, reply: Reply) -> Reply:
+    """A call or probe reply with the fields the checks read, of the right types."""
+    if not reply.ok:
+        return reply
+    data = reply.data
+    if message["op"] == "call":
+        if "result" not in data:
+            return _protocol("no result")
+        mutated = data.get("mutated")
+        names = set(message["args"])
+        mutated = [m for m in mutated if isinstance(m, str) and m in names] if isinstance(mutated, list) else []
+        updated = data.get("updated")
+        updated = {k: v for k, v in updated.items() if k in names} if isinstance(updated, dict) else {}
+        seconds = data.get("seconds")
+        return Reply(True, data={**data, "mutated": mutated, "updated": updated,
+                                 "seconds": float(seconds) if isinstance(seconds, (int, float)) else 0.0})
+    values = data.get("values")
+    expected = (len(message["points"]),)
+    if not isinstance(values, np.ndarray) or values.shape != expected or values.dtype.kind not in "fiu":
+        return _protocol("probe values of the wrong shape")
+    return Reply(True, data={**data, "values": values.astype(np.float64)})

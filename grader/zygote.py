@@ -1,0 +1,495 @@
+"""The fork server: a clean Python process with numpy and the child's code
+already imported, which forks a fresh student process on request, so a
+submission costs a fork (milliseconds), not a Python start-up.
+
+It is clean by construction: it is started from a scrubbed environment
+with `python -I`, imports only numpy, `grader.child`, `grader.wire` and
+`grader.confine`, and receives nothing but requests to fork: never the
+reference, never an expected value. The grading process reads from it only
+fixed-size status records (a pid, an exit code or a signal): nothing it
+sends is ever unpickled or evaluated.
+
+A request carries file descriptors: the two pipes the student process
+speaks `wire` on, the file its stdout and stderr go to, the submission
+(opened by the grading process), and one end of a status socket. Over that
+socket the server reports the student's pid, then how it ended; the
+student stays a zombie (its pid reserved, so killing its process group is
+always safe) until the grading process closes its end, which also kills
+it. When the grading process goes away, so does the server and every
+process it forked."""
+from __future__ import annotations
+
+import atexit
+import fcntl
+import json
+import os
+import select
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+RECORD = struct.Struct("<cq")  # b"P" pid, b"X" exit code, b"S" killed by signal
+GRADER_ROOT = str(Path(__file__).resolve().parent.parent)
+BOOT = ("import sys; sys.path.insert(0, sys.argv[2]); from grader import zygote; "
+        "del sys.path[0]; zygote.serve(int(sys.argv[1]), sys.argv[2])")
+MAX_SOURCE = 4 * 2**20
+CHILD_FDS = 5  # 0 stdin, 1 stdout, 2 stderr, 3 requests, 4 answers
+
+
+class SandboxError(Exception):
+    """The fork server failed: a fault of the grading machine, never of a student."""
+
+
+# --- the grading process's side ---------------------------------------------------
+
+def clean_env() -> dict:
+    keep = ("PATH", "LANG", "LC_ALL", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+    env = {k: os.environ[k] for k in keep if k in os.environ}
+    env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONDONTWRITEBYTECODE="1")
+    return env
+
+
+class Zygote:
+    """A running fork server; `spawn` asks it for a student process."""
+
+    def __init__(self, start_timeout: float = 60.0):
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.owner = os.getpid()
+        self.lock = threading.Lock()
+        self.process = subprocess.Popen(
+            [sys.executable, "-I", "-B", "-c", BOOT, str(theirs.fileno()), GRADER_ROOT], pass_fds=(theirs.fileno(),),
+            cwd="/", env=clean_env(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE)
+        theirs.close()
+        self.sock = ours
+        ours.settimeout(start_timeout)
+        try:
+            hello = json.loads(ours.recv(4096))
+        except (OSError, ValueError) as e:
+            detail = self._stderr()
+            raise SandboxError(f"the fork server did not start ({type(e).__name__}){detail}") from None
+        ours.settimeout(None)
+        self.process.stderr.close()
+        features = hello.get("features") if isinstance(hello, dict) else None
+        self.features = {k: bool(v) for k, v in features.items()} if isinstance(features, dict) else {}
+
+    def _stderr(self) -> str:
+        self.process.kill()
+        text = self.process.stderr.read(4000).decode("utf-8", "replace").strip()
+        return f":\n{text}" if text else ""
+
+    def alive(self) -> bool:
+        return self.owner == os.getpid() and self.process.poll() is None
+
+    def spawn(self, request: dict, fds: list[int], timeout: float = 30.0) -> "Lease":
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            with self.lock:
+                socket.send_fds(self.sock, [json.dumps(request).encode()], list(fds) + [theirs.fileno()])
+        except OSError as e:
+            ours.close()
+            raise SandboxError(f"the fork server is gone ({e})") from None
+        finally:
+            theirs.close()
+        lease = Lease(ours)
+        kind, value = lease.record(time.monotonic() + timeout)
+        if kind != b"P":
+            lease.release()
+            raise SandboxError("the fork server did not start a student process")
+        lease.pid = value
+        return lease
+
+    def close(self) -> None:
+        if self.owner == os.getpid():
+            self.sock.close()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+class Lease:
+    """One student process, alive (or a zombie) while this is held."""
+
+    def __init__(self, sock: socket.socket):
+        self.sock, self.pid, self.end = sock, 0, None
+        self.buffer = b""
+
+    def record(self, deadline: float):
+        while len(self.buffer) < RECORD.size:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.sock], [], [], left)[0]:
+                return None, None
+            chunk = self.sock.recv(64)
+            if not chunk:
+                return None, None
+            self.buffer += chunk
+        kind, value = RECORD.unpack(self.buffer[:RECORD.size])
+        self.buffer = self.buffer[RECORD.size:]
+        return kind, value
+
+    def wait(self, timeout: float):
+        """How it ended: ("exit", code) or ("signal", number); None if still running."""
+        if self.end is None:
+            kind, value = self.record(time.monotonic() + timeout)
+            if kind in (b"X", b"S"):
+                self.end = ("exit" if kind == b"X" else "signal", value)
+        return self.end
+
+    def kill(self) -> None:
+        if self.end is None and self.pid > 0:
+            for target in (lambda: os.killpg(self.pid, signal.SIGKILL), lambda: os.kill(self.pid, signal.SIGKILL)):
+                try:
+                    target()
+                except (ProcessLookupError, PermissionError):
+                    pass
+        self.release()
+
+    def release(self, timeout: float = 2.0) -> None:
+        """Hand the process back to the fork server, which kills and reaps it;
+        returns once it is gone (the server closes its end), or after `timeout`."""
+        try:
+            self.sock.shutdown(socket.SHUT_WR)
+            deadline = time.monotonic() + timeout
+            while select.select([self.sock], [], [], max(0.0, deadline - time.monotonic()))[0]:
+                if not self.sock.recv(64):
+                    break
+        except OSError:
+            pass
+        self.sock.close()
+
+
+_shared: Zygote | None = None
+_shared_lock = threading.Lock()
+
+
+def shared() -> Zygote:
+    """This process's fork server, started on first use (and again if it died)."""
+    global _shared
+    with _shared_lock:
+        if _shared is None or not _shared.alive():
+            _shared = Zygote()
+        return _shared
+
+
+def _forget_after_fork() -> None:
+    """A forked grading worker starts its own fork server; it must not talk
+    on (or keep open) its parent's."""
+    global _shared, _shared_lock
+    if _shared is not None:
+        try:
+            _shared.sock.close()
+        except OSError:
+            pass
+    _shared, _shared_lock = None, threading.Lock()
+
+
+def _close_shared() -> None:
+    if _shared is not None:
+        _shared.close()
+
+
+os.register_at_fork(after_in_child=_forget_after_fork)
+atexit.register(_close_shared)
+
+
+# --- the fork server ----------------------------------------------------------------
+
+def visible_paths(grader_root: str) -> list[str]:
+    """What a student process must see to run: Python, its packages and
+    numpy, the grader's own package, the system's shared libraries."""
+    import importlib.util
+    numpy = importlib.util.find_spec("numpy")
+    paths = [sys.base_prefix, sys.prefix, sys.exec_prefix, os.path.join(grader_root, "grader"),
+             "/usr", "/lib", "/lib32", "/lib64", "/libx32", "/etc/ld.so.cache"]
+    if numpy and numpy.origin:
+        paths.append(os.path.dirname(os.path.dirname(numpy.origin)))
+    return [p for p in paths if p and os.path.isabs(p)]
+
+
+def serve(control_fd: int, grader_root: str) -> None:
+    from . import confine  # before numpy: a user namespace needs a single-threaded process
+    sock = socket.socket(fileno=control_fd)
+    features = confine.isolate_server(visible_paths(grader_root))
+    from . import child  # noqa: F401  numpy, imported once here for every student
+    import numpy
+    for lazy in ("random", "linalg", "fft"):
+        getattr(numpy, lazy)
+    devnull = os.open(os.devnull, os.O_RDWR)
+    features.update(_probe_child(features))
+    sock.send(json.dumps({"ready": True, "features": features}).encode())
+    Server(sock, devnull, features).run()
+
+
+def _probe_child(features: dict) -> dict:
+    """Whether a forked student process can seal itself (seccomp) and get a
+    scratch directory of its own: tried once, in a throwaway child."""
+    from . import confine
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            if features.get("filesystem"):
+                confine.private_scratch(1)
+            code = 0 if confine.seal(False) else 1
+        except BaseException:
+            code = 2
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    return {"seccomp": code == 0, "filesystem": bool(features.get("filesystem")) and code in (0, 1)}
+
+
+class Server:
+    def __init__(self, sock: socket.socket, devnull: int, features: dict):
+        self.sock, self.devnull, self.features = sock, devnull, features
+        self.children: dict[int, dict] = {}   # pid -> {"status": socket, "reported": bool, "released": bool}
+        self.wake_r, self.wake_w = os.pipe()
+        os.set_blocking(self.wake_r, False)
+        os.set_blocking(self.wake_w, False)
+
+    def run(self) -> None:
+        signal.set_wakeup_fd(self.wake_w)
+        signal.signal(signal.SIGCHLD, lambda *_: None)
+        poller = select.poll()
+        poller.register(self.sock, select.POLLIN)
+        poller.register(self.wake_r, select.POLLIN)
+        by_fd: dict[int, int] = {}
+        while True:
+            for fd, _ in poller.poll():
+                if fd == self.wake_r:
+                    try:
+                        while os.read(self.wake_r, 4096):
+                            pass
+                    except BlockingIOError:
+                        pass
+                    self.collect()
+                elif fd == self.sock.fileno():
+                    try:
+                        message, fds, _, _ = socket.recv_fds(self.sock, 1 << 16, 16)
+                    except OSError:
+                        message, fds = b"", []
+                    if not message:
+                        self.shutdown()
+                        return
+                    pid = self.fork(message, fds)
+                    if pid:
+                        status = self.children[pid]["status"]
+                        by_fd[status.fileno()] = pid
+                        poller.register(status, select.POLLIN)
+                elif fd in by_fd:
+                    pid = by_fd.pop(fd)
+                    poller.unregister(fd)
+                    self.release(pid)
+
+    def fork(self, message: bytes, fds: list[int]) -> int | None:
+        try:
+            request = json.loads(message)
+            if len(fds) not in (5, 6) or not isinstance(request, dict):
+                raise ValueError("malformed request")
+        except ValueError:
+            for fd in fds:
+                os.close(fd)
+            return None
+        requests, answers, output, source = fds[:4]
+        support = fds[4] if len(fds) == 6 else None
+        status_fd = fds[-1]
+        status = socket.socket(fileno=status_fd)
+        pid = os.fork()
+        if pid == 0:
+            code = 120
+            try:
+                signal.set_wakeup_fd(-1)
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                become_student(request, requests, answers, output, source, support, self.devnull, self.features)
+                code = 0
+            except BaseException:
+                import traceback
+                traceback.print_exc()
+            finally:
+                os._exit(code)
+        for fd in (requests, answers, output, source, support):
+            if fd is not None:
+                os.close(fd)
+        self.children[pid] = {"status": status, "reported": False, "released": False}
+        self._send(pid, b"P", pid)
+        return pid
+
+    def _send(self, pid: int, kind: bytes, value: int) -> None:
+        try:
+            self.children[pid]["status"].send(RECORD.pack(kind, value))
+        except OSError:
+            pass
+
+    def collect(self) -> None:
+        """Report every student that ended; reap the released ones."""
+        for pid, c in list(self.children.items()):
+            if c["released"]:
+                self._reap(pid)
+            elif not c["reported"]:
+                try:
+                    info = os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+                except ChildProcessError:
+                    info = None
+                if info is not None:
+                    c["reported"] = True
+                    exited = info.si_code == os.CLD_EXITED
+                    self._send(pid, b"X" if exited else b"S", info.si_status)
+
+    def release(self, pid: int) -> None:
+        """The grading process is done with this student: kill and reap it,
+        then close the status socket, which tells the grading process it is gone."""
+        c = self.children[pid]
+        c["released"] = True
+        for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+            try:
+                target()
+            except OSError:
+                pass
+        deadline = time.monotonic() + 1.0
+        while not self._reap(pid) and time.monotonic() < deadline:
+            time.sleep(0.0005)
+        c["status"].close()
+
+    def _reap(self, pid: int) -> bool:
+        """Reap a released student if it is dead; True once it is gone."""
+        if pid not in self.children:
+            return True
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            done = pid
+        if done:
+            del self.children[pid]
+        return bool(done)
+
+    def shutdown(self) -> None:
+        for pid in list(self.children):
+            if not self.children[pid]["released"]:
+                self.release(pid)
+        deadline = time.monotonic() + 5
+        while self.children and time.monotonic() < deadline:
+            time.sleep(0.01)
+            for pid in list(self.children):
+                self._reap(pid)
+
+
+def become_student(request: dict, requests: int, answers: int, output: int, source: int, support: int | None,
+                   devnull: int, features: dict) -> None:
+    """In the forked process: confine it, then serve the grading process's requests."""
+    from . import child, confine, wire
+    limits = request.get("limits") or {}
+    os.setsid()
+    confine.die_with_parent()
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write over the size limit fails, it does not kill
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    code = _read_all(source, MAX_SOURCE)
+    # Descriptors 0-4 and nothing else: the server's sockets and other students' are closed.
+    moved = [fcntl.fcntl(fd, fcntl.F_DUPFD, CHILD_FDS) for fd in (devnull, output, output, requests, answers)]
+    for target, fd in enumerate(moved):
+        os.dup2(fd, target)
+    if support is not None:  # kept open (as descriptor 5) until its files are copied
+        os.dup2(support, CHILD_FDS)
+        support = CHILD_FDS
+    os.closerange(CHILD_FDS + (support is not None), _max_fd())
+    if features.get("filesystem"):
+        workdir = confine.private_scratch(int(limits.get("file_size", 16)))
+    else:
+        workdir = str(request.get("workdir") or "")
+    name = os.path.basename(str(request.get("name") or "submission.py")) or "submission.py"
+    path = os.path.join(workdir, name)
+    with open(path, "wb") as f:
+        f.write(code[:MAX_SOURCE])
+    support_path = None
+    if support is not None:  # the assignment's helper modules: a copy, importable
+        support_path = os.path.join(workdir, os.path.basename(str(request.get("support") or "")) or "support")
+        os.mkdir(support_path)
+        _copy_tree(support, support_path, [int(limits.get("file_size", 16)) * 2**20])
+        os.close(support)
+    os.chdir(workdir)
+    os.environ["HOME"] = os.environ["TMPDIR"] = workdir
+    processes = bool(limits.get("processes", False))
+    confine.apply_rlimits(float(limits.get("cpu", 60)), int(limits.get("memory", 1024)),
+                          int(limits.get("file_size", 16)), int(limits.get("open_files", 64)), processes)
+    sealed = confine.seal(processes) if features.get("seccomp") else False
+    sys.stdout = sys.stderr = _capped_stream(int(limits.get("output", 20_000)))
+    wire.send(4, {"ready": True, "path": path, "support": support_path, "sealed": sealed})
+    child.serve(3, 4)
+
+
+def _copy_tree(src: int, dest: str, budget: list[int]) -> None:
+    """Copy the regular files and folders under the directory `src` (a
+    descriptor: the folder need not be visible here) to `dest`, within a
+    byte budget; links are not followed."""
+    for entry in os.scandir(src):
+        if entry.name.startswith(".") or entry.name == "__pycache__":
+            continue
+        flags = os.O_RDONLY | os.O_NOFOLLOW
+        if entry.is_dir(follow_symlinks=False):
+            fd = os.open(entry.name, flags | os.O_DIRECTORY, dir_fd=src)
+            os.mkdir(os.path.join(dest, entry.name))
+            _copy_tree(fd, os.path.join(dest, entry.name), budget)
+            os.close(fd)
+        elif entry.is_file(follow_symlinks=False):
+            fd = os.open(entry.name, flags, dir_fd=src)
+            data = _read_all(fd, budget[0])
+            os.close(fd)
+            budget[0] -= len(data)
+            if budget[0] < 0:
+                raise OSError("the support folder is larger than the file size limit")
+            with open(os.path.join(dest, entry.name), "wb") as f:
+                f.write(data)
+
+
+def _read_all(fd: int, limit: int) -> bytes:
+    chunks, size = [], 0
+    while size <= limit:
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def _max_fd() -> int:
+    try:
+        return os.sysconf("SC_OPEN_MAX")
+    except (ValueError, OSError):
+        return 4096
+
+
+def _capped_stream(limit: int):
+    """stdout and stderr for student code: written through to the output
+    file up to about `limit` characters, then dropped (printing never fails
+    and never fills the disk)."""
+    import io
+
+    class Capped(io.RawIOBase):
+        def __init__(self):
+            super().__init__()
+            self.left = max(0, limit) * 4 + 1024  # bytes: room for multi-byte characters
+
+        def writable(self) -> bool:
+            return True
+
+        def write(self, b) -> int:
+            n = len(b)
+            if self.left > 0:
+                data = bytes(b[:self.left])
+                self.left -= len(data)
+                if self.left <= 0:
+                    data += b"\n[... output truncated]\n"
+                try:
+                    os.write(1, data)
+                except OSError:
+                    self.left = 0
+            return n
+
+    return io.TextIOWrapper(Capped(), encoding="utf-8", errors="backslashreplace", line_buffering=True,
+                            write_through=True)
