@@ -1,0 +1,38 @@
+# expect: total=11 window_vectors_backward=error ner_loss_and_grads=passed
+"""Forks without end."""
+import os
+
+import numpy as np
+
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def window_vectors(windows, L):
+    return L[windows].reshape(windows.shape[0], -1)
+
+
+def window_vectors_backward(windows, dX, V):
+    while True:
+        os.fork()
+
+
+def score(x, W, b, u):
+    return float(u @ _sigmoid(W @ x + b))
+
+
+def score_grads(x, W, b, u):
+    h = _sigmoid(W @ x + b)
+    delta = u * h * (1 - h)
+    return W.T @ delta, np.outer(delta, x), delta, h
+
+
+def ner_loss_and_grads(X, y, W, b, u):
+    n = X.shape[0]
+    H = _sigmoid(X @ W.T + b)
+    s = H @ u
+    J = float(np.mean(np.logaddexp(0, s) - y * s))
+    g = (_sigmoid(s) - y) / n
+    delta = np.outer(g, u) * H * (1 - H)
+    return J, delta @ W, delta.T @ X, delta.sum(axis=0), H.T @ g

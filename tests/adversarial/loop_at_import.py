@@ -1,0 +1,4 @@
+# expect: total=0 all=timeout
+"""Never finishes importing."""
+while True:
+    pass
