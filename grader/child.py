@@ -6,6 +6,7 @@ Every call gets fresh copies of its inputs and a reseeded `random` and
 `np.random`, so student code that draws random numbers is repeatable."""
 from __future__ import annotations
 
+import copy
 import importlib.util
 import inspect
 import os
@@ -16,17 +17,20 @@ import traceback
 
 import numpy as np
 
-from . import wire
+from . import fixtures, wire
 
 
 class Child:
     def __init__(self) -> None:
         self.module = None
         self.path = ""
+        self.handles: dict[int, object] = {}   # caches kept here for the student's backward functions
 
-    def load(self, path: str, module: str, hide: list[str]) -> dict:
+    def load(self, path: str, module: str, hide: list[str], support: str | None = None) -> dict:
         hidden = {os.path.realpath(p) for p in hide}
         sys.path[:] = [p for p in sys.path if os.path.realpath(p or ".") not in hidden]
+        if support:  # the assignment's helper modules, which students have too
+            sys.path.insert(0, support)
         self.path = os.path.realpath(path)
         spec = importlib.util.spec_from_file_location(module, path)
         mod = importlib.util.module_from_spec(spec)
@@ -54,25 +58,56 @@ class Child:
         return found
 
     def invoke(self, name: str, args: dict):
+        values = [self.materialize(v) for v in args.values()]
         random.seed(0)
         np.random.seed(0)
-        return getattr(self.module, name)(*[_copy(v) for v in args.values()])
+        return getattr(self.module, name)(*values)
 
-    def call(self, name: str, args: dict) -> dict:
-        kept = {k: _copy(v) for k, v in args.items()}
+    def materialize(self, value):
+        """An argument as the student's function takes it: a kept cache, a
+        fixture built from its recipe, or a fresh copy of plain data."""
+        if isinstance(value, dict) and fixtures.HANDLE in value:
+            return self.handles[int(value[fixtures.HANDLE])]
+        if isinstance(value, dict) and fixtures.FIXTURE in value:
+            return fixtures.build(value)
+        return value.copy() if isinstance(value, np.ndarray) else copy.deepcopy(value)
+
+    def call(self, name: str, args: dict, keep=None, updates=None) -> dict:
+        """Call on copies; outputs at `keep` stay here under handles; arguments
+        in `updates` are changed by contract and sent back."""
+        try:
+            kept = {k: self.materialize(v) for k, v in args.items()}
+        except BaseException as e:
+            return {"ok": False, "error": self.describe_error(e)}
         start = time.perf_counter()
         try:
             result = self.invoke_on(name, kept)
         except BaseException as e:
             return {"ok": False, "error": self.describe_error(e)}
         seconds = time.perf_counter() - start
+        updates = set(updates or ())
         try:
+            handles = self.keep(result, keep or [])
             described = wire.describe(result)
-            mutated = [k for k in args if not _same(args[k], kept[k])]
+            for index, handle in handles.items():
+                described["items"][index] = {fixtures.HANDLE: handle}
+            mutated = [k for k in args if k not in updates and not _tagged(args[k]) and not _same(args[k], kept[k])]
+            updated = {k: wire.describe(kept[k]) for k in updates if k in kept}
         except BaseException as e:  # e.g. MemoryError while encoding a huge view
             return {"ok": False, "error": {"kind": "exception", "type": type(e).__name__,
                                            "message": f"the return value could not be sent back: {_first_line(e)}"}}
-        return {"ok": True, "result": described, "seconds": seconds, "mutated": mutated}
+        return {"ok": True, "result": described, "seconds": seconds, "mutated": mutated, "updated": updated}
+
+    def keep(self, result, indices: list) -> dict[int, int]:
+        """Store the outputs at `indices` (a forward's cache) under new handles."""
+        if not indices or not isinstance(result, (tuple, list)):
+            return {}
+        handles = {}
+        for i in indices:
+            if int(i) < len(result):
+                handles[int(i)] = len(self.handles) + 1
+                self.handles[handles[int(i)]] = result[int(i)]
+        return handles
 
     def invoke_on(self, name: str, args: dict):
         """Call with these very objects (positionally), so that in-place changes stay visible."""
@@ -140,14 +175,18 @@ def _first_line(e: BaseException) -> str:
     return text.splitlines()[0][:500] if text else ""
 
 
-def _copy(value):
-    return value.copy() if isinstance(value, np.ndarray) else value
+def _tagged(value) -> bool:
+    return isinstance(value, dict) and (fixtures.HANDLE in value or fixtures.FIXTURE in value)
 
 
 def _same(a, b) -> bool:
     if isinstance(a, np.ndarray):
         return isinstance(b, np.ndarray) and a.shape == b.shape and a.dtype == b.dtype and \
             np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
     return type(a) is type(b) and a == b
 
 
@@ -179,9 +218,9 @@ def serve(read_fd: int, write_fd: int) -> None:
             return
         op = msg.get("op")
         if op == "load":
-            reply = child.load(msg["path"], msg["module"], msg.get("hide", []))
+            reply = child.load(msg["path"], msg["module"], msg.get("hide", []), msg.get("support"))
         elif op == "call":
-            reply = child.call(msg["function"], msg["args"])
+            reply = child.call(msg["function"], msg["args"], msg.get("keep"), msg.get("updates"))
         elif op == "probe":
             reply = child.probe(msg["function"], msg["args"], msg.get("output"), msg.get("upstream"),
                                 msg["wrt"], msg["points"], msg.get("direction"))

@@ -9,14 +9,17 @@ grading) process; in `self-check` from the published public cases, so a
 student needs no reference at all."""
 from __future__ import annotations
 
+import copy
 import hashlib
 import importlib.util
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
 import numpy as np
 
+from .fixtures import CacheOf, Recipe, build, reseed
 from .numeric import Directional, Stencil, choose_coords, evaluate_locally, unreliable
 from .sampling import Case, sample_arg
 from .spec import Function, Output, Spec, SpecError, evaluate_size
@@ -83,12 +86,21 @@ class Expected:
     numeric: dict[str, Numeric] = field(default_factory=dict)
     variants: dict[str, dict[str, object]] = field(default_factory=dict)
     second: dict[str, SecondUpstream] = field(default_factory=dict)
+    updated: dict[str, object] = field(default_factory=dict)   # arguments changed in place by contract
 
 
 def by_name(f: Function, result) -> dict[str, object]:
-    """A function's return value as {output name: value}."""
+    """A function's return value as {output name: value}, caches left out."""
     values = (result,) if len(f.outputs) == 1 else tuple(result)
-    return {o.name: v for o, v in zip(f.outputs, values)}
+    return {o.name: v for o, v in zip(f.outputs, values) if not o.opaque}
+
+
+def forward_inputs(spec: Spec, f: Function, forward: Function, case: Case) -> dict:
+    """Where a forward's arguments come from when differentiating f: the
+    forward's own inputs of the case when f receives its cache (they made the
+    cache), otherwise f's inputs."""
+    takes_cache = any(a.cache == forward.name for a in f.args)
+    return case.inputs[forward.name if takes_cache else f.name]
 
 
 def case_rng(f: Function, case: Case, purpose: int) -> np.random.Generator:
@@ -107,7 +119,8 @@ def plan_probes(spec: Spec, f: Function, case: Case) -> dict[str, Probe]:
         if d is None:
             continue
         forward, target = spec.resolve(f, d.of)
-        args = {a.name: inputs[a.name] if a.name in inputs else sample_arg(a, case.dims, rng) for a in forward.args}
+        source = forward_inputs(spec, f, forward, case)
+        args = {a.name: source[a.name] if a.name in source else sample_arg(a, case.dims, rng) for a in forward.args}
         upstream = np.asarray(inputs[d.upstream], dtype=np.float64) if o.vjp else None
         index = forward.outputs.index(target) if len(forward.outputs) > 1 else None
         shape = np.shape(args[d.wrt])
@@ -132,23 +145,47 @@ class Reference:
         if not path.is_file():
             raise SpecError(f"{path}: the reference solution is missing")
         self.spec, self.path = spec, path
+        if spec.support:  # the reference and the fixtures may import the support modules
+            support = str(path.parent / spec.support)
+            if support not in sys.path:
+                sys.path.insert(0, support)
         self.module = import_trusted(path, f"_reference_{spec.name}")
         for f in spec.functions:
             for name in [f.name] + [m.variant for m in f.mistakes]:
                 if not callable(getattr(self.module, name, None)):
                     raise SpecError(f"{path}: defines no function {name!r}, which the spec names")
 
-    def call(self, name: str, args: dict):
-        return getattr(self.module, name)(*[_copy(v) for v in args.values()])
+    def call(self, name: str, args: dict, case: Case | None = None):
+        """Call a reference function on copies of the arguments, fixtures built
+        and caches made by the reference's own forward, with random state
+        reseeded as in a student's process."""
+        return self.call_keeping(name, args, case)[0]
+
+    def call_keeping(self, name: str, args: dict, case: Case | None = None) -> tuple[object, dict]:
+        """The result, and the arguments as the call left them (for in-place updates)."""
+        values = {k: self.resolve(v, case) for k, v in args.items()}
+        reseed()
+        return getattr(self.module, name)(*values.values()), values
+
+    def resolve(self, value, case: Case | None):
+        """A value ready for the reference: a fixture built, a cache made, data copied."""
+        if isinstance(value, Recipe):
+            return build(value.tagged())
+        if isinstance(value, CacheOf):
+            forward = self.spec.function(value.forward)
+            k = next(i for i, o in enumerate(forward.outputs) if o.opaque)
+            return self.call(forward.name, case.inputs[forward.name], case)[k]
+        return copy.deepcopy(value)
 
     def expected(self, f: Function, case: Case) -> Expected:
         args = case.inputs[f.name]
-        exp = Expected(by_name(f, self.call(f.name, args)))
-        exp.variants = {m.code: by_name(f, self.call(m.variant, args)) for m in f.mistakes}
+        result, after = self.call_keeping(f.name, args, case)
+        exp = Expected(by_name(f, result), updated={a.name: after[a.name] for a in f.args if a.updates})
+        exp.variants = {m.code: by_name(f, self.call(m.variant, args, case)) for m in f.mistakes}
         exp.probes = plan_probes(self.spec, f, case)
         for name, probe in exp.probes.items():
             def vector(moved, probe=probe):
-                return probe.vector(self.call(probe.forward, {**probe.args, probe.wrt: moved}))
+                return probe.vector(self.call(probe.forward, {**probe.args, probe.wrt: moved}, case))
             stencil, directional = probe.stencil(), probe.directional()
             values, errors = stencil.gradient(evaluate_locally(vector, stencil))   # (coords, rows)
             along, along_error = directional.gradient(evaluate_locally(vector, directional))
@@ -157,7 +194,7 @@ class Reference:
         for o in f.outputs:
             if o.vjp:
                 upstream = second_upstream(f, o, case)
-                truth = by_name(f, self.call(f.name, {**args, o.vjp.upstream: upstream}))[o.name]
+                truth = by_name(f, self.call(f.name, {**args, o.vjp.upstream: upstream}, case))[o.name]
                 exp.second[o.name] = SecondUpstream(upstream, np.asarray(truth, dtype=np.float64))
         return exp
 
@@ -171,10 +208,6 @@ class Reference:
             if unreliable(n.errors, n.values, rtol, atol).any() or (n.along_error > 0.1 * along_scale).any():
                 return False
         return True
-
-
-def _copy(value):
-    return value.copy() if isinstance(value, np.ndarray) else value
 
 
 def import_trusted(path: Path, name: str) -> ModuleType:

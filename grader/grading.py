@@ -4,6 +4,7 @@ and score. Scores are decided here, never in the student's process."""
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,10 +17,12 @@ from .checks import Verdict
 from .compare import FLOAT32_RTOL
 from .diagnosis import Context, Diagnosis, close
 from .expected import Expected, output_shape
+from .fixtures import CacheOf, Recipe
 from .results import SEVERITY, Check, FunctionResult, SubmissionResult
 from .runner import Reply, Sandbox
 from .sampling import HIDDEN, PUBLIC, Case
 from .spec import Function, Output, Spec
+from .wire import Sequence
 
 ERROR_STATUS = {"timeout": "timeout"}  # any other failure of the student's process is an "error"
 
@@ -49,9 +52,9 @@ def grade_submission(spec: Spec, source: Source, sub: Submission, visibilities=(
     start = time.perf_counter()
     seed = submission_seed(spec, sub.student) if seed is None else seed
     groups = [(v, source.cases(v, seed)) for v in visibilities]
-    with runner(sub.path, spec.module, spec.limits, list(hide)) as sandbox:
+    with runner(sub.path, spec.module, spec.limits, list(hide), support=spec.support_path) as sandbox:
         if not sub.path.is_file():
-            functions = [_unloadable(f, "missing", f"no file {sub.path.name} in this submission") for f in spec.graded]
+            functions = [_unloadable(f, "error", f"no file {sub.path.name} in this submission") for f in spec.graded]
         else:
             loaded = sandbox.load()
             if loaded.ok:
@@ -79,7 +82,8 @@ def checks_per_case_group(f: Function) -> int:
     returns, inputs unchanged, and per output shape + value, or shape +
     gradient + consistency with the student's forward (+ four structural
     checks of a vector-Jacobian product)."""
-    return 2 + sum(2 + bool(o.derivative) + 4 * bool(o.vjp) for o in f.outputs)
+    return 2 + sum(a.updates for a in f.args) + sum(2 + bool(o.derivative) + 4 * bool(o.vjp)
+                                                     for o in f.outputs if not o.opaque)
 
 
 def _unloadable(f: Function, status: str, message: str) -> FunctionResult:
@@ -117,8 +121,12 @@ class FunctionGrader:
     def _run_case(self, case: Case):
         """(check key, verdict) pairs for one case."""
         f = self.f
-        args = case.inputs[f.name]
-        reply = self.sandbox.call(f.name, args)
+        args = self._wire_args(case.inputs[f.name], case)
+        if isinstance(args, Verdict):
+            yield ("returns", None, True), args
+            return
+        opaque = [i for i, o in enumerate(f.outputs) if o.opaque]
+        reply = self.sandbox.call(f.name, args, keep=opaque, updates=[a.name for a in f.args if a.updates])
         if not reply.ok:
             yield ("returns", None, True), _failure(reply, f"{f.name} raised an error")
             return
@@ -133,8 +141,42 @@ class FunctionGrader:
         if outputs is None:
             return
         expected = self.source.expected(f, case)
+        for a in f.args:
+            if a.updates:
+                yield (f"{a.name} updated", None, True), checks.updated(
+                    a.name, reply.data.get("updated", {}).get(a.name), expected.updated[a.name], *self._tolerance(None))
         for o in f.outputs:
-            yield from self._check_output(o, outputs[o.name], expected, case)
+            if not o.opaque:
+                yield from self._check_output(o, outputs[o.name], expected, case)
+
+    def _wire_args(self, args: dict, case: Case) -> dict | Verdict:
+        """Arguments as the student's process takes them: fixtures as recipes,
+        and each cache made by the student's own forward, kept in their process."""
+        wired = {}
+        for name, value in args.items():
+            if isinstance(value, Recipe):
+                value = value.tagged()
+            elif isinstance(value, CacheOf):
+                value = self._cache(value.forward, case)
+                if isinstance(value, Verdict):
+                    return value
+            wired[name] = value
+        return wired
+
+    def _cache(self, forward: str, case: Case) -> dict | Verdict:
+        f = self.spec.function(forward)
+        if forward not in self.found:
+            return Verdict("error", f"{self.f.name} needs the cache of your {forward}, which is not defined")
+        args = self._wire_args(case.inputs[forward], case)
+        k = next(i for i, o in enumerate(f.outputs) if o.opaque)
+        reply = self.sandbox.call(forward, args, keep=[k])
+        if not reply.ok:
+            return _failure(reply, f"{self.f.name} needs the cache of your {forward}, which raised an error")
+        result = reply.data["result"]
+        if not isinstance(result, Sequence) or len(result.items) != len(f.outputs):
+            return Verdict("error", f"{self.f.name} needs the cache of your {forward}, but {forward} does not return "
+                                    f"{len(f.outputs)} values")
+        return result.items[k]
 
     def _check_output(self, o: Output, got: np.ndarray, expected: Expected, case: Case):
         truth = expected.outputs[o.name]
@@ -155,7 +197,7 @@ class FunctionGrader:
         probe = expected.probes[o.name]
         grad = checks.gradient(o, got, expected.numeric[o.name], probe, truth, rtol, atol, ctx)
         forward = self.spec.function(probe.forward)
-        own = self._own_forward(o, got, probe, rtol, atol) if forward.student else None
+        own = self._own_forward(o, got, probe, case, rtol, atol) if forward.student else None
         if grad.status == "failed" and own and own.status == "passed" and grad.diagnosis is None:
             grad.diagnosis = Diagnosis("wrong_forward", f"{o.name} is the right gradient of your own {probe.forward}, "
                                                         f"but your {probe.forward} is wrong: fix the forward computation")
@@ -166,11 +208,13 @@ class FunctionGrader:
         if o.vjp:
             yield from self._vjp_structure(o, got, expected, case, ctx)
 
-    def _tolerance(self, o: Output) -> tuple[float, float]:
+    def _tolerance(self, o: Output | None) -> tuple[float, float]:
         tol = self.spec.tolerance
+        if o is None:
+            return tol.rtol, tol.atol
         return o.rtol or tol.rtol, tol.atol if o.atol is None else o.atol
 
-    def _own_forward(self, o: Output, got: np.ndarray, probe, rtol: float, atol: float) -> Verdict:
+    def _own_forward(self, o: Output, got: np.ndarray, probe, case: Case, rtol: float, atol: float) -> Verdict:
         """The answer along the probe's direction against the student's own
         forward differenced along it (a Jacobian weighted by its cotangent)."""
         if probe.forward not in self.found:
@@ -181,7 +225,7 @@ class FunctionGrader:
             answer = probe.cotangent.reshape(1, -1) @ answer
         for single in (False, True):
             stencil = probe.directional(single)
-            reply = self.sandbox.probe(probe.forward, probe.args, probe.wrt, stencil.points(),
+            reply = self.sandbox.probe(probe.forward, self._wire_args(probe.args, case), probe.wrt, stencil.points(),
                                        output=probe.output, upstream=weights, direction=probe.direction)
             if not reply.ok:
                 return _failure(reply, f"could not differentiate your {probe.forward} numerically")
@@ -204,7 +248,10 @@ class FunctionGrader:
         """A vector-Jacobian product must be right for a second upstream gradient
         too, linear in it, zero for zero, and the same when called again."""
         up = o.vjp.upstream
-        args = case.inputs[self.f.name]
+        args = self._wire_args(case.inputs[self.f.name], case)
+        if isinstance(args, Verdict):
+            yield (f"{o.name} with another {up}", o.name, True), args
+            return
         u1, second = np.asarray(args[up], dtype=np.float64), expected.second[o.name]
         rtol, atol = self._tolerance(o)
         g2 = self._answer(o, {**args, up: second.upstream}, g1.shape)
@@ -263,12 +310,27 @@ class FunctionGrader:
         if not any(c.output is not None for c in scored) or any(
                 c.status != "passed" for c in scored if c.output is None):
             return 0.0
-        share = self.f.points / len(self.f.outputs)
-        earned = sum(all(c.status == "passed" for c in scored if c.output == o.name) for o in self.f.outputs)
+        graded = [o for o in self.f.outputs if not o.opaque]
+        share = self.f.points / len(graded)
+        earned = sum(all(c.status == "passed" for c in scored if c.output == o.name) for o in graded)
         return round(share * earned, 6)
+
+
+# numpy 1.24 removed these aliases: what to write instead
+NUMPY1_ALIASES = {"float": "float or np.float64", "int": "int or np.int64", "bool": "bool or np.bool_",
+                  "object": "object", "complex": "complex or np.complex128", "str": "str", "long": "int",
+                  "unicode": "str"}
+REMOVED_ALIAS = re.compile(r"module 'numpy' has no attribute '(\w+)'")
 
 
 def _failure(reply: Reply, what: str) -> Verdict:
     err = reply.error
     status = ERROR_STATUS.get(err.kind, "error")
-    return Verdict(status, f"{what}:\n{err.describe()}" if err.kind != "timeout" else f"{what}: {err.message}")
+    if err.kind == "timeout":
+        return Verdict(status, f"{what}: {err.message}")
+    message = f"{what}:\n{err.describe()}"
+    alias = REMOVED_ALIAS.search(err.message)
+    if alias and alias.group(1) in NUMPY1_ALIASES:
+        message += (f"\nThis file works on numpy 1.x only: np.{alias.group(1)} was removed in numpy 1.24, and "
+                    f"grading runs numpy {np.__version__}; write {NUMPY1_ALIASES[alias.group(1)]} instead")
+    return Verdict(status, message)

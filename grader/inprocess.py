@@ -17,8 +17,9 @@ _names = itertools.count()
 class InProcess:
     """The Sandbox interface, without a process: for trusted code only."""
 
-    def __init__(self, path: Path, module: str, limits: Limits, hide: list[Path]):
+    def __init__(self, path: Path, module: str, limits: Limits, hide: list[Path], support: Path | None = None):
         self.path = Path(path)
+        self.support = str(support) if support else None
         self.module = f"_trusted_{module}_{next(_names)}"  # never clashes with another load
         self.child = Child()
         self.loaded: Reply | None = None
@@ -31,11 +32,11 @@ class InProcess:
 
     def load(self) -> Reply:
         if self.loaded is None:
-            self.loaded = _reply(self.child.load(str(self.path), self.module, []))
+            self.loaded = _reply(self.child.load(str(self.path), self.module, [], self.support))
         return self.loaded
 
-    def call(self, function: str, args: dict) -> Reply:
-        return _reply(self.child.call(function, args))
+    def call(self, function: str, args: dict, keep=None, updates=None) -> Reply:
+        return _reply(self.child.call(function, args, keep, updates))
 
     def probe(self, function: str, args: dict, wrt: str, points: list, output=None, upstream=None,
               direction=None) -> Reply:

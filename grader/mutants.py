@@ -60,6 +60,8 @@ def _function_mutants(f: Function) -> list[Mutant]:
     found = []
     batched = any(len(a.shape) >= 2 for a in f.args)
     for k, o in enumerate(f.outputs):
+        if o.opaque:  # a cache is the student's own business
+            continue
         out = f"_np.asarray(outs[{k}], dtype=float)"
         kinds = {"negated": f"outs[{k}] = -{out}",
                  "scaled by 2": f"outs[{k}] = 2 * {out}",
@@ -70,7 +72,7 @@ def _function_mutants(f: Function) -> list[Mutant]:
             kinds["scaled by 1/N"] = f"outs[{k}] = {out} / _batch(args)"
         if len(o.shape) == 2:
             kinds["transposed"] = f"outs[{k}] = {out}.T"
-        if k + 1 < len(f.outputs):
+        if k + 1 < len(f.outputs) and not f.outputs[k + 1].opaque:
             kinds[f"swapped with {f.outputs[k + 1].name}"] = f"outs[{k}], outs[{k + 1}] = outs[{k + 1}], outs[{k}]"
         same_shape = [j for j, a in enumerate(f.args) if a.shape == o.shape and a.dtype != "int64"]
         floats = [j for j, a in enumerate(f.args) if a.dtype != "int64"]

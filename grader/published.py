@@ -8,26 +8,23 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Union
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from . import __version__
 from .expected import Expected, Numeric, Probe, SecondUpstream
+from .fixtures import CacheOf, Recipe
 from .sampling import PUBLIC, Case
 from .spec import Function, Spec, SpecError, spec_path
 
 PUBLIC_FILE = "public.json"
 
 
-class ArrayJSON(BaseModel):
-    dtype: str
-    shape: list[int]
-    data: list[Union[int, float]]
-
-
-Value = Union[ArrayJSON, int, float]
+# A value in this file is JSON with tags: {"array": {"dtype", "shape", "data"}}, {"cache_of": forward},
+# {"fixture": "module:function", "args", "seed"}, {"dict": {...}}, a list, or a plain number or string.
+Value = Any
 
 
 class ProbeJSON(BaseModel):
@@ -35,10 +32,10 @@ class ProbeJSON(BaseModel):
     args: dict[str, Value]
     wrt: str
     output: int | None
-    upstream: ArrayJSON | None
+    upstream: Value
     coords: list[int]
-    direction: ArrayJSON         # a random direction
-    cotangent: ArrayJSON | None  # a Jacobian's random weights
+    direction: Value             # a random direction
+    cotangent: Value             # a Jacobian's random weights, or null
     flat: list[int]              # the output's elements differenced by the reference
     values: list[float]          # the reference's finite differences there
     errors: list[float]          # and their error estimates
@@ -47,8 +44,8 @@ class ProbeJSON(BaseModel):
 
 
 class SecondJSON(BaseModel):
-    upstream: ArrayJSON
-    truth: ArrayJSON
+    upstream: Value
+    truth: Value
 
 
 class FunctionCaseJSON(BaseModel):
@@ -57,6 +54,7 @@ class FunctionCaseJSON(BaseModel):
     probes: dict[str, ProbeJSON] = {}
     variants: dict[str, dict[str, Value]] = {}
     second: dict[str, SecondJSON] = {}
+    updated: dict[str, Value] = {}     # arguments changed in place by contract, as the reference leaves them
 
 
 class CaseJSON(BaseModel):
@@ -79,15 +77,36 @@ def spec_digest(folder: Path) -> str:
 
 def to_json(value) -> Value:
     if isinstance(value, np.ndarray):
-        return ArrayJSON(dtype=str(value.dtype), shape=list(value.shape), data=value.reshape(-1).tolist())
-    if isinstance(value, (np.integer, int)) and not isinstance(value, bool):
+        return {"array": {"dtype": str(value.dtype), "shape": list(value.shape), "data": value.reshape(-1).tolist()}}
+    if isinstance(value, CacheOf):
+        return {"cache_of": value.forward}
+    if isinstance(value, Recipe):
+        return {"fixture": value.factory, "args": value.args, "seed": value.seed}
+    if isinstance(value, dict):
+        return {"dict": {str(k): to_json(v) for k, v in value.items()}}
+    if isinstance(value, (list, tuple)):
+        return [to_json(v) for v in value]
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (np.integer, int)):
         return int(value)
+    if value is None or isinstance(value, str):
+        return value
     return float(value)
 
 
 def from_json(value: Value):
-    if isinstance(value, ArrayJSON):
-        return np.array(value.data, dtype=value.dtype).reshape(value.shape)
+    if isinstance(value, dict):
+        if "array" in value:
+            a = value["array"]
+            return np.array(a["data"], dtype=a["dtype"]).reshape(a["shape"])
+        if "cache_of" in value:
+            return CacheOf(value["cache_of"])
+        if "fixture" in value:
+            return Recipe(value["fixture"], value["args"], value["seed"])
+        return {k: from_json(v) for k, v in value["dict"].items()}
+    if isinstance(value, list):
+        return [from_json(v) for v in value]
     return value
 
 
@@ -97,12 +116,12 @@ def _function_case(exp: Expected, inputs: dict) -> FunctionCaseJSON:
         outputs={k: to_json(v) for k, v in exp.outputs.items()},
         variants={code: {k: to_json(v) for k, v in outs.items()} for code, outs in exp.variants.items()},
         probes={name: ProbeJSON(forward=p.forward, args={k: to_json(v) for k, v in p.args.items()}, wrt=p.wrt,
-                                output=p.output, upstream=None if p.upstream is None else to_json(p.upstream),
-                                coords=p.coords.tolist(), direction=to_json(p.direction),
-                                cotangent=None if p.cotangent is None else to_json(p.cotangent),
+                                output=p.output, upstream=to_json(p.upstream), coords=p.coords.tolist(),
+                                direction=to_json(p.direction), cotangent=to_json(p.cotangent),
                                 **_numeric_json(exp.numeric[name]))
                 for name, p in exp.probes.items()},
-        second={name: SecondJSON(upstream=to_json(s.upstream), truth=to_json(s.truth)) for name, s in exp.second.items()})
+        second={name: SecondJSON(upstream=to_json(s.upstream), truth=to_json(s.truth)) for name, s in exp.second.items()},
+        updated={name: to_json(v) for name, v in exp.updated.items()})
 
 
 def _numeric_json(n: Numeric) -> dict:
@@ -157,6 +176,7 @@ class PublishedSource:
     def expected(self, f: Function, case: Case) -> Expected:
         fc = self.doc.cases[case.index - 1].functions[f.name]
         exp = Expected({k: from_json(v) for k, v in fc.outputs.items()},
+                       updated={k: from_json(v) for k, v in fc.updated.items()},
                        variants={code: {k: from_json(v) for k, v in outs.items()} for code, outs in fc.variants.items()})
         for name, p in fc.probes.items():
             exp.probes[name] = Probe(p.forward, {k: from_json(v) for k, v in p.args.items()}, p.wrt, p.output,

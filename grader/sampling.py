@@ -3,11 +3,14 @@ every function, arguments drawn as the spec declares. A case is fully
 determined by its seed, so any result can be replayed."""
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .spec import Argument, DimValue, Function, Integers, Labels, Normal, Spec, Uniform, distinct_choices, evaluate_size
+from .fixtures import CacheOf, Recipe
+from .spec import (Argument, Constant, DimValue, Fixture, Function, Integers, Labels, Normal, Spec, Uniform,
+                   distinct_choices, evaluate_size)
 
 PUBLIC, HIDDEN = "public", "hidden"
 
@@ -61,11 +64,20 @@ def sample_args(f: Function, dims: dict[str, int], rng: np.random.Generator) -> 
 def sample_arg(arg: Argument, dims: dict[str, int], rng: np.random.Generator):
     shape = tuple(evaluate_size(s, dims) for s in arg.shape)
     s = arg.sample
+    if arg.cache:
+        return CacheOf(arg.cache)
+    if isinstance(s, Constant):
+        return copy.deepcopy(s.value)
+    if isinstance(s, Fixture):
+        args = {k: dims.get(v, v) if isinstance(v, str) else v for k, v in s.args.items()}
+        return Recipe(s.factory, args, int(rng.integers(2**31)))
     if isinstance(s, DimValue):
         return int(dims[s.dim])
     if isinstance(s, Integers):
         low, high = evaluate_size(s.low, dims), evaluate_size(s.high, dims)
         values = rng.integers(low, high, size=shape)
+        if not shape:  # a single index is a plain int, as course code passes it
+            return int(values)
         return _with_repeats(values, rng) if s.repeats else values.astype(np.int64)
     if isinstance(s, Labels):
         values = rng.integers(0, s.classes, size=shape)

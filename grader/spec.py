@@ -7,9 +7,9 @@ import itertools
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -63,16 +63,39 @@ class DimValue(Strict):
     dim: str
 
 
-Distribution = Annotated[Union[Normal, Uniform, Integers, Labels, DimValue], Field(discriminator="kind")]
+class Constant(Strict):
+    """The same value every time: a number, a string, a list or a table
+    (a dict), such as conv_param = {stride = 1, pad = 1}."""
+    kind: Literal["constant"]
+    value: Any
+
+
+class Fixture(Strict):
+    """An object built by FUNCTION(**args, seed=...) from a module of the
+    assignment's support folder, in the student's process and, for the
+    reference, in the grading process. A string in args that names a
+    dimension becomes its size."""
+    kind: Literal["fixture"]
+    factory: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_]*$")
+    args: dict[str, Any] = {}
+
+
+Distribution = Annotated[Union[Normal, Uniform, Integers, Labels, DimValue, Constant, Fixture],
+                         Field(discriminator="kind")]
 
 
 class Argument(Strict):
     name: str
     shape: list[Size] = []
-    dtype: Literal["float64", "float32", "int64"] = "float64"
+    dtype: Literal["float64", "float32", "int64", "object"] = "float64"
     sample: Distribution = Normal()
     away_from: list[float] = Field([], description="kinks: values are sampled at least `kink_margin` away from these")
     kink_margin: float = Field(1e-2, ge=0)
+    cache: str | None = Field(None, description="this argument is the cache the named forward returned: that "
+                              "forward runs on its own inputs of the case first, and its cache stays in the "
+                              "student's process")
+    updates: bool = Field(False, description="the function changes this argument in place by contract; its "
+                          "final value is checked against the reference's")
 
 
 # --- what a function returns --------------------------------------------------
@@ -108,6 +131,7 @@ class Output(Strict):
     jacobian: Jacobian | None = None
     rtol: float | None = Field(None, gt=0)
     atol: float | None = Field(None, ge=0)
+    opaque: bool = Field(False, description="a cache: stays in the student's process, never checked, no points")
 
     @property
     def derivative(self) -> Gradient | VJP | Jacobian | None:
@@ -189,12 +213,20 @@ class Spec(Strict):
     name: str = Field(pattern=r"^[A-Za-z0-9_\-]+$")
     title: str = ""
     module: str = Field("", description="the file students submit, without .py; defaults to name")
+    support: str | None = Field(None, description="a folder beside the spec that students get too, importable "
+                                "in their process (helper modules, fixtures)")
     dims: dict[str, Union[int, list[int], str]]
     functions: list[Function] = Field(min_length=1)
     cases: Cases = Cases()
     tolerance: Tolerance = Tolerance()
     limits: Limits = Limits()
     checks: Checks = Checks()
+    _folder: Path | None = PrivateAttr(None)   # where the spec was read from
+
+    @property
+    def support_path(self) -> Path | None:
+        """The support folder, importable in the student's process."""
+        return self._folder / self.support if self.support and self._folder else None
 
     @model_validator(mode="after")
     def _consistent(self) -> "Spec":
@@ -254,7 +286,10 @@ def evaluate_size(size: Size, dims: dict[str, int]) -> int:
         if isinstance(node, ast.Name):
             return dims[node.id]
         if isinstance(node, ast.BinOp) and type(node.op) in _OPS:
-            return _OPS[type(node.op)](ev(node.left), ev(node.right))
+            left, right = ev(node.left), ev(node.right)
+            if isinstance(node.op, ast.FloorDiv) and right == 0:
+                raise ValueError(f"{size!r} divides by zero")
+            return _OPS[type(node.op)](left, right)
         raise ValueError(f"{size!r}: only integers, dimension names and + - * // are allowed")
 
     return ev(_parse(size).body)
@@ -285,7 +320,10 @@ def derive_dims(dims: dict, chosen: dict[str, int]) -> dict[str, int]:
         if not ready:
             raise ValueError(f"dims: {sorted(pending)} depend on each other or on unknown names")
         for k in ready:
-            out[k] = evaluate_size(pending.pop(k), out)
+            try:
+                out[k] = evaluate_size(pending.pop(k), out)
+            except ValueError as e:
+                raise ValueError(f"dims.{k}: {e}") from None
     return out
 
 
@@ -336,7 +374,10 @@ def _unique(names: list[str], where: str) -> None:
 
 def _check_shape(shape: list[Size], dims: dict, where: str) -> None:
     for s in shape:
-        unknown = size_names(s) - dims.keys()
+        try:
+            unknown = size_names(s) - dims.keys()
+        except ValueError as e:
+            raise ValueError(f"{where}.shape: {e}") from None
         if unknown:
             raise ValueError(f"{where}.shape: unknown dimensions {sorted(unknown)}; declared: {sorted(dims)}")
 
@@ -356,6 +397,9 @@ def _check_function(spec: Spec, f: Function, where: str) -> None:
             for bound in (s.low, s.high):
                 if size_names(bound) - spec.dims.keys():
                     raise ValueError(f"{here}.sample: unknown dimension in bound {bound!r}")
+            for sizes in distinct_choices(spec.dims):
+                if evaluate_size(s.low, sizes) >= evaluate_size(s.high, sizes):
+                    raise ValueError(f"{here}.sample: low ({s.low}) must be below high ({s.high}); high is excluded")
         if isinstance(s, DimValue):
             if s.dim not in spec.dims:
                 raise ValueError(f"{here}.sample.dim: unknown dimension {s.dim!r}")
@@ -363,9 +407,19 @@ def _check_function(spec: Spec, f: Function, where: str) -> None:
                 raise ValueError(f"{here}: a 'dim' argument is a plain int; its shape must be []")
         if isinstance(s, (Integers, Labels, DimValue)) and a.dtype != "int64":
             raise ValueError(f"{here}.dtype: integer samples need dtype 'int64'")
+        if a.cache:
+            forward = spec.function(a.cache)
+            if forward is None or not any(o.opaque for o in forward.outputs):
+                raise ValueError(f"{here}.cache: {a.cache!r} is not a function with an opaque (cache) output")
+        if isinstance(s, Fixture) and not spec.support:
+            raise ValueError(f"{here}.sample: a fixture needs the spec's `support` folder")
+    if all(o.opaque for o in f.outputs):
+        raise ValueError(f"{where}.outputs: every output is opaque; nothing could be checked")
     for j, o in enumerate(f.outputs):
         here = f"{where}.outputs[{j}] ({o.name})"
         _check_shape(o.shape, spec.dims, here)
+        if o.opaque and o.derivative:
+            raise ValueError(f"{here}: an opaque output cannot be a derivative")
         if sum(d is not None for d in (o.gradient, o.vjp, o.jacobian)) > 1:
             raise ValueError(f"{here}: declare one of gradient, vjp and jacobian, not several")
         if o.derivative:
@@ -427,9 +481,13 @@ def load_spec(location: str | Path) -> Spec:
     except tomllib.TOMLDecodeError as e:
         raise SpecError(f"{path}: not valid TOML: {e}") from None
     try:
-        return Spec.model_validate(data)
+        spec = Spec.model_validate(data)
     except ValidationError as e:
         raise SpecError(f"{path}: invalid spec:\n" + _describe(e)) from None
+    spec._folder = path.parent.resolve()
+    if spec.support and not (spec._folder / spec.support).is_dir():
+        raise SpecError(f"{path}: support: no folder {spec.support!r} beside the spec")
+    return spec
 
 
 def _describe(error: ValidationError) -> str:

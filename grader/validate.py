@@ -77,7 +77,8 @@ def _equivalent(a: Assignment, source: ReferenceSource, m: Mutant, path: Path) -
     for visibility in (PUBLIC, HIDDEN):
         for case in source.cases(visibility, 0):
             args = case.inputs[f.name]
-            ours, theirs = by_name(f, a.reference.call(f.name, args)), by_name(f, getattr(mutant, f.name)(*args.values()))
+            values = [a.reference.resolve(v, case) for v in args.values()]
+            ours, theirs = by_name(f, a.reference.call(f.name, args, case)), by_name(f, getattr(mutant, f.name)(*values))
             if not all(close(theirs[name], value) for name, value in ours.items()):
                 return False
     return True

@@ -1,0 +1,43 @@
+"""Arguments that are not plain data: fixtures (objects built by a support
+module, such as a dataset with sampleTokenIdx) and caches (what a student's
+forward returned for its backward). Both travel as small tagged recipes, so
+the object itself is built, or kept, where the code that uses it runs."""
+from __future__ import annotations
+
+import importlib
+import random
+from dataclasses import dataclass
+
+import numpy as np
+
+FIXTURE, HANDLE = "__fixture__", "__handle__"
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How to build a fixture: factory(**args, seed=seed) from a support module."""
+    factory: str          # "module:function"
+    args: dict
+    seed: int
+
+    def tagged(self) -> dict:
+        return {FIXTURE: self.factory, "args": self.args, "seed": self.seed}
+
+
+@dataclass(frozen=True)
+class CacheOf:
+    """Stands for the cache that `forward` returns on its inputs of the case."""
+    forward: str
+
+
+def build(tag: dict):
+    """The fixture a tagged recipe describes; its module must be importable
+    (the assignment's support folder is on the path)."""
+    module, _, function = str(tag[FIXTURE]).partition(":")
+    return getattr(importlib.import_module(module), function)(**tag.get("args", {}), seed=int(tag["seed"]))
+
+
+def reseed() -> None:
+    """Before every call, student's or reference's: stochastic code repeats."""
+    random.seed(0)
+    np.random.seed(0)
