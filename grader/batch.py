@@ -21,10 +21,12 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import __version__, zygote
 from .discover import Batch
 from .grading import Submission, grade_submission, submission_seed
 from .progress import Progress
-from .results import AssignmentResult, SubmissionResult
+from .results import AssignmentResult, Check, FunctionResult, SubmissionResult
+from .runner import SandboxError
 from .sampling import HIDDEN, PUBLIC
 from .spec import SPEC_FILE
 from .store import ResultStore, result_key
@@ -38,7 +40,7 @@ class Job:
 
 
 class GradingFailed(Exception):
-    """Grading a submission raised in the grader itself (not in the student's code)."""
+    """The store lost a result a worker said it saved."""
 
 
 def default_jobs() -> int:
@@ -48,13 +50,19 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+@dataclass
+class Graded:
+    result: AssignmentResult
+    failed: list[str]   # students the grader itself failed on: shown as errors, not saved, graded again next run
+
+
 def grade_batch(batch: Batch, out: Path, seed: int | None = None, force: bool = False, jobs: int = 1,
-                progress: Progress | None = None) -> AssignmentResult:
+                progress: Progress | None = None) -> Graded:
     a = batch.assignment
     progress = progress or Progress(a.name, len(batch.submissions), "quiet")
     store = ResultStore(out / a.name)
     files = [a.folder / SPEC_FILE, a.reference.path]
-    jobs_all, results, todo = [], {}, []
+    jobs_all, results, todo, failed = [], {}, [], []
     for sub in batch.submissions:
         s = submission_seed(a.spec, sub.student) if seed is None else seed
         job = Job(sub, s, result_key(files + [sub.path], s, "grade"))
@@ -66,6 +74,7 @@ def grade_batch(batch: Batch, out: Path, seed: int | None = None, force: bool = 
         else:
             todo.append(job)
     if todo:
+        warn_about_isolation()
         source = a.reference_source()
         hide = a.hidden_paths()
 
@@ -78,16 +87,62 @@ def grade_batch(batch: Batch, out: Path, seed: int | None = None, force: bool = 
             results[job.sub.student] = result
             progress.graded(job.sub.student, result.score, result.max_score, result.seconds)
 
+        def fault(job: Job, detail: str) -> None:
+            failed.append(job.sub.student)
+            done(job, _grader_failure(a.spec, job, detail))
+
         if jobs > 1 and len(todo) > 1:
             _warm(source, todo)
-            _in_workers(todo, min(jobs, len(todo)), grade, lambda job: done(job, _stored(store, job)))
+            _in_workers(todo, min(jobs, len(todo)), grade, lambda job: done(job, _stored(store, job)), fault)
         else:
             for job in todo:
-                done(job, grade(job))
+                try:
+                    result = grade(job)
+                except SandboxError:
+                    raise
+                except Exception:
+                    fault(job, traceback.format_exc())
+                else:
+                    done(job, result)
     progress.close()
-    return AssignmentResult(assignment=a.name, title=a.spec.title,
-                            function_names=[f.name for f in a.spec.graded],
-                            submissions=[results[j.sub.student] for j in jobs_all])
+    return Graded(AssignmentResult(assignment=a.name, title=a.spec.title,
+                                   function_names=[f.name for f in a.spec.graded],
+                                   submissions=[results[j.sub.student] for j in jobs_all]), failed)
+
+
+def _grader_failure(spec, job: Job, detail: str) -> SubmissionResult:
+    """What the report says of a submission the grader failed on (a bug in
+    the grader, never the student's doing); it is not saved."""
+    last = detail.strip().splitlines()[-1] if detail.strip() else "unknown error"
+    message = (f"the grader failed on this submission ({last}); this is not the student's doing, "
+               "and it is graded again on the next run")
+    functions = [FunctionResult(name=f.name, score=0.0, max_score=f.points,
+                                checks=[Check(name="grading", status="error", message=message)])
+                 for f in spec.graded]
+    return SubmissionResult(student=job.sub.student, path=str(job.sub.path), score=0.0,
+                            max_score=sum(f.points for f in spec.graded), seed=job.seed,
+                            grader_version=__version__, functions=functions)
+
+
+MISSING = {
+    "network": "student code can reach the network",
+    "filesystem": "student code can read and write the files this user can (the reference included)",
+    "seccomp": "student code can start processes and threads (only the time limits stop a fork bomb)",
+}
+_warned = False
+
+
+def warn_about_isolation() -> None:
+    """Say once, on stderr, what the platform could not enforce (README,
+    "How a student file is run", says what each means)."""
+    global _warned
+    if _warned:
+        return
+    _warned = True
+    features = zygote.shared().features
+    for name, consequence in MISSING.items():
+        if not features.get(name):
+            print(f"warning: no {name} isolation on this machine: {consequence}", file=sys.stderr)
 
 
 def _stored(store: ResultStore, job: Job) -> SubmissionResult:
@@ -160,22 +215,29 @@ def _work(todo: list[Job], grade, tasks_r: int, answers_w: int) -> None:
             try:
                 grade(todo[int(line)])
                 answers.write("ok\n")
+            except SandboxError as e:
+                answers.write("fatal " + str(e).replace("\n", "\\n") + "\n")
             except Exception:
                 answers.write("error " + traceback.format_exc().replace("\n", "\\n") + "\n")
             answers.flush()
 
 
-def _in_workers(todo: list[Job], jobs: int, grade, done) -> None:
+def _in_workers(todo: list[Job], jobs: int, grade, done, fault) -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     workers: list[_Worker] = []
     queue = list(range(len(todo)))
     finished = False
+
+    def start() -> _Worker:
+        w = _Worker(todo, grade, [fd for other in workers for fd in (other.tasks, other.answers)])
+        workers.append(w)
+        return w
+
     try:
-        for _ in range(jobs):
-            workers.append(_Worker(todo, grade, [fd for w in workers for fd in (w.tasks, w.answers)]))
         busy = {}
-        for w in workers:
+        for _ in range(jobs):
+            w = start()
             w.send(queue.pop(0))
             busy[w.answers] = w
         while busy:
@@ -184,14 +246,23 @@ def _in_workers(todo: list[Job], jobs: int, grade, done) -> None:
                 job = todo[w.index]
                 try:
                     line = w.answer()
-                except EOFError:
-                    raise GradingFailed(f"a grading worker died while grading {job.sub.student}") from None
+                except EOFError:  # the worker died: its submission is a grader failure; a new worker goes on
+                    del busy[fd]
+                    w.stop()
+                    fault(job, "a grading worker died")
+                    if queue:
+                        w = start()
+                        w.send(queue.pop(0))
+                        busy[w.answers] = w
+                    continue
                 if line is None:
                     continue
+                if line.startswith("fatal"):
+                    raise SandboxError(line[6:].replace("\\n", "\n"))
                 if line.startswith("error"):
-                    detail = line[6:].replace("\\n", "\n")
-                    raise GradingFailed(f"grading {job.sub.student} failed in the grader:\n{detail}")
-                done(job)
+                    fault(job, line[6:].replace("\\n", "\n"))
+                else:
+                    done(job)
                 if queue:
                     w.send(queue.pop(0))
                 else:

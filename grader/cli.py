@@ -70,17 +70,25 @@ def _grade(argv: list[str]) -> int:
     if args.jobs < 1:
         p.error("-j must be at least 1")
     batches = find_batches(args.path, args.assignment)
+    failed = []
     for batch in batches:
         progress = Progress(batch.assignment.name, len(batch.submissions), choose_mode(args.quiet))
         try:
-            result = grade_batch(batch, args.out, seed=args.seed, force=args.force, jobs=args.jobs,
+            graded = grade_batch(batch, args.out, seed=args.seed, force=args.force, jobs=args.jobs,
                                  progress=progress)
         except (GradingFailed, SandboxError) as e:
             print(f"error: {e}", file=sys.stderr)
             return 1
+        result = graded.result
+        failed += [f"{batch.assignment.name}/{student}" for student in graded.failed]
         folder = args.out / batch.assignment.name
         write_reports(result, folder, args.formats or ("html", "json", "csv"))
         print_summary(result, folder)
+    if failed:
+        print(f"error: the grader failed on {len(failed)} submission{'s' if len(failed) > 1 else ''} "
+              f"({', '.join(failed[:5])}{', ...' if len(failed) > 5 else ''}): they are reported as errors and "
+              "graded again on the next run", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -54,6 +54,7 @@ COMMON_DENY = dict(pidfd_send_signal=424, io_uring_setup=425, io_uring_enter=426
                    pidfd_open=434, clone3=435, pidfd_getfd=438, mount_setattr=442)
 SYS_MOUNT_SETATTR, AT_RECURSIVE, MOUNT_ATTR_RDONLY = 442, 0x8000, 0x1
 MIB = 2**20
+SCRATCH = "/tmp"  # where a student's private scratch is mounted (moved if a visible path is under it)
 
 
 def _arch() -> dict | None:
@@ -99,8 +100,11 @@ def isolate_server(visible: list[str], devices=("null", "zero", "random", "urand
 
 
 def _build_root(visible: list[str], devices) -> None:
+    global SCRATCH
     paths = sorted({os.path.abspath(p) for p in visible if os.path.lexists(p)})
     outer = [p for p in paths if not any(p.startswith(q.rstrip("/") + "/") for q in paths if q != p)]
+    if any(p == "/tmp" or p.startswith("/tmp/") for p in outer):  # e.g. a checkout or a venv under /tmp
+        SCRATCH = "/scratch"
     devices = [f"/dev/{name}" for name in devices if os.path.exists(f"/dev/{name}")]
     # Each source is opened before the new root is mounted, so that no mount can hide it.
     sources = {p: os.open(p, os.O_PATH | os.O_NOFOLLOW) for p in outer + devices if not _top_link(p)}
@@ -129,7 +133,7 @@ def _enter_root(paths: list[str], sources: dict[str, int]) -> None:
         else:
             open(target, "a").close()
         _mount(f"/proc/self/fd/{sources[path]}", target, None, MS_BIND | MS_REC)
-    os.makedirs(new + "/tmp", exist_ok=True)
+    os.makedirs(new + SCRATCH, exist_ok=True)
     os.chdir(new)
     _check(_libc.syscall(ctypes.c_long(_arch()["pivot_root"]), b".", b"."), "pivot_root")
     _check(_libc.umount2(b".", MNT_DETACH), "umount old root")
@@ -171,11 +175,11 @@ def _write(path: str, text: str) -> None:
 # --- one student's process ---------------------------------------------------------
 
 def private_scratch(size_mib: int) -> str:
-    """A mount namespace of this process's own, with an empty tmpfs at /tmp
-    (where the fork server's read-only root keeps an empty directory)."""
+    """A mount namespace of this process's own, with an empty tmpfs at
+    SCRATCH (where the fork server's read-only root keeps an empty directory)."""
     _check(_libc.unshare(CLONE_NEWNS), "unshare")
-    _mount("bpg-scratch", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, f"size={max(1, size_mib)}m,mode=0700")
-    return "/tmp"
+    _mount("bpg-scratch", SCRATCH, "tmpfs", MS_NOSUID | MS_NODEV, f"size={max(1, size_mib)}m,mode=0700")
+    return SCRATCH
 
 
 def die_with_parent() -> None:

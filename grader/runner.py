@@ -162,6 +162,7 @@ class Sandbox:
         finally:
             for fd in opened:
                 os.close(fd)
+        os.set_blocking(from_child_r, False)  # reads never block past a deadline
         self.pipes = (to_child_w, from_child_r)
         try:
             ready = wire.receive(from_child_r, deadline=time.monotonic() + 30)

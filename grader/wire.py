@@ -189,14 +189,20 @@ def receive(fd: int, deadline: float | None = None, max_bytes: int = MAX_FRAME):
 
 
 def _read_exactly(fd: int, n: int, deadline: float | None) -> bytearray:
+    """n bytes. On a non-blocking descriptor, whatever is there is read at
+    once and select() waits (until `deadline`) only when nothing is."""
     buf = bytearray(n)
     view, got = memoryview(buf), 0
     while got < n:
-        if deadline is not None:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
-                raise WireTimeout()
-        count = os.readv(fd, [view[got:]])
+        try:
+            count = os.readv(fd, [view[got:]])
+        except BlockingIOError:
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and (left <= 0 or not select.select([fd], [], [], left)[0]):
+                raise WireTimeout() from None
+            if left is None:
+                select.select([fd], [], [])
+            continue
         if not count:
             raise WireClosed("the other process closed the connection")
         got += count

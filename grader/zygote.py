@@ -411,6 +411,7 @@ def become_student(request: dict, requests: int, answers: int, output: int, sour
         os.mkdir(support_path)
         _copy_tree(support, support_path, [int(limits.get("file_size", 16)) * 2**20])
         os.close(support)
+        sys.path.insert(0, support_path)
     os.chdir(workdir)
     os.environ["HOME"] = os.environ["TMPDIR"] = workdir
     processes = bool(limits.get("processes", False))

@@ -1,0 +1,321 @@
+"""What a student process can and cannot do, asked from inside one: its
+limits, its environment, its view of the filesystem and the network, what
+it may send back, and that it dies with the fork server. Each guarantee
+that depends on the platform is checked where the fork server reports it in
+force, and skipped (with the reason) where it is not."""
+from __future__ import annotations
+
+import json
+import os
+import struct
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grader import wire, zygote
+from grader.progress import Progress, choose_mode
+from grader.runner import Sandbox
+from grader.spec import Limits
+
+STUDENT = '''\
+import os
+import resource
+import socket
+import sys
+
+import grader
+
+
+def limits(x):
+    names = ["RLIMIT_AS", "RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_NOFILE", "RLIMIT_CORE"]
+    return [list(resource.getrlimit(getattr(resource, n))) for n in names]
+
+
+def environment(x):
+    return sorted(os.environ), os.environ.get("HOME"), os.getcwd()
+
+
+def connect(x):
+    try:
+        socket.create_connection(("1.1.1.1", 53), timeout=2).close()
+        return "connected"
+    except OSError as e:
+        return type(e).__name__
+
+
+def write(path):
+    try:
+        with open(path, "w") as f:
+            f.write("x")
+        return "written"
+    except OSError as e:
+        return type(e).__name__
+
+
+def listing(path):
+    try:
+        return sorted(os.listdir(path))
+    except OSError as e:
+        return type(e).__name__
+
+
+def grader_folder(x):
+    return os.path.dirname(grader.__file__)
+
+
+def big(x):
+    try:
+        with open("big.bin", "wb") as f:
+            f.write(bytes(4 * 2**20))
+        return "written"
+    except OSError as e:
+        return type(e).__name__
+
+
+def spin(x):
+    while True:
+        pass
+
+
+def chatter(n):
+    for _ in range(n):
+        print("y" * 999)
+    return n
+
+
+def forge(x):
+    os.write(4, bytes(struct.pack(">QQ", 2**40, 0)))
+    spin(x)
+
+
+import struct
+'''
+
+LIMITS = Limits(call_timeout=5, timeout=60, memory=700, file_size=3, open_files=40, output=500)
+
+
+def features() -> dict:
+    return zygote.shared().features
+
+
+@pytest.fixture
+def student(tmp_path) -> Path:
+    path = tmp_path / "student.py"
+    path.write_text(STUDENT, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def box(student):
+    with Sandbox(student, "student", LIMITS, []) as sandbox:
+        assert sandbox.load().ok
+        yield sandbox
+
+
+def result(box, function, x=0):
+    reply = box.call(function, {"x": x} if function != "write" and function != "listing" else {"path": x})
+    assert reply.ok, reply.error
+    return plain(reply.data["result"])
+
+
+def plain(value):
+    return [plain(v) for v in value.items] if isinstance(value, wire.Sequence) else value
+
+
+def test_the_limits_of_the_spec_are_in_force(box):
+    address, cpu, size, files, core = result(box, "limits")
+    assert address == [700 * 2**20] * 2
+    assert cpu[0] == 60
+    assert size == [3 * 2**20] * 2
+    assert files == [40, 40]
+    assert core == [0, 0]
+
+
+def test_the_environment_is_scrubbed(box):
+    keys, home, cwd = result(box, "environment")
+    allowed = {"PATH", "LANG", "LC_ALL", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OMP_NUM_THREADS",
+               "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "PYTHONDONTWRITEBYTECODE", "HOME", "TMPDIR"}
+    assert set(keys) <= allowed
+    assert home == cwd
+
+
+def test_no_network(box):
+    if not (features().get("network") or features().get("seccomp")):
+        pytest.skip("neither a network namespace nor seccomp here: README says the network is reachable")
+    assert result(box, "connect") in ("PermissionError", "OSError", "ConnectionRefusedError")
+
+
+def test_only_the_scratch_folder_is_writable_and_it_is_private(student):
+    if not features().get("filesystem"):
+        pytest.skip("no private filesystem view here: README says what a student can reach")
+    with Sandbox(student, "student", LIMITS, []) as one, Sandbox(student, "student", LIMITS, []) as two:
+        assert result(one, "write", "mine.txt") == "written"
+        assert "mine.txt" in result(one, "listing", ".")
+        assert "mine.txt" not in result(two, "listing", ".")
+        grader_folder = result(one, "grader_folder")
+        assert result(one, "write", os.path.join(grader_folder, "scribble.py")) == "OSError"
+        assert not Path(grader_folder, "scribble.py").exists()
+        assert result(one, "listing", str(student.parent)) == "FileNotFoundError"
+        top = set(result(one, "listing", "/"))
+        assert top <= {"usr", "lib", "lib32", "lib64", "libx32", "etc", "dev", "tmp", "root", "home", "opt", "work",
+                       "bin", "sbin", "srv", "var", "mnt", "media", "run", "nix", "snap", "scratch"}
+        assert "proc" not in top and "sys" not in top
+
+
+def test_a_file_larger_than_the_limit_cannot_be_written(box):
+    assert result(box, "big") == "OSError"
+
+
+def test_printing_far_more_than_is_kept_never_fails(box):
+    reply = box.call("chatter", {"n": 10_000})
+    assert reply.ok, reply.error
+    out = box.captured_output()
+    assert len(out) <= 500 + 40 and out.endswith("[... output truncated]")
+
+
+def test_cpu_time_is_limited(student):
+    with Sandbox(student, "student", Limits(call_timeout=30, timeout=60, cpu=1), []) as box:
+        start = time.monotonic()
+        reply = box.call("spin", {"x": 0})
+        assert time.monotonic() - start < 10
+        assert reply.error.kind == "timeout"
+        assert "CPU time" in reply.error.message
+
+
+def test_a_forged_frame_is_a_protocol_error_and_costs_nothing(box):
+    start = time.monotonic()
+    reply = box.call("forge", {"x": 0})
+    assert time.monotonic() - start < 4
+    assert reply.error.kind == "protocol"
+    assert "refused a message" in reply.error.message
+
+
+def test_students_die_with_the_fork_server(student):
+    with Sandbox(student, "student", LIMITS, []) as box:
+        assert box.load().ok
+        pid = box.process.pid
+        server = zygote.shared()
+        server.process.kill()
+        server.process.wait()
+        deadline = time.monotonic() + 5
+        while _alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not _alive(pid)
+    with Sandbox(student, "student", LIMITS, []) as box:  # a new fork server takes over
+        assert result(box, "limits")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_a_support_folder_is_copied_in_without_following_links(tmp_path):
+    support = tmp_path / "support"
+    (support / "pkg").mkdir(parents=True)
+    (support / "helper.py").write_text("VALUE = 7\n", encoding="utf-8")
+    (support / "pkg" / "__init__.py").write_text("", encoding="utf-8")
+    (support / "outside").symlink_to(tmp_path)
+    path = tmp_path / "student.py"
+    path.write_text("import os, helper\n\ndef f(x):\n    return helper.VALUE, sorted(os.listdir(os.path.dirname("
+                    "helper.__file__)))\n", encoding="utf-8")
+    with Sandbox(path, "student", LIMITS, [], support=support) as box:
+        value, names = plain(box.call("f", {"x": 0}).data["result"])
+        assert value == 7
+        assert "outside" not in names and {"helper.py", "pkg"} <= set(names)
+
+
+# --- the wire: what is refused before anything is allocated ---------------------------
+
+def frame(message: dict, tail: bytes = b"") -> bytes:
+    payload = json.dumps(message).encode()
+    return wire.HEADER.pack(len(payload), len(tail)) + payload + tail
+
+
+@pytest.mark.parametrize("marker, tail, refused", [
+    (["<f8", [10**9], 0], bytes(16), "1000000000 elements"),
+    (["|O", [2], 0], bytes(16), "dtype"),
+    (["V8", [2], 0], bytes(16), "dtype"),
+    (["<f8", [-1], 0], bytes(16), "shape"),
+    (["<f8", [3], 0], bytes(16), "bytes 0..24"),
+    (["<f8", [1], -8], bytes(16), "bytes -8..0"),
+    ("AAAA", b"", "marker"),
+])
+def test_forged_arrays_are_refused(marker, tail, refused):
+    r, w = os.pipe()
+    os.write(w, frame({"result": {"__ndarray__": marker}}, tail))
+    with pytest.raises(wire.WireError, match=refused.replace(".", r"\.")):
+        wire.receive(r)
+
+
+def test_oversized_and_deeply_nested_frames_are_refused():
+    r, w = os.pipe()
+    os.write(w, wire.HEADER.pack(2**40, 0))
+    with pytest.raises(wire.WireError, match="refused a message"):
+        wire.receive(r)
+    nested: object = 1
+    for _ in range(40):
+        nested = [nested]
+    os.write(w, frame({"x": nested}))
+    with pytest.raises(wire.WireError, match="nested"):
+        wire.receive(r)
+
+
+def test_arrays_round_trip_with_their_dtype_and_shape():
+    r, w = os.pipe()
+    values = {"a": np.arange(6.0).reshape(2, 3), "f": np.asfortranarray(np.ones((2, 3))), "s": np.array(2.5),
+              "e": np.zeros((0, 4)), "b": np.array([True, False]), "i": np.arange(3, dtype=">i4"),
+              "v": np.arange(10.0)[::3], "c": np.arange(2) * 1j}
+    wire.send(w, values)
+    got = wire.receive(r)
+    for k, v in values.items():
+        assert got[k].dtype == v.dtype and got[k].shape == v.shape and np.array_equal(got[k], v)
+
+
+def test_what_cannot_be_sent_back_is_named():
+    assert wire.describe(np.broadcast_to(0.0, (10**9,))) == {
+        "__unsupported__": "numpy array of 1000000000 elements (more than 10000000 are not read back)"}
+    assert wire.describe(np.array([1, "a"], dtype=object)) == {"__unsupported__": "numpy array of dtype object"}
+
+
+# --- progress ---------------------------------------------------------------------------
+
+class Terminal:
+    def __init__(self, tty: bool):
+        self.tty, self.text = tty, ""
+
+    def isatty(self) -> bool:
+        return self.tty
+
+    def write(self, text: str) -> None:
+        self.text += text
+
+    def flush(self) -> None:
+        pass
+
+
+def test_progress_is_a_bar_on_a_terminal_and_lines_elsewhere(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    assert choose_mode(False, Terminal(True)) == "bar"
+    assert choose_mode(False, Terminal(False)) == "lines"
+    assert choose_mode(True, Terminal(True)) == "quiet"
+    monkeypatch.setenv("CI", "true")
+    assert choose_mode(False, Terminal(True)) == "lines"
+
+
+def test_the_bar_shows_count_rate_and_time_left():
+    out = Terminal(True)
+    progress = Progress("hw", 4, "bar", out)
+    progress.saved("a", 1, 2)
+    progress.start -= 2.0
+    progress.graded("b", 2, 2, 0.1)
+    bar = progress.bar(progress.start + 2.0)
+    assert "2/4" in bar and "1 saved" in bar and "0.5/s" in bar and "0:04 left" in bar
+    progress.close()
+    assert out.text.endswith("1 saved results reused\n") or "1 saved results reused" in out.text
