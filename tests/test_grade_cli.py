@@ -1,0 +1,573 @@
+"""`grade` as an instructor uses it: the bundled ner_window submissions get
+the verdicts they deserve in grades.json, grades.csv, the HTML pages and the
+terminal; runs replay from their seeds and reuse saved results; and bad
+input (specs, paths, submissions) gives clear messages without stopping the run."""
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+
+import pytest
+
+from conftest import (CORRECT, SUBMISSIONS, Grades, base_name, copy_assignment, correct_source, line_of,
+                      replace_functions, run_cli, write_submission)
+
+FUNCTIONS = ["window_vectors", "window_vectors_backward", "score", "score_grads", "ner_loss_and_grads"]
+POINTS = {"window_vectors": 1, "window_vectors_backward": 2, "score": 1, "score_grads": 4, "ner_loss_and_grads": 5}
+MAX_SCORE = 13
+
+
+def bundled_students() -> list[str]:
+    """The students `grade` finds in submissions/ner_window: <student>.py files and <student>/ folders."""
+    return sorted(p.stem if p.is_file() else p.name for p in SUBMISSIONS.iterdir()
+                  if not p.name.startswith((".", "_")) and (p.is_dir() or p.suffix == ".py"))
+
+
+STUDENTS = bundled_students()
+STATUSES = {"passed", "failed", "error", "timeout", "skipped"}
+CORRECT_STUDENTS = ["ada", "grace"]
+
+
+def gradients(function: str, outputs: str, code: str | None) -> dict:
+    return {(function, f"{o} gradient"): code for o in outputs.split()}
+
+
+# Each buggy submission: the scored checks that must fail (public and hidden
+# alike) with the diagnosis each must carry, and the functions' scores. A
+# function's points are split evenly over its outputs; an output that fails
+# costs its share, a failed signature or return costs the whole function.
+MISTAKES = {
+    "transposed_dw": (
+        {("ner_loss_and_grads", "dW shape"): "transposed"},
+        {"ner_loss_and_grads": 4}),
+    "missing_sigmoid_prime": (
+        gradients("score_grads", "ds_dx ds_dW ds_db", "missing_activation_derivative")
+        | gradients("ner_loss_and_grads", "dX dW db", "missing_activation_derivative"),
+        {"score_grads": 1, "ner_loss_and_grads": 2}),
+    "sum_not_mean": (
+        gradients("ner_loss_and_grads", "dX dW db du", "scaled_by_N"),
+        {"ner_loss_and_grads": 1}),
+    "overwrite_repeats": (
+        gradients("window_vectors_backward", "dL", "repeated_indices_overwritten"),
+        {"window_vectors_backward": 0}),
+    "bias_shape": (
+        {("ner_loss_and_grads", "db shape"): "extra_axis"},
+        {"ner_loss_and_grads": 4}),
+    "sign_flipped": (
+        gradients("score_grads", "ds_dx ds_dW ds_db ds_du", "sign_flipped"),
+        {"score_grads": 0}),
+    "wrong_forward": (
+        {("score", "s value"): None} | gradients("score_grads", "ds_dx ds_dW ds_db ds_du", "wrong_forward"),
+        {"score": 0, "score_grads": 0}),
+    "missing_function": (
+        {("window_vectors_backward", "signature"): None},
+        {"window_vectors_backward": 0}),
+    "bias_not_summed": (
+        {("ner_loss_and_grads", "db shape"): "not_summed_over_N"},
+        {"ner_loss_and_grads": 4}),
+    "sigmoid_for_derivative": (
+        gradients("score_grads", "ds_dx ds_dW ds_db", "activation_for_derivative"),
+        {"score_grads": 1}),
+}
+
+
+# --- the bundled submissions ------------------------------------------------------------
+
+
+def test_grading_exits_0_and_writes_every_report(graded):
+    assert graded.result.returncode == 0
+    for name in ("grades.json", "grades.csv", "index.html"):
+        assert (graded.folder / name).is_file(), f"{name} was not written"
+    assert graded.grades.students == STUDENTS
+
+
+def test_every_bundled_submission_has_an_expected_verdict():
+    expected = set(CORRECT_STUDENTS) | set(MISTAKES) | {"syntax_error"}
+    assert expected <= set(STUDENTS), "a bundled submission is gone"
+    assert set(STUDENTS) <= expected, "a new bundled submission: add the verdict it should get to MISTAKES"
+
+
+@pytest.mark.parametrize("student", CORRECT_STUDENTS)
+def test_correct_submission_gets_full_marks_with_every_check_passed(grades, student):
+    sub = grades.submission(student)
+    assert (sub["score"], sub["max_score"]) == (MAX_SCORE, MAX_SCORE)
+    for f in sub["functions"]:
+        assert f["score"] == f["max_score"] == POINTS[f["name"]]
+        not_passed = [(c["name"], c["status"], c["message"]) for c in f["checks"] if c["status"] != "passed"]
+        assert not_passed == [], f"{student}/{f['name']}"
+        names = {c["name"] for c in f["checks"]}
+        assert {"signature", "returns", "returns (hidden)", "inputs unchanged"} <= names
+    # the gradients were compared with finite differences on public and hidden cases
+    assert grades.check(student, "score_grads", "ds_dW gradient")["status"] == "passed"
+    assert grades.check(student, "ner_loss_and_grads", "dW gradient (hidden)")["status"] == "passed"
+
+
+@pytest.mark.parametrize("student", sorted(MISTAKES))
+def test_buggy_submission_loses_exactly_what_its_mistake_costs(grades, student):
+    _, scores = MISTAKES[student]
+    expected = {name: scores.get(name, POINTS[name]) for name in FUNCTIONS}
+    got = {f["name"]: f["score"] for f in grades.submission(student)["functions"]}
+    assert got == expected
+    sub = grades.submission(student)
+    assert sub["score"] == sum(expected.values())
+    assert sub["max_score"] == MAX_SCORE
+
+
+@pytest.mark.parametrize("student", sorted(MISTAKES))
+def test_buggy_submission_fails_the_checks_of_its_mistake_with_its_diagnosis(grades, student):
+    failing, _ = MISTAKES[student]
+    for (function, name), code in failing.items():
+        checks = grades.checks(student, function, name)
+        visibilities = {c["visibility"] for c in checks}
+        assert visibilities == ({"public"} if name == "signature" else {"public", "hidden"}), (function, name)
+        for c in checks:
+            assert c["status"] == "failed", (function, c["name"], c["message"])
+            assert c["diagnosis"] == code, (function, c["name"], c["message"])
+            if code is not None:
+                assert "Diagnosis:" in c["message"]
+
+
+@pytest.mark.parametrize("student", sorted(MISTAKES))
+def test_buggy_submission_fails_nothing_beyond_the_outputs_its_mistake_touches(grades, student):
+    """Other scored checks may fail too (they judge the same wrong output in
+    another way), but only on the functions and outputs the mistake touches."""
+    failing, _ = MISTAKES[student]
+    touched = set()
+    for function, name in failing:
+        touched |= {(function, c["output"]) for c in grades.checks(student, function, name)}
+    for f in grades.submission(student)["functions"]:
+        for c in f["checks"]:
+            if c["status"] != "passed" and c["scored"]:
+                assert (f["name"], c["output"]) in touched, (f["name"], c["name"], c["message"])
+
+
+def test_a_declared_mistake_wins_over_a_generic_diagnosis(grades):
+    """ds_db = u is also "the input u returned unchanged", but the assignment's
+    own mistake says why: the factor sigmoid'(z) is missing."""
+    for c in grades.checks("missing_sigmoid_prime", "score_grads", "ds_db gradient"):
+        assert c["diagnosis"] == "missing_activation_derivative", c["message"]
+        assert "sigmoid'(z) is missing" in c["message"]
+
+
+def test_transposed_gradient_message_gives_both_shapes(grades):
+    message = grades.check("transposed_dw", "ner_loss_and_grads", "dW shape")["message"]
+    assert "dW has shape (15, 7); expected (H, D) = (7, 15)" in message
+    assert "transposed" in message
+
+
+def test_sum_instead_of_mean_message_names_the_factor(grades):
+    message = grades.check("sum_not_mean", "ner_loss_and_grads", "du gradient")["message"]
+    assert re.search(r"du is N = \d+ times too large", message), message
+
+
+def test_wrong_forward_fails_the_value_and_blames_the_forward_not_the_gradient(grades):
+    value = grades.check("wrong_forward", "score", "s value")
+    assert value["status"] == "failed" and "expected" in value["message"]
+    for output in ("ds_dx", "ds_dW", "ds_db", "ds_du"):
+        gradient = grades.check("wrong_forward", "score_grads", f"{output} gradient")
+        assert "your score is wrong" in gradient["message"]
+        # the grounds of the diagnosis: the gradient does match the student's own forward
+        own = grades.check("wrong_forward", "score_grads", f"{output} vs your score")
+        assert own["status"] == "passed" and own["scored"] is False
+
+
+def test_missing_function_says_it_is_not_defined_and_grades_the_others(grades):
+    f = grades.function("missing_function", "window_vectors_backward")
+    [signature] = f["checks"]
+    assert signature["status"] == "failed"
+    assert "window_vectors_backward is not defined" in signature["message"]
+    assert "def window_vectors_backward(windows, dX, V)" in signature["message"]
+    for name in FUNCTIONS:
+        if name != "window_vectors_backward":
+            assert grades.function("missing_function", name)["score"] == POINTS[name]
+
+
+def test_syntax_error_is_an_error_in_every_function_naming_the_line(grades):
+    line = line_of(SUBMISSIONS / "syntax_error.py", "np.outer(delta, x")
+    sub = grades.submission("syntax_error")
+    assert sub["score"] == 0
+    for f in sub["functions"]:
+        assert f["score"] == 0
+        assert f["checks"], f["name"]
+        for c in f["checks"]:
+            assert c["status"] == "error"
+            assert "SyntaxError" in c["message"]
+            assert f"line {line}" in c["message"]
+
+
+# --- the report files -------------------------------------------------------------------
+
+
+def test_grades_json_follows_its_contract(graded):
+    data = json.loads((graded.folder / "grades.json").read_text(encoding="utf-8"))
+    assert data["assignment"] == "ner_window"
+    assert isinstance(data["submissions"], list) and len(data["submissions"]) == len(STUDENTS)
+    for sub in data["submissions"]:
+        assert isinstance(sub["student"], str)
+        assert isinstance(sub["score"], (int, float)) and isinstance(sub["max_score"], (int, float))
+        assert isinstance(sub["seed"], int)
+        assert [f["name"] for f in sub["functions"]] == FUNCTIONS
+        assert sub["score"] == pytest.approx(sum(f["score"] for f in sub["functions"]))
+        assert sub["max_score"] == sum(f["max_score"] for f in sub["functions"]) == MAX_SCORE
+        for f in sub["functions"]:
+            assert 0 <= f["score"] <= f["max_score"]
+            for c in f["checks"]:
+                assert isinstance(c["name"], str) and c["name"]
+                assert c["status"] in STATUSES
+                assert isinstance(c["message"], str) and c["message"]
+                assert c["diagnosis"] is None or re.fullmatch(r"[a-z][A-Za-z0-9_]*", c["diagnosis"])
+
+
+def test_grades_csv_has_one_column_per_function_and_one_row_per_student(graded):
+    with open(graded.folder / "grades.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["student", "score", "max_score", *FUNCTIONS]
+    assert [r[0] for r in rows[1:]] == STUDENTS
+    for row in rows[1:]:
+        sub = graded.grades.submission(row[0])
+        assert float(row[1]) == sub["score"] and float(row[2]) == MAX_SCORE
+        assert [float(x) for x in row[3:]] == [f["score"] for f in sub["functions"]]
+
+
+def test_index_links_one_page_per_student(graded):
+    index = (graded.folder / "index.html").read_text(encoding="utf-8")
+    for student in STUDENTS:
+        page = graded.folder / f"{student}.html"
+        assert page.is_file(), f"no page for {student}"
+        assert f'href="{student}.html"' in index
+        assert student in page.read_text(encoding="utf-8")
+
+
+def test_stdout_summary_lists_every_student_with_their_score(graded):
+    out = graded.result.stdout
+    for student in STUDENTS:
+        score = graded.grades.submission(student)["score"]
+        assert re.search(rf"^{student}\s+{score:g}/{MAX_SCORE}\s", out, re.MULTILINE), f"{student} {score:g}/13"
+    assert "index.html" in out
+
+
+def test_stderr_shows_progress_for_every_submission(graded):
+    err = graded.result.stderr
+    total = len(STUDENTS)
+    counts = []
+    for student in STUDENTS:  # in the order they finish, which parallel grading does not fix
+        score = graded.grades.submission(student)["score"]
+        found = re.search(rf"^\[(\d+)/{total}\] ner_window/{student}: {score:g}/{MAX_SCORE} in [\d.]+ s$", err,
+                          re.MULTILINE)
+        assert found, f"no progress line for {student} in:\n{err}"
+        counts.append(int(found.group(1)))
+    assert sorted(counts) == list(range(1, total + 1))
+    assert re.search(rf"^ner_window: {total} graded in [\d.]+ s.*, 0 saved results reused$", err, re.MULTILINE)
+
+
+# --- seeds and saved results ------------------------------------------------------------
+
+
+def test_every_submission_records_its_own_seed(grades):
+    seeds = [grades.submission(s)["seed"] for s in STUDENTS]
+    assert all(isinstance(s, int) and s >= 0 for s in seeds)
+    assert len(set(seeds)) == len(seeds)
+
+
+def comparable(sub: dict) -> list:
+    return [(f["name"], f["score"], [(c["name"], c["status"], c["message"], c["diagnosis"]) for c in f["checks"]])
+            for f in sub["functions"]]
+
+
+def test_grading_one_file_with_its_recorded_seed_replays_every_check(cli, grades, tmp_path):
+    recorded = grades.submission("sign_flipped")
+    run = cli("grade", "submissions/ner_window/sign_flipped.py", "--seed", recorded["seed"], "--out", tmp_path)
+    assert run.returncode == 0, run.stderr
+    replay = Grades.load(tmp_path / "ner_window" / "grades.json")
+    assert replay.students == ["sign_flipped"]
+    again = replay.submission("sign_flipped")
+    assert again["seed"] == recorded["seed"]
+    assert again["score"] == recorded["score"]
+    assert comparable(again) == comparable(recorded)
+
+
+def test_another_seed_draws_other_hidden_cases(cli, grades, tmp_path):
+    recorded = grades.submission("sign_flipped")
+    run = cli("grade", "submissions/ner_window/sign_flipped.py", "--seed", recorded["seed"] + 1, "--out", tmp_path)
+    assert run.returncode == 0, run.stderr
+    other = Grades.load(tmp_path / "ner_window" / "grades.json").submission("sign_flipped")
+
+    def messages(sub, hidden):
+        return [c["message"] for f in sub["functions"] for c in f["checks"] if c["name"].endswith("(hidden)") == hidden]
+
+    assert messages(other, hidden=False) == messages(recorded, hidden=False)  # public cases are shared
+    assert messages(other, hidden=True) != messages(recorded, hidden=True)
+    assert other["score"] == recorded["score"]  # the mistake shows on any cases
+
+
+def test_a_second_run_reuses_the_saved_results(cli, graded, tmp_path):
+    out = tmp_path / "again"
+    shutil.copytree(graded.out, out)
+    run = cli("grade", "submissions/ner_window", "--out", out)
+    assert run.returncode == 0, run.stderr
+    reused = re.findall(r"ner_window/(\w+): [\d.]+/13 \(saved result, unchanged\)", run.stderr)
+    assert sorted(reused) == STUDENTS
+    assert "ner_window: 0 graded in" in run.stderr and f"{len(STUDENTS)} saved results reused" in run.stderr
+    assert (out / "ner_window" / "grades.json").read_text(encoding="utf-8") == \
+        (graded.folder / "grades.json").read_text(encoding="utf-8")
+
+
+def test_a_changed_submission_is_regraded_and_force_regrades_everything(cli, graded, tmp_path):
+    # two of the bundled submissions, with the results the session's run saved for them
+    subs = tmp_path / "ner_window"
+    subs.mkdir()
+    shutil.copy(CORRECT, subs / "ada.py")
+    shutil.copy(SUBMISSIONS / "transposed_dw.py", subs / "transposed_dw.py")
+    out = tmp_path / "out"
+    shutil.copytree(graded.out, out)
+
+    def grade(*extra):
+        run = cli("grade", subs, "--out", out, *extra, cwd=tmp_path)
+        assert run.returncode == 0, run.stderr
+        scores = {s["student"]: s["score"] for s in Grades.load(out / "ner_window" / "grades.json").data["submissions"]}
+        saved = set(re.findall(r"ner_window/(\w+): \S+ \(saved result, unchanged\)", run.stderr))
+        fresh = set(re.findall(r"ner_window/(\w+): \S+ in [\d.]+ s", run.stderr))
+        return scores, saved, fresh
+
+    fixed = (subs / "transposed_dw.py").read_text(encoding="utf-8").replace("dW = X.T @ delta", "dW = delta.T @ X")
+    assert fixed != (subs / "transposed_dw.py").read_text(encoding="utf-8")
+    (subs / "transposed_dw.py").write_text(fixed, encoding="utf-8")
+    assert grade() == ({"ada": 13, "transposed_dw": 13}, {"ada"}, {"transposed_dw"})
+
+    assert grade("--force") == ({"ada": 13, "transposed_dw": 13}, set(), {"ada", "transposed_dw"})
+
+
+# --- bad input: specs and paths ---------------------------------------------------------
+
+BROKEN_SPECS = {
+    "unknown dimension in a shape": (
+        ('{ name = "x", shape = ["D"] },', '{ name = "x", shape = ["Q"] },'),
+        ["functions[2] (score).args[0] (x).shape", "unknown dimensions ['Q']"]),
+    "gradient of nothing": (
+        ('gradient = { of = "score", wrt = "x" }', 'gradient = { of = "scores", wrt = "x" }'),
+        ["functions[3] (score_grads).outputs[0] (ds_dx).gradient.of", "'scores' names neither"]),
+    "dimension below 3": (
+        ("d = [3, 4]", "d = [2, 4]"),
+        ["dims.d", "size 2 is below 3"]),
+    "invalid TOML": (
+        ('title = "', 'title = = "'),
+        ["not valid TOML", "line 5"]),
+    "misspelt field": (
+        ("points = 4", "point = 4"),
+        ["functions.3.point", "Extra inputs are not permitted"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN_SPECS))
+def test_broken_spec_exits_2_naming_the_file_the_field_and_the_problem(cli, tmp_path, case):
+    edit, fragments = BROKEN_SPECS[case]
+    spec = copy_assignment(tmp_path / "broken", toml_edits=(edit,))
+    subs = write_submission(tmp_path / "subs" / "ada.py", correct_source()).parent
+    run = cli("grade", "--assignment", spec, subs, "--out", tmp_path / "out", cwd=tmp_path)
+    assert run.returncode == 2
+    assert str(spec / "assignment.toml") in run.stderr
+    for fragment in fragments:
+        assert fragment in run.stderr
+    assert "Traceback" not in run.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_dimension_dividing_by_zero_is_a_spec_error(cli, tmp_path):
+    spec = copy_assignment(tmp_path / "broken", toml_edits=(('D = "5*d"', 'D = "d//0"'),))
+    subs = write_submission(tmp_path / "subs" / "ada.py", correct_source()).parent
+    run = cli("grade", "--assignment", spec, subs, "--out", tmp_path / "out", cwd=tmp_path)
+    assert "Traceback" not in run.stderr
+    assert run.returncode == 2
+    assert "dims.D" in run.stderr
+
+
+def test_integer_bounds_in_the_wrong_order_are_a_spec_error(cli, tmp_path):
+    spec = copy_assignment(tmp_path / "broken", toml_edits=(('low = 0, high = "V"', 'low = "V", high = 0'),))
+    subs = write_submission(tmp_path / "subs" / "ada.py", correct_source()).parent
+    run = cli("grade", "--assignment", spec, subs, "--out", tmp_path / "out", cwd=tmp_path)
+    assert "Traceback" not in run.stderr
+    assert run.returncode == 2
+    assert "functions[0] (window_vectors).args[0] (windows).sample" in run.stderr
+
+
+def test_missing_path_exits_2(cli, tmp_path):
+    run = cli("grade", tmp_path / "nowhere", "--out", tmp_path / "out", cwd=tmp_path)
+    assert run.returncode == 2
+    assert f"{tmp_path / 'nowhere'}: no such file or folder" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_folder_without_assignments_exits_2(cli, tmp_path):
+    (tmp_path / "empty").mkdir()
+    run = cli("grade", "empty", "--out", "out", cwd=tmp_path)
+    assert run.returncode == 2
+    assert "empty: no assignment folders here" in run.stderr
+    assert "--assignment" in run.stderr
+
+
+def test_empty_assignment_folder_exits_2(cli, tmp_path):
+    (tmp_path / "ner_window").mkdir()
+    run = cli("grade", "ner_window", "--out", "out", cwd=tmp_path)
+    assert run.returncode == 2
+    assert "no submissions for ner_window" in run.stderr
+    assert "ner_window/<student>.py" in run.stderr
+
+
+def test_folder_submission_without_its_file_is_reported_and_the_others_graded(cli, tmp_path):
+    subs = tmp_path / "ner_window"
+    write_submission(subs / "carol" / "ner_window.py", correct_source())
+    write_submission(subs / "bob" / "notes.txt", "my answers are in the notebook\n")
+    run = cli("grade", subs, "--out", tmp_path / "out", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    grades = Grades.load(tmp_path / "out" / "ner_window" / "grades.json")
+    assert grades.students == ["bob", "carol"]
+    assert grades.submission("carol")["score"] == MAX_SCORE
+    bob = grades.submission("bob")
+    assert bob["score"] == 0
+    for f in bob["functions"]:
+        assert [c["status"] for c in f["checks"]] == ["error"]
+        assert "no file ner_window.py" in f["checks"][0]["message"]
+
+
+# --- bad input: submissions that misbehave ----------------------------------------------
+
+LOOP = "    while True:\n        pass\n"
+MISSING_PACKAGE = "no_such_package_for_grading"
+
+BAD_SUBMISSIONS = {
+    "loop_last": {"ner_loss_and_grads": "def ner_loss_and_grads(X, y, W, b, u):\n" + LOOP},
+    "loop_score": {"score": "def score(x, W, b, u):\n" + LOOP},
+    "raises": {"score": "def score(x, W, b, u):\n    h = lookup(x)\n    return h\n\n\n"
+                        "def lookup(x):\n    table = {}\n    return table['hidden units']\n"},
+    "returns_dict": {"score": "def score(x, W, b, u):\n    return {'s': float(u @ sigmoid(W @ x + b))}\n"},
+    "returns_none": {"window_vectors": "def window_vectors(windows, L):\n"
+                                      "    X = L[windows].reshape(len(windows), -1)\n"},
+    "returns_list": {"window_vectors": "def window_vectors(windows, L):\n"
+                                      "    return L[windows].reshape(len(windows), -1).tolist()\n"},
+    "too_few": {"score_grads": "def score_grads(x, W, b, u):\n    h = sigmoid(W @ x + b)\n"
+                               "    delta = u * h * (1 - h)\n    return W.T @ delta, np.outer(delta, x), delta\n"},
+    "loss_dict": {"ner_loss_and_grads": "def ner_loss_and_grads(X, y, W, b, u):\n    return {'J': 0.0}\n"},
+    "printer": {"score": "def score(x, W, b, u):\n    print('score called on', len(x), 'inputs')\n"
+                         "    return float(u @ sigmoid(W @ x + b))\n"},
+    "mutates": {"window_vectors": "def window_vectors(windows, L):\n"
+                                  "    X = L[windows].reshape(len(windows), -1)\n    L[:] = 0.0\n    return X\n"},
+}
+
+
+@pytest.fixture(scope="module")
+def misbehaving(tmp_path_factory):
+    """The submissions above, graded in one run with tight time limits and one hidden case."""
+    root = tmp_path_factory.mktemp("misbehaving")
+    spec = copy_assignment(root / "quick", toml_edits=(
+        ("timeout = 60", "timeout = 10"), ("call_timeout = 10", "call_timeout = 2"), ("hidden = 3", "hidden = 1")))
+    subs = root / "ner_window"
+    for student, functions in BAD_SUBMISSIONS.items():
+        write_submission(subs / f"{student}.py", replace_functions(correct_source(), **functions))
+    write_submission(subs / "missing_package.py", f"import {MISSING_PACKAGE}\n" + correct_source())
+    run = run_cli("grade", "--assignment", spec, subs, "--out", root / "out", cwd=root)
+    assert run.returncode == 0, run.stderr
+    return subs, Grades.load(root / "out" / "ner_window" / "grades.json")
+
+
+def scores(grades: Grades, student: str) -> dict:
+    return {f["name"]: f["score"] for f in grades.submission(student)["functions"]}
+
+
+def full_except(**scores) -> dict:
+    return {name: scores.get(name, POINTS[name]) for name in FUNCTIONS}
+
+
+def test_misbehaving_submissions_are_all_graded(misbehaving):
+    _, grades = misbehaving
+    assert grades.students == sorted([*BAD_SUBMISSIONS, "missing_package"])
+
+
+def test_infinite_loop_times_out_that_function_only(misbehaving):
+    _, grades = misbehaving
+    f = grades.function("loop_last", "ner_loss_and_grads")
+    assert f["score"] == 0
+    returns = grades.check("loop_last", "ner_loss_and_grads", "returns")
+    assert returns["status"] == "timeout"
+    assert "no answer within 2.0 s" in returns["message"]
+    assert scores(grades, "loop_last") == full_except(ner_loss_and_grads=0)
+
+
+def test_infinite_loop_in_an_early_function_times_it_out(misbehaving):
+    _, grades = misbehaving
+    returns = grades.check("loop_score", "score", "returns")
+    assert returns["status"] == "timeout"
+    assert "no answer within 2.0 s" in returns["message"]
+    assert grades.function("loop_score", "window_vectors")["score"] == 1
+    assert grades.function("loop_score", "window_vectors_backward")["score"] == 2
+
+
+def test_infinite_loop_in_an_early_function_does_not_sink_the_later_ones(misbehaving):
+    _, grades = misbehaving
+    assert scores(grades, "loop_score") == full_except(score=0)
+
+
+def test_exception_is_an_error_with_a_traceback_of_the_students_file_only(misbehaving):
+    subs, grades = misbehaving
+    path = subs / "raises.py"
+    check = grades.check("raises", "score", "returns")
+    assert check["status"] == "error"
+    message = check["message"]
+    assert f'File "raises.py", line {line_of(path, "h = lookup(x)")}, in score' in message
+    assert f'File "raises.py", line {line_of(path, "return table[")}, in lookup' in message
+    assert "KeyError: 'hidden units'" in message
+    assert "grader" not in message and "child.py" not in message and "Traceback (most recent" not in message
+    assert str(subs) not in message
+    assert scores(grades, "raises") == full_except(score=0)
+
+
+def test_missing_package_is_named(misbehaving):
+    _, grades = misbehaving
+    sub = grades.submission("missing_package")
+    assert sub["score"] == 0
+    for f in sub["functions"]:
+        [check] = f["checks"]
+        assert check["status"] == "error"
+        assert f"No module named '{MISSING_PACKAGE}'" in check["message"]
+        assert "could not be imported" in check["message"]
+
+
+@pytest.mark.parametrize("student, function, said", [
+    ("returns_dict", "score", r"s is a value of type dict; expected a numpy array or a number"),
+    ("returns_none", "window_vectors", r"X is a value of type NoneType; expected a numpy array or a number"),
+    ("returns_list", "window_vectors", r"window_vectors returned a list of \d+ items; expected X alone"),
+    ("too_few", "score_grads", r"score_grads returned a tuple of 3 items; expected a tuple of 4 values "
+                               r"\(ds_dx, ds_dW, ds_db, ds_du\)"),
+    ("loss_dict", "ner_loss_and_grads", r"ner_loss_and_grads returned a value of type dict; expected a tuple of "
+                                        r"5 values \(J, dX, dW, db, du\)"),
+])
+def test_wrong_return_fails_the_returns_check_saying_what_came_back(misbehaving, student, function, said):
+    _, grades = misbehaving
+    returns = grades.checks(student, function, "returns")
+    assert {c["visibility"] for c in returns} == {"public", "hidden"}
+    public = grades.check(student, function, "returns")
+    assert public["status"] == "failed"
+    assert re.search(said, public["message"]), public["message"]
+    assert scores(grades, student) == full_except(**{function: 0})
+
+
+def test_changing_an_input_in_place_is_reported_and_costs_nothing(misbehaving):
+    _, grades = misbehaving
+    check = grades.check("mutates", "window_vectors", "inputs unchanged")
+    assert check["status"] == "failed"
+    assert check["scored"] is False
+    assert "changed its input L in place" in check["message"]
+    assert grades.submission("mutates")["score"] == MAX_SCORE
+    assert {(f, base_name(n)) for f, n in grades.not_passed("mutates", scored=None)} == \
+        {("window_vectors", "inputs unchanged")}
+
+
+def test_printing_does_not_disturb_grading(misbehaving):
+    _, grades = misbehaving
+    assert grades.submission("printer")["score"] == MAX_SCORE
+
+
+def test_what_a_submission_prints_is_in_its_result(misbehaving):
+    _, grades = misbehaving
+    assert "score called on" in grades.submission("printer")["output"]

@@ -1,0 +1,134 @@
+"""`self-check` as a student uses it: their ner_window.py in a folder of
+their own, the public checks listed, the exit code telling whether all
+passed, and no need for the instructor's reference."""
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from conftest import SUBMISSIONS, copy_assignment, correct_source, replace_functions, run_cli, write_submission
+
+FUNCTION_POINTS = {"window_vectors": 1, "window_vectors_backward": 2, "score": 1, "score_grads": 4,
+                   "ner_loss_and_grads": 5}
+
+
+def self_check_copy(tmp_path, source_path, *args):
+    """Copy a submission to <tmp>/ner_window.py and self-check it from there."""
+    folder = tmp_path / source_path.stem
+    folder.mkdir()
+    shutil.copy(source_path, folder / "ner_window.py")
+    return run_cli("self-check", "ner_window.py", *args, cwd=folder)
+
+
+@pytest.fixture(scope="module")
+def correct(tmp_path_factory):
+    return self_check_copy(tmp_path_factory.mktemp("correct"), SUBMISSIONS / "ada.py")
+
+
+@pytest.fixture(scope="module")
+def buggy(tmp_path_factory):
+    return self_check_copy(tmp_path_factory.mktemp("buggy"), SUBMISSIONS / "transposed_dw.py")
+
+
+@pytest.fixture(scope="module")
+def without_reference(tmp_path_factory):
+    """The assignment as students get it: the spec and public.json, no reference.py."""
+    folder = copy_assignment(tmp_path_factory.mktemp("handout") / "ner_window", without=("reference.py",))
+    assert not (folder / "reference.py").exists()
+    return folder
+
+
+def hidden_checks_of_a_full_run(grades, student="ada") -> int:
+    return sum(c["visibility"] == "hidden" for f in grades.submission(student)["functions"] for c in f["checks"])
+
+
+def test_a_correct_file_passes_every_public_check_and_exits_0(correct):
+    code, out, err = correct
+    assert code == 0, out + err
+    assert "FAIL" not in out and "ERROR" not in out and "TIMEOUT" not in out
+    assert "Score on the public checks: 13/13; every check passed" in out
+
+
+def test_the_output_lists_every_function_and_its_checks(correct):
+    _, out, _ = correct
+    assert "self-check of ner_window.py for ner_window (public checks only)" in out
+    for name, points in FUNCTION_POINTS.items():
+        assert f"{name}: {points}/{points}" in out
+    for check in ("signature", "returns", "X shape", "X value", "dL gradient", "ds_dW gradient", "J value",
+                  "dW gradient"):
+        assert re.search(rf"^\s+PASS\s+{re.escape(check)}$", out, re.MULTILINE), check
+    assert re.search(r"^\s+PASS\s+inputs unchanged \(costs no points\)$", out, re.MULTILINE)
+    assert "(hidden)" not in out
+
+
+def test_the_output_counts_the_hidden_checks_not_run(correct, grades):
+    _, out, _ = correct
+    found = re.search(r"^(\d+) hidden checks were not run here", out, re.MULTILINE)
+    assert found, out
+    assert int(found.group(1)) == hidden_checks_of_a_full_run(grades)
+
+
+def test_a_buggy_file_exits_1_and_shows_what_failed_and_why(buggy):
+    code, out, err = buggy
+    assert code == 1, out + err
+    assert re.search(r"^\s+FAIL\s+dW shape$", out, re.MULTILINE)
+    assert "dW has shape (15, 7); expected (H, D) = (7, 15)" in out
+    assert "Diagnosis: dW is transposed" in out
+    assert "ner_loss_and_grads: 4/5" in out
+    assert "Score on the public checks: 12/13; 1 check did not pass" in out
+
+
+def test_an_unscored_failure_still_exits_1(tmp_path):
+    source = replace_functions(correct_source(), window_vectors=(
+        "def window_vectors(windows, L):\n"
+        "    X = L[windows].reshape(len(windows), -1)\n    L[0] = 0.0\n    return X\n"))
+    write_submission(tmp_path / "ner_window.py", source)
+    code, out, err = run_cli("self-check", "ner_window.py", cwd=tmp_path)
+    assert code == 1, out + err
+    assert re.search(r"^\s+FAIL\s+inputs unchanged \(costs no points\)$", out, re.MULTILINE)
+    assert "changed its input L in place" in out
+    assert "Score on the public checks: 13/13" in out
+
+
+def test_without_the_reference_a_correct_file_gets_the_same_report(correct, tmp_path, without_reference):
+    shutil.copy(SUBMISSIONS / "ada.py", tmp_path / "ner_window.py")
+    run = run_cli("self-check", "ner_window.py", "--assignment", without_reference, cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout == correct.stdout
+
+
+def test_without_the_reference_a_mistake_is_found_and_diagnosed(tmp_path, without_reference):
+    shutil.copy(SUBMISSIONS / "sum_not_mean.py", tmp_path / "mine.py")
+    run = run_cli("self-check", "mine.py", "--assignment", without_reference, cwd=tmp_path)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "self-check of mine.py for ner_window" in run.stdout
+    assert "Score on the public checks: 9/13" in run.stdout
+    assert re.search(r"Diagnosis: dW is N = \d+ times too large", run.stdout)
+    assert "Traceback" not in run.stderr
+
+
+def test_missing_public_cases_exit_2_saying_how_to_create_them(tmp_path):
+    folder = copy_assignment(tmp_path / "handout", without=("reference.py", "public.json"))
+    write_submission(tmp_path / "ner_window.py", correct_source())
+    code, out, err = run_cli("self-check", "ner_window.py", "--assignment", folder, cwd=tmp_path)
+    assert code == 2
+    assert str(folder / "public.json") in err
+    assert f"grade publish {folder}" in err
+    assert "Traceback" not in err
+
+
+def test_a_missing_file_exits_2(tmp_path):
+    code, out, err = run_cli("self-check", "ner_window.py", cwd=tmp_path)
+    assert code == 2
+    assert "ner_window.py: no such file" in err
+
+
+def test_public_json_from_another_spec_version_is_refused(tmp_path):
+    folder = copy_assignment(tmp_path / "handout", without=("reference.py",),
+                             toml_edits=(("rtol = 1e-5", "rtol = 1e-4"),))
+    write_submission(tmp_path / "ner_window.py", correct_source())
+    code, out, err = run_cli("self-check", "ner_window.py", "--assignment", folder, cwd=tmp_path)
+    assert code == 2
+    assert "public.json" in err and "another version" in err
