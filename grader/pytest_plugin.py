@@ -1,0 +1,207 @@
+"""A pytest plugin: an assignment's public checks as pytest tests.
+
+    pytest --assignment ner_window ner_window.py
+
+or, with no options, in a repository whose pyproject.toml says
+
+    [tool.backprop-grader]
+    assignment = "ner_window"          # a name, or a folder relative to pyproject.toml
+    files = ["ner_window.py"]          # optional; default: the module the spec names
+
+Each student file becomes a test module, each function a group, each check
+a test item whose failure text is the grader's message, reported at the
+line where the student defined the function. The file is graded once, as
+`self-check` grades it: in a child process, on the public cases only. A
+summary line gives the points on the public checks and the number of hidden
+checks not run. The plugin is registered through the `pytest11` entry point
+and does nothing unless an assignment is named."""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+TABLE = "backprop-grader"
+
+
+@dataclass
+class Settings:
+    assignment: str
+    files: list[Path] = field(default_factory=list)   # resolved; empty: match the spec's module name
+    from_command_line: bool = False
+    graded: list = field(default_factory=list)        # (file, SubmissionResult, assignment name)
+
+
+settings_key = pytest.StashKey[Settings | None]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("backprop-grader", "gradient exercises (backprop-grader)")
+    group.addoption("--assignment", default=None, metavar="NAME",
+                    help="run this assignment's public checks on the student files given (a name or a folder)")
+
+
+def read_table(config: pytest.Config) -> tuple[dict, Path] | None:
+    """[tool.backprop-grader] of the pyproject.toml at the root (or the ini file, if that is one)."""
+    candidates = [config.inipath] if config.inipath and config.inipath.name == "pyproject.toml" else []
+    candidates.append(config.rootpath / "pyproject.toml")
+    for path in candidates:
+        if path and path.is_file():
+            with open(path, "rb") as f:
+                table = tomllib.load(f).get("tool", {}).get(TABLE)
+            if table is not None:
+                return table, path.parent
+    return None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    option = config.getoption("assignment", None)
+    found = read_table(config)
+    settings = None
+    if option:
+        settings = Settings(option, from_command_line=True)
+    if found:
+        table, base = found
+        if not isinstance(table, dict) or not isinstance(table.get("assignment", option), str):
+            raise pytest.UsageError(f"[tool.{TABLE}] in {base / 'pyproject.toml'}: set assignment = \"NAME\"")
+        name = option or table["assignment"]
+        if not option and (base / name).is_dir():
+            name = str(base / name)
+        files = [(base / f).resolve() for f in table.get("files", [])]
+        settings = Settings(name, files, from_command_line=bool(option))
+    config.stash[settings_key] = settings
+    config.addinivalue_line("markers", "unscored: a grader check that costs no points")
+
+
+def _assignment(settings: Settings):
+    from .assignment import Assignment, find_assignment
+    return Assignment(find_assignment(settings.assignment))
+
+
+def is_submission(config: pytest.Config, path: Path, session: pytest.Session) -> bool:
+    settings = config.stash.get(settings_key, None)
+    if settings is None or path.suffix != ".py" or path.name == "conftest.py":
+        return False
+    if settings.files:
+        return path.resolve() in settings.files
+    if session.isinitpath(path) and settings.from_command_line and not matches_test_files(config, path):
+        return True
+    try:
+        return path.name == f"{_module(config)}.py"
+    except Exception:  # a broken spec is reported when the file is collected, not here
+        return path.name == f"{Path(settings.assignment).name}.py"
+
+
+def _module(config: pytest.Config) -> str:
+    cached = getattr(config, "_backprop_module", None)
+    if cached is None:
+        cached = _assignment(config.stash[settings_key]).spec.module
+        config._backprop_module = cached
+    return cached
+
+
+def matches_test_files(config: pytest.Config, path: Path) -> bool:
+    return any(path.match(pattern) for pattern in config.getini("python_files"))
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector):
+    """Files the python plugin would not collect (not named test_*.py, not given on the command line)."""
+    session = parent.session
+    if (is_submission(parent.config, file_path, session) and not session.isinitpath(file_path)
+            and not matches_test_files(parent.config, file_path)):
+        return StudentFile.from_parent(parent, path=file_path)
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector):
+    """Files the python plugin would import: a student's file is graded in a child process instead."""
+    if is_submission(parent.config, module_path, parent.session):
+        return StudentFile.from_parent(parent, path=module_path)
+    return None
+
+
+class StudentFile(pytest.File):
+    def collect(self):
+        from .discover import UsageError
+        from .grading import Submission, grade_submission
+        from .published import PUBLIC_FILE
+        from .sampling import PUBLIC
+        from .spec import SpecError
+
+        settings = self.config.stash[settings_key]
+        try:
+            a = _assignment(settings)
+            source = a.published_source() if (a.folder / PUBLIC_FILE).is_file() else a.reference_source()
+            result = grade_submission(a.spec, source, Submission(self.path.stem, self.path), visibilities=(PUBLIC,),
+                                      hide=a.hidden_paths())
+        except (SpecError, UsageError) as e:
+            raise self.CollectError(f"backprop-grader: {e}") from None
+        settings.graded.append((self.path, result, a.name))
+        for f in result.functions:
+            yield FunctionGroup.from_parent(self, name=f.name, function=f)
+
+
+class FunctionGroup(pytest.Collector):
+    def __init__(self, *, function, **kwargs):
+        super().__init__(**kwargs)
+        self.function = function
+
+    def collect(self):
+        for c in self.function.checks:
+            yield CheckItem.from_parent(self, name=c.name, check=c)
+
+    def reportinfo(self):
+        return self.path, (self.function.line or 1) - 1, self.function.name
+
+
+class CheckFailed(Exception):
+    """A check did not pass; its message is the whole failure report."""
+
+
+class CheckItem(pytest.Item):
+    def __init__(self, *, check, **kwargs):
+        super().__init__(**kwargs)
+        self.check = check
+        if not check.scored:
+            self.add_marker(pytest.mark.unscored)
+
+    def runtest(self) -> None:
+        c = self.check
+        if c.status == "passed":
+            return
+        if c.status == "skipped":
+            pytest.skip(c.message or "skipped")
+        raise CheckFailed(c.message)
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, CheckFailed):
+            c, f = self.check, self.parent.function
+            where = f"{self.path.name}, line {f.line}" if f.line else self.path.name
+            note = "" if c.scored else "; this check costs no points"
+            return f"{c.message}\n\n({c.status}: {f.name} › {c.name}, {where}{note})"
+        return super().repr_failure(excinfo, style)
+
+    def reportinfo(self):
+        f = self.parent.function
+        return self.path, (f.line or 1) - 1, f"{f.name} › {self.check.name}"
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
+    settings = config.stash.get(settings_key, None)
+    if not settings or not settings.graded:
+        return
+    terminalreporter.section("backprop-grader")
+    for path, result, name in settings.graded:
+        line = f"{path.name} ({name}): {result.score:g}/{result.max_score:g} points on the public checks"
+        if result.hidden_not_run:
+            line += (f"; {result.hidden_not_run} hidden checks were not run here (when your work is graded they "
+                     "run on hidden inputs of other sizes)")
+        terminalreporter.write_line(line)

@@ -1,0 +1,127 @@
+"""The pytest plugin as a student uses it: `pytest --assignment DIR file.py`,
+or plain `pytest` in a repository whose pyproject.toml names the assignment.
+pytest runs as a real subprocess in a temporary folder holding what a
+student has (the spec, public.json, no reference); its own JUnit report
+tells which items ran and with what failure text."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import pytest
+
+from conftest import CLI_TIMEOUT, ROOT, SUBMISSIONS, cli_env, copy_assignment
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+PLUGIN = "grader.pytest_plugin"
+
+
+def installed() -> bool:
+    return any(e.value == PLUGIN for e in entry_points(group="pytest11"))
+
+
+def run_pytest(cwd: Path, *args: str) -> tuple[subprocess.CompletedProcess, dict]:
+    """pytest in `cwd`; (the run, {node name: failure text or None or 'skipped'})."""
+    env = cli_env()
+    extra = []
+    if not installed():  # not pip-installed here: load the plugin by name, as the entry point would
+        env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+        extra = ["-p", PLUGIN]
+    report = cwd / "report.xml"
+    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *extra, f"--junitxml={report}",
+                          *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=CLI_TIMEOUT,
+                         stdin=subprocess.DEVNULL)
+    items = {}
+    if report.is_file():
+        for case in ET.parse(report).getroot().iter("testcase"):
+            failure = case.find("failure")
+            items[f"{case.get('classname')}::{case.get('name')}"] = (
+                failure.text if failure is not None else "skipped" if case.find("skipped") is not None else None)
+    return run, items
+
+
+@pytest.fixture
+def student(tmp_path) -> Path:
+    """A student's folder: the assignment as handed out (no reference) in hw/."""
+    copy_assignment(tmp_path / "hw", without=("reference.py",))
+    return tmp_path
+
+
+def test_the_entry_point_is_declared():
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        project = tomllib.load(f)["project"]
+    assert project["entry-points"]["pytest11"] == {"backprop-grader": PLUGIN}
+
+
+def test_each_check_is_an_item_and_a_failure_is_the_graders_message(student):
+    (student / "ner_window.py").write_text((SUBMISSIONS / "transposed_dw.py").read_text(encoding="utf-8"))
+    run, items = run_pytest(student, "--assignment", "hw", "ner_window.py")
+    assert run.returncode == 1, run.stdout + run.stderr
+
+    failed = {name: text for name, text in items.items() if text not in (None, "skipped")}
+    assert list(failed) == ["ner_window.ner_loss_and_grads::dW shape"]
+    [text] = failed.values()
+    assert text.startswith("on public case 1: dW has shape (15, 7); expected (H, D) = (7, 15)\n"
+                           "Diagnosis: dW is transposed")
+    assert "(failed: ner_loss_and_grads › dW shape, ner_window.py, line " in text
+    # every public check is an item, grouped by function; hidden ones are not run here
+    assert "ner_window.window_vectors::signature" in items and "ner_window.score_grads::ds_dW gradient" in items
+    assert not any("(hidden)" in name for name in items)
+    assert "FAILED ner_window.py::ner_loss_and_grads::dW shape - on public case 1" in run.stdout
+    assert "ner_window.py (ner_window): 12/13 points on the public checks;" in run.stdout
+    assert "hidden checks were not run here" in run.stdout
+
+
+def test_a_file_of_another_name_given_with_assignment_is_graded(student):
+    (student / "my_work.py").write_text((SUBMISSIONS / "ada.py").read_text(encoding="utf-8"))
+    run, items = run_pytest(student, "--assignment", "hw", "my_work.py")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert len(items) > 40 and all(text is None for text in items.values())
+    assert "my_work.py (ner_window): 13/13 points" in run.stdout
+
+
+def test_pyproject_table_makes_plain_pytest_grade_the_module_beside_the_students_tests(student):
+    (student / "pyproject.toml").write_text('[tool.backprop-grader]\nassignment = "hw"\n', encoding="utf-8")
+    (student / "ner_window.py").write_text((SUBMISSIONS / "ada.py").read_text(encoding="utf-8"))
+    (student / "test_mine.py").write_text("def test_my_own_idea():\n    assert 1 + 1 == 2\n", encoding="utf-8")
+    run, items = run_pytest(student)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "test_mine::test_my_own_idea" in items
+    graded = [name for name in items if name.startswith("ner_window.")]
+    assert len(graded) == len(items) - 1
+    assert "13/13 points on the public checks" in run.stdout
+
+
+def test_pyproject_files_list_picks_the_files(student):
+    (student / "pyproject.toml").write_text('[tool.backprop-grader]\nassignment = "hw"\nfiles = ["src/answer.py"]\n',
+                                            encoding="utf-8")
+    (student / "src").mkdir()
+    (student / "src" / "answer.py").write_text((SUBMISSIONS / "sign_flipped.py").read_text(encoding="utf-8"))
+    (student / "ner_window.py").write_text("this is not python\n", encoding="utf-8")
+    run, items = run_pytest(student)
+    assert run.returncode == 1
+    failed = [name for name, text in items.items() if text not in (None, "skipped")]
+    assert failed and all(name.startswith("src.answer.score_grads::") for name in failed)
+    assert any("wrong sign" in items[name] for name in failed)
+
+
+def test_an_unknown_assignment_is_a_collection_error_that_says_so(student):
+    (student / "ner_window.py").write_text((SUBMISSIONS / "ada.py").read_text(encoding="utf-8"))
+    run, _ = run_pytest(student, "--assignment", "no_such_thing", "ner_window.py")
+    assert run.returncode in (1, 2)
+    assert "backprop-grader: no assignment 'no_such_thing'" in run.stdout
+
+
+def test_without_an_assignment_the_plugin_stays_out_of_the_way(tmp_path):
+    (tmp_path / "ner_window.py").write_text("def test_plain():\n    assert True\n", encoding="utf-8")
+    run, items = run_pytest(tmp_path, "ner_window.py")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert list(items) == ["ner_window::test_plain"]
+    assert "points on the public checks" not in run.stdout
