@@ -11,12 +11,14 @@ from pathlib import Path
 
 from .assignment import Assignment, find_assignment
 from .autograder import gradescope_main
+from .shards import Shard, formats_for, merge_main, write_manifest
 from .batch import GradingFailed, default_jobs, grade_batch
 from .discover import UsageError, find_batches
 from .grading import grade_submission
 from .outputs import FORMATS, write_reports
 from .progress import Progress, choose_mode
 from .published import publish
+from .results import AssignmentResult
 from .runner import SandboxError
 from .sampling import PUBLIC
 from .spec import SpecError, json_schema
@@ -24,7 +26,7 @@ from .scaffold import new_assignment, write_starter
 from .validate import print_validation, validate
 from .outputs.terminal import print_self_check, print_summary
 
-COMMANDS = ("publish", "schema", "validate", "new", "starter", "gradescope")
+COMMANDS = ("publish", "schema", "validate", "new", "starter", "gradescope", "merge")
 
 
 def grade_main(argv: list[str] | None = None) -> int:
@@ -66,12 +68,15 @@ def _grade(argv: list[str]) -> int:
     p.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
     p.add_argument("-j", "--jobs", type=int, default=default_jobs(), metavar="N",
                    help="submissions graded in parallel (default: the number of cores)")
+    p.add_argument("--shard", type=Shard.parse, metavar="K/N",
+                   help="grade only the K-th of N shards of the submissions (then: grade merge)")
     args = p.parse_args(argv)
     if args.jobs < 1:
         p.error("-j must be at least 1")
     batches = find_batches(args.path, args.assignment)
     failed = []
     for batch in batches:
+        whole, batch = batch, args.shard.select(batch) if args.shard else batch
         progress = Progress(batch.assignment.name, len(batch.submissions), choose_mode(args.quiet))
         try:
             graded = grade_batch(batch, args.out, seed=args.seed, force=args.force, jobs=args.jobs,
@@ -82,7 +87,9 @@ def _grade(argv: list[str]) -> int:
         result = graded.result
         failed += [f"{batch.assignment.name}/{student}" for student in graded.failed]
         folder = args.out / batch.assignment.name
-        write_reports(result, folder, args.formats or ("html", "json", "csv"))
+        write_reports(result, folder, formats_for(args.formats) if args.shard else args.formats or ("html", "json", "csv"))
+        if args.shard:
+            write_manifest(folder, whole, args.shard)
         print_summary(result, folder)
     if failed:
         print(f"error: the grader failed on {len(failed)} submission{'s' if len(failed) > 1 else ''} "
@@ -147,7 +154,7 @@ def _starter(argv: list[str]) -> int:
 
 
 COMMAND_MAINS = {"publish": _publish, "schema": _schema, "validate": _validate, "new": _new, "starter": _starter,
-                 "gradescope": gradescope_main}
+                 "gradescope": gradescope_main, "merge": merge_main}
 
 
 # --- self-check -------------------------------------------------------------------------

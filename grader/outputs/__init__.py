@@ -25,7 +25,7 @@ FORMATS: dict[str, Writer] = {
 def write_reports(result: AssignmentResult, folder: Path,
                   formats: Iterable[str] = ("html", "json", "csv")) -> list[Path]:
     """Write each format into `folder` (created if needed); return the files written."""
-    formats = list(formats)
+    formats = list(dict.fromkeys(formats))   # each once, in the order given
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise ValueError(f"unknown report format {', '.join(map(repr, unknown))}; "

@@ -1,0 +1,141 @@
+"""Grading a class on several machines: `grade --shard K/N` grades every Nth
+submission, starting with the Kth, of each assignment (a deterministic
+split of the list every run discovers in the same order), and records the
+whole list beside its reports in `shard.json`. `grade merge DIR...` then
+puts the shards' `grades.json` back together in the order a single run
+lists them and writes exactly the reports a single run would have written.
+It refuses to merge shards of different splits, or a set missing one."""
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from .discover import Batch, UsageError
+from .outputs import FORMATS, write_reports
+from .outputs.atomic import write_text
+from .outputs.json_report import FILENAME as GRADES
+from .outputs.terminal import print_summary
+from .results import AssignmentResult, SubmissionResult
+
+MANIFEST = "shard.json"
+DEFAULT_FORMATS = ("html", "json", "csv")
+
+
+@dataclass(frozen=True)
+class Shard:
+    k: int
+    n: int
+
+    @classmethod
+    def parse(cls, text: str) -> "Shard":
+        """'K/N' with 1 <= K <= N (an argparse type)."""
+        try:
+            k, n = (int(part) for part in text.split("/"))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not K/N, e.g. 2/4") from None
+        if not 1 <= k <= n:
+            raise argparse.ArgumentTypeError(f"shard {text}: K must be between 1 and N")
+        return cls(k, n)
+
+    def __str__(self) -> str:
+        return f"{self.k}/{self.n}"
+
+    def select(self, batch: Batch) -> Batch:
+        return Batch(batch.assignment, batch.submissions[self.k - 1::self.n])
+
+
+class Manifest(BaseModel):
+    assignment: str
+    shard: str
+    students: list[str]     # every submission of the assignment, in the order a single run lists them
+    graded: list[str]       # the ones this shard graded
+
+
+def formats_for(formats: list[str] | None) -> list[str]:
+    """A shard always writes grades.json: merge reads it."""
+    chosen = list(formats or DEFAULT_FORMATS)
+    return chosen if "json" in chosen else chosen + ["json"]
+
+
+def write_manifest(folder: Path, whole: Batch, shard: Shard) -> Path:
+    part = shard.select(whole)
+    manifest = Manifest(assignment=whole.assignment.name, shard=str(shard),
+                        students=[s.student for s in whole.submissions], graded=[s.student for s in part.submissions])
+    return write_text(Path(folder) / MANIFEST, manifest.model_dump_json(indent=2) + "\n")
+
+
+@dataclass
+class Part:
+    folder: Path
+    manifest: Manifest
+    result: AssignmentResult
+
+
+def read_parts(dirs: list[Path]) -> list[Part]:
+    """Every shard under the given folders: a folder holding shard.json, or one
+    holding such folders (a shard's --out folder, with one per assignment)."""
+    parts = []
+    for d in dirs:
+        if not d.is_dir():
+            raise UsageError(f"{d}: no such folder")
+        found = [d] if (d / MANIFEST).is_file() else sorted(p for p in d.iterdir() if (p / MANIFEST).is_file())
+        if not found:
+            raise UsageError(f"{d}: no {MANIFEST} here or in its subfolders; is it the --out folder of "
+                             "grade --shard K/N?")
+        for folder in found:
+            try:
+                manifest = Manifest.model_validate_json((folder / MANIFEST).read_text(encoding="utf-8"))
+                result = AssignmentResult.model_validate_json((folder / GRADES).read_text(encoding="utf-8"))
+            except OSError as e:
+                raise UsageError(f"{folder}: {e.strerror}: {e.filename}") from None
+            except (ValidationError, ValueError) as e:
+                raise UsageError(f"{folder}: not a shard's report folder: {e}") from None
+            parts.append(Part(folder, manifest, result))
+    return parts
+
+
+def merge(parts: list[Part]) -> AssignmentResult:
+    """The shards of one assignment as one result, in the single run's order."""
+    first = parts[0].manifest
+    for p in parts[1:]:
+        if (p.manifest.students, Shard.parse(p.manifest.shard).n) != (first.students, Shard.parse(first.shard).n):
+            raise UsageError(f"{p.folder} and {parts[0].folder} are shards of different runs of "
+                             f"{first.assignment} (other submissions, or another N)")
+    n = Shard.parse(first.shard).n
+    have = sorted({Shard.parse(p.manifest.shard).k for p in parts})
+    if have != list(range(1, n + 1)):
+        missing = sorted(set(range(1, n + 1)) - set(have))
+        raise UsageError(f"{first.assignment}: shard{'s' if len(missing) > 1 else ''} "
+                         f"{', '.join(f'{k}/{n}' for k in missing)} missing")
+    by_student: dict[str, SubmissionResult] = {}
+    for p in parts:
+        graded = {s.student: s for s in p.result.submissions}
+        for student in p.manifest.graded:
+            if student not in graded:
+                raise UsageError(f"{p.folder}: {student} is missing from its {GRADES}")
+            by_student.setdefault(student, graded[student])
+    head = parts[0].result
+    return AssignmentResult(assignment=head.assignment, title=head.title, function_names=head.function_names,
+                            submissions=[by_student[s] for s in first.students])
+
+
+def merge_main(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(prog="grade merge", description="Combine the report folders of grade --shard K/N "
+                                "runs into the reports a single run would write.")
+    p.add_argument("dirs", type=Path, nargs="+", metavar="DIR", help="a shard's --out folder (or its assignment folder)")
+    p.add_argument("--out", type=Path, default=Path("reports"), help="report folder (default: reports/)")
+    p.add_argument("--format", action="append", choices=sorted(FORMATS), dest="formats",
+                   help="report format, repeatable (default: html, json and csv)")
+    args = p.parse_args(argv)
+    groups: dict[str, list[Part]] = {}
+    for part in read_parts(args.dirs):
+        groups.setdefault(part.manifest.assignment, []).append(part)
+    for name, parts in groups.items():
+        result = merge(parts)
+        folder = args.out / name
+        write_reports(result, folder, args.formats or DEFAULT_FORMATS)
+        print_summary(result, folder)
+    return 0
