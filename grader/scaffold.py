@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .spec import Function, Output, Spec, SpecError
+from .spec import Argument, Constant, DimValue, Fixture, Function, Output, Spec, SpecError
 
 STARTER_HEADER = '''"""{title}
 
@@ -22,6 +22,8 @@ def _shape(shape: list) -> str:
 
 
 def _output_line(o: Output) -> str:
+    if o.opaque:
+        return f"        {o.name}: anything your backward function needs (it stays with you)"
     d = o.derivative
     what = {"gradient": f"gradient of {getattr(d, 'of', '')} with respect to {getattr(d, 'wrt', '')}",
             "vjp": f"gradient with respect to {getattr(d, 'wrt', '')}, given the upstream gradient "
@@ -30,9 +32,23 @@ def _output_line(o: Output) -> str:
     return f"        {o.name}: {_shape(o.shape)}" + (f", the {what}" if what else "")
 
 
+def _argument_line(a: Argument) -> str:
+    s = a.sample
+    if a.cache:
+        what = f"the cache your {a.cache} returned"
+    elif isinstance(s, Constant):
+        what = f"{type(s.value).__name__}, e.g. {s.value!r}"
+    elif isinstance(s, Fixture):
+        what = f"an object made by {s.factory.split(':')[-1]} (see the assignment's support files)"
+    elif isinstance(s, DimValue):
+        what = f"int, the size {s.dim}"
+    else:
+        what = _shape(a.shape) + ("" if a.dtype == "float64" else f" {a.dtype}")
+    return f"        {a.name}: {what}"
+
+
 def starter_function(f: Function) -> str:
-    args = "\n".join(f"        {a.name}: {_shape(a.shape)}" + ("" if a.dtype == "float64" else f" {a.dtype}")
-                     for a in f.args)
+    args = "\n".join(_argument_line(a) for a in f.args)
     outputs = "\n".join(_output_line(o) for o in f.outputs)
     returns = "a tuple " + "(" + ", ".join(o.name for o in f.outputs) + ")" if len(f.outputs) > 1 else f.outputs[0].name
     return (f"\n\ndef {f.name}({', '.join(a.name for a in f.args)}):\n"
