@@ -55,12 +55,16 @@ class Diagnosis:
     where: list[str] = field(default_factory=list)   # "function › output"
 
 
+NICE_WIDTHS = (1, 2, 2.5, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000)
+
+
 def histogram(submissions: list[SubmissionResult], top: float, bins: int = 10) -> list[Bin]:
-    """Equal bins from 0 to `top`; a whole-point width when the scores allow,
-    the last bin closed so that full marks fall in it."""
+    """Equal bins from 0 to `top`, of a round width giving at most `bins` + 3
+    of them; the last bin is closed so that full marks fall in it."""
     if top <= 0:
         return []
-    width = 1.0 if top <= 2 * bins and top == int(top) else top / bins
+    widths = NICE_WIDTHS if top >= 4 else (0.25, 0.5) + NICE_WIDTHS
+    width = next((w for w in widths if top / w <= bins + 3), top / bins)
     count = max(1, math.ceil(top / width - 1e-9))
     out = [Bin(i * width, min(top, (i + 1) * width)) for i in range(count)]
     for s in submissions:
