@@ -1,0 +1,76 @@
+"""Every bundled assignment besides ner_window (whose verdicts test_grade_cli
+covers in detail): its correct submission gets full marks, and each buggy one
+loses exactly the points of the function its mistake is in, with the mistake
+named."""
+import json
+
+import pytest
+
+from conftest import run_cli
+
+# assignment -> student -> (score, {function: points kept}, diagnosis codes that must appear)
+EXPECTED = {
+    "jacobians": {
+        "alan": (13, {}, set()),
+        "transposed_affine": (11, {"jacobian_affine": 0}, {"transposed"}),
+        "sigmoid_not_derivative": (11, {"jacobian_sigmoid": 0}, {"activation_for_derivative"}),
+        "tanh_not_squared": (11, {"jacobian_tanh": 0}, {"derivative_squared_wrong"}),
+        "vector_not_matrix": (11, {"jacobian_relu": 0}, {"diagonal_as_vector"}),
+        "softmax_diagonal_only": (10, {"jacobian_softmax": 0}, {"missing_off_diagonal"}),
+        "score_missing_derivative": (11, {"jacobian_score_z": 0}, {"missing_activation_derivative"}),
+    },
+    "layers": {
+        "emmy": (26, {}, set()),
+        "affine_dw_transposed": (25, {"affine_backward": 2}, {"transposed"}),
+        "affine_db_not_summed": (25, {"affine_backward": 2}, {"not_summed_over_N"}),
+        "relu_mask_from_dout": (24, {"relu_backward": 0}, {"mask_from_upstream"}),
+        "softmax_sum_not_mean": (24, {"softmax_loss": 0}, {"scaled_by_N"}),
+        "batchnorm_no_mean_terms": (25, {"batchnorm_backward": 2}, {"batch_statistics_as_constants"}),
+        "dropout_not_inverted": (23, {"dropout_forward": 0, "dropout_backward": 0}, {"dropout_not_inverted"}),
+        "conv_dx_padded": (25, {"conv_backward_naive": 2}, {"padding_not_removed"}),
+        "maxpool_whole_window": (24, {"max_pool_backward_naive": 0}, {"gradient_to_whole_window"}),
+    },
+    "word2vec": {
+        "hedy": (11, {}, set()),
+        "center_grad_row_vector": (10, {"naiveSoftmaxLossAndGradient": 2}, {"extra_axis"}),
+        "outside_grad_one_row": (9, {"naiveSoftmaxLossAndGradient": 2, "skipgram": 2}, {"only_true_outside_row"}),
+        "negsamp_no_minus": (8, {"negSamplingLossAndGradient": 0}, {"negative_sample_sign"}),
+        "negsamp_repeats_overwritten": (10, {"negSamplingLossAndGradient": 2}, {"repeated_negatives_overwritten"}),
+        "skipgram_overwrite": (10, {"skipgram": 2}, {"window_gradients_overwritten"}),
+        "numpy1_only": (5, {"naiveSoftmaxLossAndGradient": 0, "skipgram": 0}, set()),
+    },
+}
+
+
+@pytest.fixture(scope="module", params=sorted(EXPECTED))
+def graded(request, tmp_path_factory):
+    name = request.param
+    out = tmp_path_factory.mktemp(name)
+    done = run_cli("grade", f"submissions/{name}", "--out", str(out), timeout=600)
+    assert done.returncode == 0, done.stderr
+    grades = json.loads((out / name / "grades.json").read_text())
+    return name, {s["student"]: s for s in grades["submissions"]}
+
+
+def test_every_bundled_submission_is_expected(graded):
+    name, submissions = graded
+    assert set(submissions) == set(EXPECTED[name])
+
+
+def test_each_submission_gets_its_verdict(graded):
+    name, submissions = graded
+    for student, (score, kept, codes) in EXPECTED[name].items():
+        s = submissions[student]
+        assert s["score"] == score, student
+        short = {f["name"]: f["score"] for f in s["functions"] if f["score"] < f["max_score"]}
+        assert short == kept, student
+        found = {c["diagnosis"] for f in s["functions"] for c in f["checks"] if c["diagnosis"]}
+        assert codes <= found, (student, found)
+
+
+def test_a_file_for_numpy_1_only_is_told_so(graded):
+    name, submissions = graded
+    if "numpy1_only" not in submissions:
+        return  # only word2vec bundles one
+    messages = [c["message"] for f in submissions["numpy1_only"]["functions"] for c in f["checks"]]
+    assert any("works on numpy 1.x only" in m and "np.float" in m for m in messages)
