@@ -253,3 +253,9 @@ def test_dashboard_diagnoses_rank_by_students(result):
 def test_dashboard_of_an_empty_class(tmp_path):
     html.write(AssignmentResult(assignment="toy", submissions=[]), tmp_path)
     assert "No submissions were graded." in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+def test_dashboard_of_a_class_with_no_points_to_be_had(tmp_path):
+    nothing = SubmissionResult(student="a", path="a.py", score=0, max_score=0, seed=1, functions=[])
+    html.write(AssignmentResult(assignment="toy", submissions=[nothing]), tmp_path)
+    assert "No points to be had." in (tmp_path / "index.html").read_text(encoding="utf-8")
