@@ -12,7 +12,7 @@ from pathlib import Path
 from .assignment import Assignment, find_assignment
 from .autograder import gradescope_main
 from .shards import Shard, formats_for, merge_main, write_manifest
-from .batch import GradingFailed, default_jobs, grade_batch
+from .batch import default_jobs, grade_batch
 from .discover import UsageError, find_batches
 from .grading import grade_submission
 from .outputs import FORMATS, write_reports
@@ -81,7 +81,7 @@ def _grade(argv: list[str]) -> int:
         try:
             graded = grade_batch(batch, args.out, seed=args.seed, force=args.force, jobs=args.jobs,
                                  progress=progress)
-        except (GradingFailed, SandboxError) as e:
+        except SandboxError as e:
             print(f"error: {e}", file=sys.stderr)
             return 1
         result = graded.result
