@@ -82,21 +82,32 @@ def describe(value, depth: int = 0):
 
 
 def encode(value, blobs: list):
-    """A message in JSON-ready form; each array's bytes are appended to `blobs`."""
+    """A message in JSON-ready form; each array's bytes are appended to
+    `blobs`, whose first item is the running length of the tail."""
+    if not blobs:
+        blobs.append(0)
+    return _encode(value, blobs)
+
+
+def _encode(value, blobs: list):
     if isinstance(value, np.ndarray):
         a = value if value.flags.c_contiguous else value.copy(order="C")
-        offset = sum(len(b) for b in blobs)
+        offset = blobs[0]
         if offset % 16:  # each array starts aligned
-            blobs.append(bytes(16 - offset % 16))
-            offset += 16 - offset % 16
-        blobs.append(a.reshape(-1).view(np.uint8).data if a.size else b"")
+            pad = 16 - offset % 16
+            blobs.append(bytes(pad))
+            offset += pad
+        data = a.reshape(-1).view(np.uint8).data if a.size else b""
+        blobs.append(data)
+        blobs[0] = offset + len(data)
         return {"__ndarray__": [a.dtype.str, list(a.shape), offset]}
     if isinstance(value, dict):
-        if isinstance(value.get("__ndarray__"), np.ndarray):
-            return encode(value["__ndarray__"], blobs)
-        return {str(k): encode(v, blobs) for k, v in value.items()}
+        inner = value.get("__ndarray__")
+        if isinstance(inner, np.ndarray):
+            return _encode(inner, blobs)
+        return {str(k): _encode(v, blobs) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [encode(v, blobs) for v in value]
+        return [_encode(v, blobs) for v in value]
     if isinstance(value, np.generic):
         return value.item()
     return value
@@ -160,8 +171,8 @@ def decode_array(marker, tail=b"", max_elements: int = MAX_ELEMENTS) -> np.ndarr
 def send(fd: int, message: dict) -> None:
     blobs: list = []
     payload = json.dumps(encode(message, blobs)).encode("utf-8")
-    size = sum(len(b) for b in blobs)
-    parts = [HEADER.pack(len(payload), size), payload] + [b for b in blobs if len(b)]
+    size = blobs[0]
+    parts = [HEADER.pack(len(payload), size), payload] + [b for b in blobs[1:] if len(b)]
     while parts:
         written = os.writev(fd, parts[:512])
         while written:
