@@ -78,11 +78,17 @@ class ReferenceSource:
     def _expect_smooth(self, f: Function, case: Case) -> None:
         """Compute f's expected values, redrawing its inputs while a finite
         difference straddles a kink (a bounded number of times, recorded)."""
+        feeders = [f.name] + [a.cache for a in f.args if a.cache]  # a cache's forward inputs are f's too
         exp = self.reference.expected(f, case)
         while not self.reference.smooth_at(f, exp) and case.redrawn.get(f.name, 0) < self.spec.checks.kink_redraws:
-            case.redraw(self.spec, f.name)
+            for name in feeders:
+                case.redraw(self.spec, name)
             exp = self.reference.expected(f, case)
         self._expected[(case.visibility, case.seed, case.index, f.name)] = exp
+        for name in feeders[1:]:
+            if case.redrawn.get(name):  # its inputs changed under it
+                forward = self.spec.function(name)
+                self._expected[(case.visibility, case.seed, case.index, name)] = self.reference.expected(forward, case)
 
     def expected(self, f: Function, case: Case) -> Expected:
         key = (case.visibility, case.seed, case.index, f.name)
