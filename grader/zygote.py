@@ -169,20 +169,92 @@ _shared: Zygote | None = None
 _shared_lock = threading.Lock()
 
 
-def shared() -> Zygote:
-    """This process's fork server, started on first use (and again if it died)."""
+class Spawner:
+    """Where the fork server cannot run (not Linux): the same service, one
+    fresh `python -I` per student process, confined as far as the platform
+    allows (rlimits, its own session, a temporary working directory)."""
+
+    features = {"network": False, "filesystem": False, "seccomp": False}
+
+    def __init__(self):
+        self.owner = os.getpid()
+
+    def alive(self) -> bool:
+        return self.owner == os.getpid()
+
+    def spawn(self, request: dict, fds: list[int], timeout: float = 30.0) -> "SpawnedLease":
+        code = ("import sys; sys.path.insert(0, sys.argv[1]); from grader import zygote; del sys.path[0]; "
+                "zygote.spawned(sys.argv[2], [int(fd) for fd in sys.argv[3:]])")
+        process = subprocess.Popen([sys.executable, "-I", "-B", "-c", code, GRADER_ROOT, json.dumps(request)]
+                                   + [str(fd) for fd in fds], pass_fds=tuple(fds), cwd=request.get("workdir") or "/",
+                                   env=clean_env(), stdin=subprocess.DEVNULL, start_new_session=True)
+        return SpawnedLease(process)
+
+    def close(self) -> None:
+        pass
+
+
+class SpawnedLease:
+    """A Lease over a process this one started itself."""
+
+    def __init__(self, process: subprocess.Popen):
+        self.process, self.pid, self.end = process, process.pid, None
+
+    def wait(self, timeout: float):
+        if self.end is None:
+            try:
+                code = self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                return None
+            self.end = ("exit", code) if code >= 0 else ("signal", -code)
+        return self.end
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                self.process.kill()
+        self.release()
+
+    def release(self, timeout: float = 2.0) -> None:
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def spawned(request: str, fds: list[int]) -> None:
+    """The student process the Spawner started: as if forked by the server."""
+    code = 120
+    try:
+        support = fds[4] if len(fds) == 5 else None
+        become_student(json.loads(request), fds[0], fds[1], fds[2], fds[3], support, os.open(os.devnull, os.O_RDWR),
+                       Spawner.features)
+        code = 0
+    finally:
+        os._exit(code)
+
+
+def fork_server_possible() -> bool:
+    return sys.platform.startswith("linux") and hasattr(os, "waitid") and hasattr(socket, "SOCK_SEQPACKET")
+
+
+def shared() -> Zygote | Spawner:
+    """This process's fork server, started on first use (and again if it died);
+    a Spawner where a fork server cannot run."""
     global _shared
     with _shared_lock:
         if _shared is None or not _shared.alive():
-            _shared = Zygote()
+            _shared = Zygote() if fork_server_possible() else Spawner()
         return _shared
 
 
 def _forget_after_fork() -> None:
-    """A forked grading worker starts its own fork server; it must not talk
-    on (or keep open) its parent's."""
+    """A process forked from this one starts its own fork server; it must not
+    talk on (or keep open) this one's."""
     global _shared, _shared_lock
-    if _shared is not None:
+    if getattr(_shared, "sock", None) is not None:
         try:
             _shared.sock.close()
         except OSError:
@@ -387,7 +459,10 @@ def become_student(request: dict, requests: int, answers: int, output: int, sour
     """In the forked process: confine it, then serve the grading process's requests."""
     from . import child, confine, wire
     limits = request.get("limits") or {}
-    os.setsid()
+    try:
+        os.setsid()
+    except OSError:  # already a session leader (started with start_new_session)
+        pass
     confine.die_with_parent()
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write over the size limit fails, it does not kill
     signal.signal(signal.SIGINT, signal.SIG_DFL)
