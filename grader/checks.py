@@ -32,9 +32,9 @@ class Verdict:
 def signature(f: Function, found: dict | None) -> Verdict:
     """The function exists and takes the declared arguments (it is called positionally)."""
     declared = [a.name for a in f.args]
-    wanted = f"{f.name}({', '.join(declared)})"
+    wanted = f"{f.target}({', '.join(declared)})"
     if found is None:
-        return Verdict("failed", f"{f.name} is not defined: expected def {wanted}")
+        return Verdict("failed", f"{f.target} is not defined: expected def {wanted}")
     params = found.get("params")
     if params is None:
         return Verdict("passed", f"{f.name} is defined (its parameters could not be read)")

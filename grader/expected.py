@@ -151,7 +151,7 @@ class Reference:
                 sys.path.insert(0, support)
         self.module = import_trusted(path, f"_reference_{spec.name}")
         for f in spec.functions:
-            for name in [f.name] + [m.variant for m in f.mistakes]:
+            for name in [f.target] + [m.variant for m in f.mistakes]:
                 if not callable(getattr(self.module, name, None)):
                     raise SpecError(f"{path}: defines no function {name!r}, which the spec names")
 
@@ -179,7 +179,7 @@ class Reference:
 
     def expected(self, f: Function, case: Case) -> Expected:
         args = case.inputs[f.name]
-        result, after = self.call_keeping(f.name, args, case)
+        result, after = self.call_keeping(f.target, args, case)
         exp = Expected(by_name(f, result), updated={a.name: after[a.name] for a in f.args if a.updates})
         exp.variants = {m.code: by_name(f, self.call(m.variant, args, case)) for m in f.mistakes}
         exp.probes = plan_probes(self.spec, f, case)
@@ -194,7 +194,7 @@ class Reference:
         for o in f.outputs:
             if o.vjp:
                 upstream = second_upstream(f, o, case)
-                truth = by_name(f, self.call(f.name, {**args, o.vjp.upstream: upstream}, case))[o.name]
+                truth = by_name(f, self.call(f.target, {**args, o.vjp.upstream: upstream}, case))[o.name]
                 exp.second[o.name] = SecondUpstream(upstream, np.asarray(truth, dtype=np.float64))
         return exp
 

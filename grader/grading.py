@@ -100,7 +100,7 @@ class FunctionGrader:
         self.checks: list[Check] = []
 
     def run(self, groups) -> FunctionResult:
-        info = self.found.get(self.f.name)
+        info = self.found.get(self.f.target)
         sig = checks.signature(self.f, info)
         self._add("signature", PUBLIC, [(None, sig)])
         if sig.status == "passed":
@@ -126,9 +126,9 @@ class FunctionGrader:
             yield ("returns", None, True), args
             return
         opaque = [i for i, o in enumerate(f.outputs) if o.opaque]
-        reply = self.sandbox.call(f.name, args, keep=opaque, updates=[a.name for a in f.args if a.updates])
+        reply = self.sandbox.call(f.target, args, keep=opaque, updates=[a.name for a in f.args if a.updates])
         if not reply.ok:
-            yield ("returns", None, True), _failure(reply, f"{f.name} raised an error")
+            yield ("returns", None, True), _failure(reply, f"{f.target} raised an error")
             return
         verdict, outputs = checks.returns(f, reply.data["result"])
         yield ("returns", None, True), verdict
@@ -275,9 +275,9 @@ class FunctionGrader:
 
     def _answer(self, o: Output, args: dict, shape: tuple) -> np.ndarray | Verdict:
         """One output of the student's function on other arguments, or why not."""
-        reply = self.sandbox.call(self.f.name, args)
+        reply = self.sandbox.call(self.f.target, args)
         if not reply.ok:
-            return _failure(reply, f"{self.f.name} raised an error")
+            return _failure(reply, f"{self.f.target} raised an error")
         verdict, outputs = checks.returns(self.f, reply.data["result"])
         if outputs is None:
             return verdict

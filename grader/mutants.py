@@ -46,7 +46,7 @@ class Mutant:
     def write(self, folder: Path, reference: Path, spec: Spec) -> Path:
         f = spec.function(self.function)
         path = folder / f"{self.function}__{self.output}__{self.kind.replace(' ', '_').replace('/', '_')}.py"
-        path.write_text(HEADER.format(reference=str(reference), function=f.name,
+        path.write_text(HEADER.format(reference=str(reference), function=f.target,
                                       params=", ".join(a.name for a in f.args),
                                       multi=len(f.outputs) > 1, mutation=self.mutation), encoding="utf-8")
         return path
@@ -110,7 +110,8 @@ def _wrap(name):
 def write_float32(spec: Spec, reference: Path, folder: Path) -> Path:
     """The reference with every answer rounded to float32, as a student who
     computes in float32 would return it: it must still get full marks."""
-    definitions = "\n".join(f"{f.name} = _wrap({f.name!r})" for f in spec.graded)
+    targets = dict.fromkeys(f.target for f in spec.graded)
+    definitions = "\n".join(f"{name} = _wrap({name!r})" for name in targets)
     path = folder / "float32_reference.py"
     path.write_text(FLOAT32.format(reference=str(reference), definitions=definitions), encoding="utf-8")
     return path

@@ -58,7 +58,7 @@ def starter_function(f: Function) -> str:
 
 def starter_source(spec: Spec) -> str:
     return STARTER_HEADER.format(title=spec.title or spec.name, module=spec.module) + "".join(
-        starter_function(f) for f in spec.graded)
+        starter_function(f) for f in spec.graded if not f.calls)
 
 
 def write_starter(spec: Spec, path: Path, force: bool = False) -> Path:

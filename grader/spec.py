@@ -155,6 +155,13 @@ class Function(Strict):
     points: float = Field(0, ge=0)
     student: bool = Field(True, description="False: a forward that only the reference defines, named by the "
                           "derivatives of functions students write; it is not graded")
+    calls: str | None = Field(None, description="the function this entry calls, when it is not `name`: checks "
+                              "one function again in another mode (batchnorm at test time, say)")
+
+    @property
+    def target(self) -> str:
+        """The name of the function called, in the student's file and in the reference."""
+        return self.calls or self.name
     description: str = ""
     args: list[Argument]
     outputs: list[Output] = Field(min_length=1)

@@ -78,7 +78,8 @@ def _equivalent(a: Assignment, source: ReferenceSource, m: Mutant, path: Path) -
         for case in source.cases(visibility, 0):
             args = case.inputs[f.name]
             values = [a.reference.resolve(v, case) for v in args.values()]
-            ours, theirs = by_name(f, a.reference.call(f.name, args, case)), by_name(f, getattr(mutant, f.name)(*values))
+            ours = by_name(f, a.reference.call(f.target, args, case))
+            theirs = by_name(f, getattr(mutant, f.target)(*values))
             if not all(close(theirs[name], value) for name, value in ours.items()):
                 return False
     return True
