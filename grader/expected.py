@@ -42,8 +42,8 @@ class Probe:
     def stencil(self) -> Stencil:
         return Stencil(self.base, self.coords)
 
-    def directional(self, single: bool = False) -> Directional:
-        return Directional(self.base, self.direction, single)
+    def directional(self, single: bool = False, shrink: float = 1.0) -> Directional:
+        return Directional(self.base, self.direction, single, shrink)
 
     @property
     def base(self) -> np.ndarray:

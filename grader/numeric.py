@@ -65,12 +65,13 @@ class Directional:
     base: np.ndarray
     direction: np.ndarray
     single: bool = False   # the function computes in float32: take float32's optimal step
+    shrink: float = 1.0    # a shorter step, to look again where a long one may have jumped a kink
 
     @property
     def step(self) -> float:
         largest = float(np.max(np.abs(self.base), initial=0.0))
         if self.single:  # float32's longer step, kept within the scale of the argument so as not to jump kinks
-            return STEP32 * (largest or 1.0) / self._reach
+            return STEP32 * (largest or 1.0) / self._reach / self.shrink
         # Moving every element at once, a long step would cross some kink (a max, a ReLU) among many
         # elements; float64 leaves room for a step sqrt(n) times shorter at no cost in accuracy.
         return STEP * max(1.0, largest) / self._reach / np.sqrt(max(self.base.size, 1))
