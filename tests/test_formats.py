@@ -42,7 +42,7 @@ def toy() -> AssignmentResult:
 
     def sub(student: str, bad: bool) -> SubmissionResult:
         return SubmissionResult(
-            student=student, path=f"/work/repo/{student}/toy.py", score=1.0 if bad else 3.0, max_score=3.0,
+            student=student, path=f"/home/runner/work/course/course/{student}/toy.py", score=1.0 if bad else 3.0, max_score=3.0,
             seed=11, seconds=0.25, output="hello\x00 from the student\n" if bad else "",
             functions=[FunctionResult(name="forward", score=1.0, max_score=1.0, line=3,
                                       checks=[Check(name="value", status="passed", message="right")]),
@@ -195,7 +195,7 @@ def test_a_message_with_backticks_cannot_break_out_of_its_code_block():
 
 
 def test_annotations_point_at_the_line_of_the_function_that_lost_points(one):
-    [line] = github.annotations(one, workspace=Path("/work/repo"))
+    [line] = github.annotations(one, workspace=Path("/home/runner/work/course/course"))
     assert line.startswith("::error file=bob/toy.py,line=12,title=loss_grad%3A 0/2 points::")
     assert line.endswith("::dW shape: on public case 1: dW has shape (3, 2); expected (2, 3)%0A"
                          "Diagnosis: dW is transposed%0A(and 1 more: dW shape (hidden))")
@@ -205,7 +205,7 @@ def test_annotations_point_at_the_line_of_the_function_that_lost_points(one):
 def test_github_writer_appends_to_the_step_files_and_prints_annotations(one, tmp_path, capsys):
     summary, output = tmp_path / "summary", tmp_path / "output"
     summary.write_text("earlier step\n", encoding="utf-8")
-    env = {"GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": str(output), "GITHUB_WORKSPACE": "/work/repo"}
+    env = {"GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": str(output), "GITHUB_WORKSPACE": "/home/runner/work/course/course"}
     (tmp_path / "out").mkdir()
     [written] = github.write(one, tmp_path / "out", env=env)
     assert summary.read_text(encoding="utf-8") == "earlier step\n" + written.read_text(encoding="utf-8") + "\n"
@@ -230,7 +230,7 @@ def decode(output_file: Path) -> dict:
 
 def test_classroom_result_is_base64_json_with_a_test_per_function(one, tmp_path):
     output = tmp_path / "output"
-    classroom.write(one, tmp_path, env={"GITHUB_OUTPUT": str(output), "GITHUB_WORKSPACE": "/work/repo"})
+    classroom.write(one, tmp_path, env={"GITHUB_OUTPUT": str(output), "GITHUB_WORKSPACE": "/home/runner/work/course/course"})
     data = decode(output)
     assert data == json.loads((tmp_path / "classroom.json").read_text(encoding="utf-8"))
     assert (data["version"], data["status"], data["max_score"]) == (1, "fail", 3.0)
