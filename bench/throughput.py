@@ -30,7 +30,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from grader import zygote  # noqa: E402
-from grader.assignment import Assignment, find_assignment  # noqa: E402
 from grader.batch import default_jobs, grade_batch  # noqa: E402
 from grader.discover import find_batches  # noqa: E402
 from grader.outputs import write_reports  # noqa: E402

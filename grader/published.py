@@ -4,7 +4,6 @@ and the spec, `self-check` runs every public check without the reference."""
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import tempfile
 from pathlib import Path
