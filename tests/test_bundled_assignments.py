@@ -6,7 +6,9 @@ import json
 
 import pytest
 
-from conftest import run_cli
+from conftest import ROOT, run_cli
+from grader.assignment import Assignment
+from grader.sampling import PUBLIC
 
 # assignment -> student -> (score, {function: points kept}, diagnosis codes that must appear)
 EXPECTED = {
@@ -74,3 +76,12 @@ def test_a_file_for_numpy_1_only_is_told_so(graded):
         return  # only word2vec bundles one
     messages = [c["message"] for f in submissions["numpy1_only"]["functions"] for c in f["checks"]]
     assert any("works on numpy 1.x only" in m and "np.float" in m for m in messages)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED) + ["ner_window"])
+def test_the_published_public_cases_are_up_to_date(name):
+    """self-check refuses a public.json made for another version of the spec:
+    every bundled one must have been published again after its spec changed."""
+    a = Assignment(ROOT / "assignments" / name)
+    cases = a.published_source().cases(PUBLIC, 0)
+    assert len(cases) == a.spec.cases.public
