@@ -108,9 +108,8 @@ def _not_numeric(item) -> str | None:
 def shape(o: Output, got: np.ndarray, expected_shape: tuple, truth, ctx: Context) -> Verdict:
     if got.shape == expected_shape:
         return Verdict("passed", f"{o.name} is a scalar" if not got.shape else f"{o.name} has shape {shape_text(got.shape)}")
-    symbolic = "(" + ", ".join(map(str, o.shape)) + ("," if len(o.shape) == 1 else "") + ")" if o.shape else "a scalar"
     got_text = "is a scalar" if not got.shape else f"has shape {shape_text(got.shape)}"
-    wanted = "a scalar" if not expected_shape else f"{symbolic} = {shape_text(expected_shape)}"
+    wanted = "a scalar" if not expected_shape else f"{shape_text(tuple(o.shape))} = {shape_text(expected_shape)}"
     message = f"{o.name} {got_text}; expected {wanted}"
     found = diagnose(got, truth, ctx)
     return Verdict("failed", message + (f"\nDiagnosis: {found.sentence}" if found else ""), found)

@@ -82,7 +82,7 @@ def _index_text(index: list[int]) -> str:
     return "[" + ", ".join(map(str, index)) + "]" if index else ""
 
 
-def shape_text(shape: tuple[int, ...]) -> str:
+def shape_text(shape: tuple) -> str:
     return "a scalar" if shape == () else "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import wire
 from .child import Child
-from .runner import Reply, StudentError
+from .runner import Reply, error_from
 from .spec import Limits
 
 _names = itertools.count()
@@ -50,6 +50,4 @@ def _reply(raw: dict) -> Reply:
     """The same Reply a Sandbox makes of the child's answer."""
     if raw["ok"]:
         return Reply(True, data=wire.decode(raw))
-    err = raw.get("error") or {}
-    return Reply(False, error=StudentError(str(err.get("kind", "exception")), str(err.get("message", "")),
-                                           str(err.get("type", "")), str(err.get("traceback", ""))))
+    return Reply(False, error=error_from(raw.get("error")))

@@ -4,8 +4,6 @@ and the spec, `self-check` runs every public check without the reference."""
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 from . import __version__
 from .expected import Expected, Numeric, Probe, SecondUpstream
 from .fixtures import CacheOf, Recipe
+from .outputs.atomic import write_text
 from .sampling import PUBLIC, Case
 from .spec import Function, Spec, SpecError, spec_path
 
@@ -137,15 +136,8 @@ def publish(spec: Spec, folder: Path, source) -> Path:
         cases.append(CaseJSON(index=case.index, seed=case.seed, dims=case.dims, functions=functions))
     doc = PublicCases(assignment=spec.name, spec_sha256=spec_digest(folder), grader_version=__version__, cases=cases)
     path = folder / PUBLIC_FILE
-    write_atomically(path, doc.model_dump_json() + "\n")
+    write_text(path, doc.model_dump_json() + "\n")
     return path
-
-
-def write_atomically(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(text)
-    os.replace(tmp, path)
 
 
 class PublishedSource:

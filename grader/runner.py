@@ -139,7 +139,7 @@ class Sandbox:
             return Reply(False, error=StudentError("protocol", "the student's process sent a malformed answer"))
         if reply["ok"]:
             return Reply(True, data=reply)
-        return Reply(False, error=_error(reply.get("error")))
+        return Reply(False, error=error_from(reply.get("error")))
 
     # --- the process ---------------------------------------------------------------
 
@@ -233,7 +233,8 @@ def _text(value, limit: int) -> str:
     return text if len(text) <= limit else "[...]\n" + text[-limit:]
 
 
-def _error(err) -> StudentError:
+def error_from(err) -> StudentError:
+    """A StudentError from the error part of a child's answer, each field checked and capped."""
     err = err if isinstance(err, dict) else {}
     kind = _text(err.get("kind"), 20)
     return StudentError(kind if kind in ERROR_KINDS else "exception", _text(err.get("message"), 2000),

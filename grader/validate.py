@@ -13,6 +13,7 @@ from .expected import by_name, import_trusted
 from .grading import Submission, grade_submission
 from .inprocess import InProcess
 from .mutants import Mutant, mutants_of
+from .outputs.terminal import print_table
 from .sampling import HIDDEN, PUBLIC
 
 
@@ -94,10 +95,8 @@ def print_validation(report: Validation, name: str) -> None:
     rows = [("mutant", "points", "verdict", "diagnoses")]
     for v in report.mutants:
         rows.append((v.mutant.name, f"{v.score:g}/{v.max_score:g}", v.verdict, ", ".join(v.diagnoses) or "-"))
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
     print()
-    for r in rows:
-        print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+    print_table(rows)
     killed = sum(v.killed for v in report.mutants)
     equivalent = sum(v.equivalent for v in report.mutants)
     survived = len(report.survivors)

@@ -9,16 +9,21 @@ from ..results import AssignmentResult, SubmissionResult
 MARK = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "timeout": "TIMEOUT", "skipped": "SKIP"}
 
 
+def print_table(rows: list) -> None:
+    """Rows of text as aligned columns, the first row the header."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip())
+
+
 def print_summary(result: AssignmentResult, folder: Path) -> None:
     names = result.function_names
     rows = [["student", "score"] + names]
     for s in result.submissions:
         status = {f.name: f"{MARK[f.status]} {f.score:g}/{f.max_score:g}" for f in s.functions}
         rows.append([s.student, f"{s.score:g}/{s.max_score:g}"] + [status.get(n, "-") for n in names])
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     print(f"\n{result.assignment}: {len(result.submissions)} submissions")
-    for r in rows:
-        print("  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip())
+    print_table(rows)
     print(f"\nReports: {folder / 'index.html'} (also grades.json, grades.csv)")
 
 
