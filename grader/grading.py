@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -19,7 +19,7 @@ from .diagnosis import Context, Diagnosis, close
 from .expected import Expected, output_shape
 from .fixtures import CacheOf, Recipe
 from .results import SEVERITY, Check, FunctionResult, SubmissionResult
-from .runner import Reply, Sandbox
+from .runner import Reply, Sandbox, call_request
 from .sampling import HIDDEN, PUBLIC, Case
 from .spec import Function, Output, Spec
 from .wire import Sequence
@@ -37,6 +37,19 @@ class Source(Protocol):
 class Submission:
     student: str
     path: Path          # the student's module file (may not exist: then every check says so)
+
+
+@dataclass
+class Plan:
+    """One case's calls, planned before any is made so that they reach the
+    student's process together; `structure` says where each vector-Jacobian
+    product's four extra calls start."""
+    case: Case
+    args: dict | Verdict
+    requests: list[dict] = field(default_factory=list)
+    replies: list[Reply] = field(default_factory=list)
+    vjp_args: dict | Verdict | None = None
+    structure: dict[str, int] = field(default_factory=dict)
 
 
 def submission_seed(spec: Spec, student: str) -> int:
@@ -59,7 +72,11 @@ def grade_submission(spec: Spec, source: Source, sub: Submission, visibilities=(
             loaded = sandbox.load()
             if loaded.ok:
                 found = loaded.data["functions"]
-                functions = [FunctionGrader(spec, f, sandbox, source, found).run(groups) for f in spec.graded]
+                # Grading differences a student's own forward only where it can explain a failed gradient;
+                # self-check always does, since it is the one check there that needs no reference.
+                always_own = HIDDEN not in visibilities
+                functions = [FunctionGrader(spec, f, sandbox, source, found, always_own).run(groups)
+                             for f in spec.graded]
             else:
                 err = loaded.error
                 status = "timeout" if err.kind == "timeout" else "error"
@@ -78,12 +95,11 @@ def grade_submission(spec: Spec, source: Source, sub: Submission, visibilities=(
 
 
 def checks_per_case_group(f: Function) -> int:
-    """The checks one group of cases produces for f when every step succeeds:
-    returns, inputs unchanged, and per output shape + value, or shape +
-    gradient + consistency with the student's forward (+ four structural
-    checks of a vector-Jacobian product)."""
-    return 2 + sum(a.updates for a in f.args) + sum(2 + bool(o.derivative) + 4 * bool(o.vjp)
-                                                     for o in f.outputs if not o.opaque)
+    """The checks grading makes for f on one group of cases when every step
+    succeeds: returns, inputs unchanged, and per output shape + value or
+    gradient (+ four structural checks of a vector-Jacobian product). A
+    passing gradient is not differenced against the student's own forward."""
+    return 2 + sum(a.updates for a in f.args) + sum(2 + 4 * bool(o.vjp) for o in f.outputs if not o.opaque)
 
 
 def _unloadable(f: Function, status: str, message: str) -> FunctionResult:
@@ -95,8 +111,10 @@ class FunctionGrader:
     """All checks of one function: its signature, then per visibility its
     return values on every case, folded into one check per name."""
 
-    def __init__(self, spec: Spec, f: Function, sandbox: Sandbox, source: Source, found: dict):
+    def __init__(self, spec: Spec, f: Function, sandbox: Sandbox, source: Source, found: dict,
+                 always_own: bool = True):
         self.spec, self.f, self.sandbox, self.source, self.found = spec, f, sandbox, source, found
+        self.always_own = always_own  # the check against the student's own forward, even when the gradient passed
         self.checks: list[Check] = []
 
     def run(self, groups) -> FunctionResult:
@@ -104,29 +122,57 @@ class FunctionGrader:
         sig = checks.signature(self.f, info)
         self._add("signature", PUBLIC, [(None, sig)])
         if sig.status == "passed":
-            for visibility, cases in groups:
-                self._run_group(visibility, cases)
+            planned = [(visibility, [self._plan(case) for case in cases]) for visibility, cases in groups]
+            self._send([plan for _, plans in planned for plan in plans])
+            for visibility, plans in planned:
+                self._run_group(visibility, plans)
         redrawn = sum(c.redrawn.get(self.f.name, 0) for _, cases in groups for c in cases)
         return FunctionResult(name=self.f.name, score=self._score(), max_score=self.f.points,
                               line=(info or {}).get("line"), redrawn=redrawn, checks=self.checks)
 
-    def _run_group(self, visibility: str, cases: list[Case]) -> None:
-        verdicts: dict[tuple[str, str | None, bool], list] = {}
-        for case in cases:
-            for (name, output, scored), verdict in self._run_case(case):
-                verdicts.setdefault((name, output, scored), []).append((case, verdict))
-        for (name, output, scored), results in verdicts.items():
-            self._add(name, visibility, results, output, scored)
-
-    def _run_case(self, case: Case):
-        """(check key, verdict) pairs for one case."""
+    def _plan(self, case: Case) -> Plan:
+        """The calls one case needs: the function on the case's inputs, and for
+        each vector-Jacobian product on four other upstream gradients."""
         f = self.f
         args = self._wire_args(case.inputs[f.name], case)
         if isinstance(args, Verdict):
-            yield ("returns", None, True), args
-            return
+            return Plan(case, args)
         opaque = [i for i, o in enumerate(f.outputs) if o.opaque]
-        reply = self.sandbox.call(f.target, args, keep=opaque, updates=[a.name for a in f.args if a.updates])
+        plan = Plan(case, args, [call_request(f.target, args, opaque, [a.name for a in f.args if a.updates])])
+        vjps = [o for o in f.outputs if o.vjp and not o.opaque]
+        if vjps:
+            plan.vjp_args = self._wire_args(case.inputs[f.name], case)  # caches of their own
+        if vjps and not isinstance(plan.vjp_args, Verdict):
+            expected = self.source.expected(f, case)
+            for o in vjps:
+                up = o.vjp.upstream
+                u1, u2 = np.asarray(plan.vjp_args[up], dtype=np.float64), expected.second[o.name].upstream
+                plan.structure[o.name] = len(plan.requests)
+                plan.requests += [call_request(f.target, {**plan.vjp_args, up: u})
+                                  for u in (u2, 2 * u1 - 3 * u2, np.zeros_like(u1), u1)]
+        return plan
+
+    def _send(self, plans: list[Plan]) -> None:
+        """Every planned call of the function at once: one exchange with the student's process."""
+        replies = iter(self.sandbox.run([request for plan in plans for request in plan.requests]))
+        for plan in plans:
+            plan.replies = [next(replies) for _ in plan.requests]
+
+    def _run_group(self, visibility: str, plans: list[Plan]) -> None:
+        verdicts: dict[tuple[str, str | None, bool], list] = {}
+        for plan in plans:
+            for (name, output, scored), verdict in self._run_case(plan):
+                verdicts.setdefault((name, output, scored), []).append((plan.case, verdict))
+        for (name, output, scored), results in verdicts.items():
+            self._add(name, visibility, results, output, scored)
+
+    def _run_case(self, plan: Plan):
+        """(check key, verdict) pairs for one case."""
+        f, case = self.f, plan.case
+        if isinstance(plan.args, Verdict):
+            yield ("returns", None, True), plan.args
+            return
+        reply = plan.replies[0]
         if not reply.ok:
             yield ("returns", None, True), _failure(reply, f"{f.target} raised an error")
             return
@@ -147,7 +193,7 @@ class FunctionGrader:
                     a.name, reply.data.get("updated", {}).get(a.name), expected.updated[a.name], *self._tolerance(None))
         for o in f.outputs:
             if not o.opaque:
-                yield from self._check_output(o, outputs[o.name], expected, case)
+                yield from self._check_output(o, outputs[o.name], expected, plan)
 
     def _wire_args(self, args: dict, case: Case) -> dict | Verdict:
         """Arguments as the student's process takes them: fixtures as recipes,
@@ -178,7 +224,8 @@ class FunctionGrader:
                                     f"{len(f.outputs)} values")
         return result.items[k]
 
-    def _check_output(self, o: Output, got: np.ndarray, expected: Expected, case: Case):
+    def _check_output(self, o: Output, got: np.ndarray, expected: Expected, plan: Plan):
+        case = plan.case
         truth = expected.outputs[o.name]
         ctx = Context(o.name, case.dims, case.inputs[self.f.name],
                       {m.code: (m.message, expected.variants[m.code][o.name]) for m in self.f.mistakes},
@@ -197,7 +244,8 @@ class FunctionGrader:
         probe = expected.probes[o.name]
         grad = checks.gradient(o, got, expected.numeric[o.name], probe, truth, rtol, atol, ctx)
         forward = self.spec.function(probe.forward)
-        own = self._own_forward(o, got, probe, case, rtol, atol) if forward.student else None
+        wanted = forward.student and (self.always_own or grad.status != "passed")
+        own = self._own_forward(o, got, probe, case, rtol, atol) if wanted else None
         if grad.status == "failed" and own and own.status == "passed" and grad.diagnosis is None:
             grad.diagnosis = Diagnosis("wrong_forward", f"{o.name} is the right gradient of your own {probe.forward}, "
                                                         f"but your {probe.forward} is wrong: fix the forward computation")
@@ -206,7 +254,7 @@ class FunctionGrader:
         if own:
             yield (f"{o.name} vs your {probe.forward}", o.name, False), own
         if o.vjp:
-            yield from self._vjp_structure(o, got, expected, case, ctx)
+            yield from self._vjp_structure(o, got, expected, plan, ctx)
 
     def _tolerance(self, o: Output | None) -> tuple[float, float]:
         tol = self.spec.tolerance
@@ -263,17 +311,18 @@ class FunctionGrader:
             verdict.message += f" (your {probe.forward} computes in float32: judged with float32 tolerances)"
         return verdict
 
-    def _vjp_structure(self, o: Output, g1: np.ndarray, expected: Expected, case: Case, ctx: Context):
+    def _vjp_structure(self, o: Output, g1: np.ndarray, expected: Expected, plan: Plan, ctx: Context):
         """A vector-Jacobian product must be right for a second upstream gradient
         too, linear in it, zero for zero, and the same when called again."""
         up = o.vjp.upstream
-        args = self._wire_args(case.inputs[self.f.name], case)
-        if isinstance(args, Verdict):
-            yield (f"{o.name} with another {up}", o.name, True), args
+        if isinstance(plan.vjp_args, Verdict):
+            yield (f"{o.name} with another {up}", o.name, True), plan.vjp_args
             return
-        u1, second = np.asarray(args[up], dtype=np.float64), expected.second[o.name]
+        start = plan.structure[o.name]
+        second_reply, *others = plan.replies[start:start + 4]
+        second = expected.second[o.name]
         rtol, atol = self._tolerance(o)
-        g2 = self._answer(o, {**args, up: second.upstream}, g1.shape)
+        g2 = self._answer(o, second_reply, g1.shape)
         if isinstance(g2, Verdict):
             yield (f"{o.name} with another {up}", o.name, True), g2
             return
@@ -284,17 +333,16 @@ class FunctionGrader:
         if v.status == "failed" and found:
             v.diagnosis, v.message = found, v.message.split("\nDiagnosis:")[0] + f"\nDiagnosis: {found.sentence}"
         yield (f"{o.name} with another {up}", o.name, True), v
-        properties = [(2 * u1 - 3 * second.upstream, 2 * g1 - 3 * g2, f"linear in {up}"),
-                      (np.zeros_like(u1), np.zeros_like(g1), f"zero when {up} is zero"),
-                      (u1, g1, "the same when called again")]
-        for upstream, implied, what in properties:
-            got = self._answer(o, {**args, up: upstream}, g1.shape)
+        properties = [(2 * g1 - 3 * g2, f"linear in {up}"),   # the calls were planned in this order (see _plan)
+                      (np.zeros_like(g1), f"zero when {up} is zero"),
+                      (g1, "the same when called again")]
+        for (implied, what), reply in zip(properties, others):
+            got = self._answer(o, reply, g1.shape)
             verdict = got if isinstance(got, Verdict) else checks.same(o.name, got, implied, rtol, atol, what)
             yield (f"{o.name} {what}", o.name, True), verdict
 
-    def _answer(self, o: Output, args: dict, shape: tuple) -> np.ndarray | Verdict:
+    def _answer(self, o: Output, reply: Reply, shape: tuple) -> np.ndarray | Verdict:
         """One output of the student's function on other arguments, or why not."""
-        reply = self.sandbox.call(self.f.target, args)
         if not reply.ok:
             return _failure(reply, f"{self.f.target} raised an error")
         verdict, outputs = checks.returns(self.f, reply.data["result"])

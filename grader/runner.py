@@ -83,8 +83,8 @@ class Sandbox:
             return self.failed_load
         if self.lease is None:
             self._spawn()
-            reply = self._request({"op": "load", "path": self.child_path, "module": self.module, "hide": self.hide,
-                                   "support": self.child_support})
+            [reply] = self._exchange([{"op": "load", "path": self.child_path, "module": self.module,
+                                       "hide": self.hide, "support": self.child_support}])
             self.loaded = _checked_load(reply)
             if not self.loaded.ok:
                 self.failed_load = self.loaded
@@ -95,37 +95,67 @@ class Sandbox:
     def call(self, function: str, args: dict, keep=None, updates=None) -> Reply:
         """Call a function; outputs at `keep` (a cache) stay in the student's
         process under handles, arguments in `updates` come back as changed."""
-        return self._request_loaded({"op": "call", "function": function, "args": args,
-                                     "keep": keep, "updates": updates}, function)
+        return self.run([call_request(function, args, keep, updates)])[0]
 
     def probe(self, function: str, args: dict, wrt: str, points, output=None, upstream=None,
               direction=None) -> Reply:
-        points = np.asarray(points, dtype=np.float64).reshape(-1, 2)  # one array on the wire, not a list of lists
-        return self._request_loaded({"op": "probe", "function": function, "args": args, "wrt": wrt,
-                                     "points": points, "output": output, "upstream": upstream,
-                                     "direction": direction}, function)
+        return self.run([probe_request(function, args, wrt, points, output, upstream, direction)])[0]
 
-    def _request_loaded(self, message: dict, function: str) -> Reply:
-        if function in self.timed_out:
-            return Reply(False, error=self.timed_out[function])
-        loaded = self.load()
-        if not loaded.ok:
-            return loaded
-        reply = self._request(message)
-        if reply.error and reply.error.kind == "timeout":
-            self.timed_out[function] = StudentError(
-                "timeout", f"{reply.error.message}; {function} was not called again after it timed out")
-        return _checked(message, reply)
+    def run(self, requests: list[dict]) -> list[Reply]:
+        """Several calls and probes at once: sent together, answered one by one
+        (each within the call time limit). After a timeout or a crash, the
+        ones not yet answered go to a fresh process."""
+        replies: list[Reply | None] = [None] * len(requests)
+        pending = list(range(len(requests)))
+        while pending:
+            waiting = []
+            for i in pending:
+                timed_out = self.timed_out.get(requests[i]["function"])
+                if timed_out:
+                    replies[i] = Reply(False, error=timed_out)
+                else:
+                    waiting.append(i)
+            if not waiting:
+                break
+            loaded = self.load()
+            if not loaded.ok:
+                for i in waiting:
+                    replies[i] = loaded
+                break
+            answered = self._exchange([requests[i] for i in waiting])
+            for i, reply in zip(waiting, answered):
+                function = requests[i]["function"]
+                if reply.error and reply.error.kind == "timeout" and function not in self.timed_out:
+                    self.timed_out[function] = StudentError(
+                        "timeout", f"{reply.error.message}; {function} was not called again after it timed out")
+                replies[i] = _checked(requests[i], reply)
+            pending = waiting[len(answered):]
+        return replies
 
-    def _request(self, message: dict) -> Reply:
+    def _exchange(self, requests: list[dict]) -> list[Reply]:
+        """Send requests in one frame and read their answers as they come;
+        the list ends early where the process failed (its last reply says how)."""
+        message = requests[0] if len(requests) == 1 else {"op": "batch", "requests": requests}
+        try:
+            wire.send(self.pipes[0], message)
+        except OSError as e:
+            return [Reply(False, error=self._ended(str(e)))]
+        replies = []
+        for _ in requests:
+            replies.append(self._receive())
+            if self.lease is None:  # killed, or found dead: the rest go to a fresh process
+                break
+        return replies
+
+    def _receive(self) -> Reply:
+        """The next answer, within the call time limit and what is left of the submission's."""
         left = self.deadline - time.monotonic()
         if left <= 0:
+            self._kill()
             return Reply(False, error=StudentError("timeout", "the submission's time limit was used up"))
         limit = min(self.call_timeout, left)
-        to_child, from_child = self.pipes
         try:
-            wire.send(to_child, message)
-            reply = wire.receive(from_child, deadline=time.monotonic() + limit)
+            reply = wire.receive(self.pipes[1], deadline=time.monotonic() + limit)
         except wire.WireTimeout:
             self._kill()
             return Reply(False, error=StudentError("timeout", f"no answer within {limit:.1f} s (infinite loop?)"))
@@ -218,6 +248,16 @@ class Sandbox:
     def close(self) -> None:
         self._kill()
         self.output.close()
+
+
+def call_request(function: str, args: dict, keep=None, updates=None) -> dict:
+    return {"op": "call", "function": function, "args": args, "keep": keep, "updates": updates}
+
+
+def probe_request(function: str, args: dict, wrt: str, points, output=None, upstream=None, direction=None) -> dict:
+    points = np.asarray(points, dtype=np.float64).reshape(-1, 2)  # one array on the wire, not a list of lists
+    return {"op": "probe", "function": function, "args": args, "wrt": wrt, "points": points, "output": output,
+            "upstream": upstream, "direction": direction}
 
 
 def _signal_name(number: int) -> str:
