@@ -12,7 +12,8 @@ import numpy as np
 from .expected import Expected, Reference
 from .published import PublishedSource
 from .sampling import HIDDEN, PUBLIC, Case, sample_case
-from .spec import SPEC_FILE, Function, Spec, SpecError, load_spec
+from .pool import CasePool, pool_key, source_files
+from .spec import SPEC_FILE, Function, Spec, SpecError, load_spec, spec_path
 
 REFERENCE, STARTER, INSTRUCTIONS = "reference.py", "starter.py", "instructions.md"
 SEARCH_ENV = "BACKPROP_GRADER_ASSIGNMENTS"
@@ -31,8 +32,13 @@ class Assignment:
     def reference(self) -> Reference:
         return Reference(self.spec, self.folder / REFERENCE)
 
+    def source_files(self) -> list[Path]:
+        """The files a grade depends on besides the submission: spec, reference, support modules."""
+        return source_files(spec_path(self.folder), self.folder / REFERENCE, self.spec.support_path)
+
     def reference_source(self) -> "ReferenceSource":
-        return ReferenceSource(self.spec, self.reference)
+        """The reference's cases, starting from the pool kept on disk when it is up to date."""
+        return ReferenceSource(self.spec, self.reference, pool=CasePool(self.folder, pool_key(self.source_files())))
 
     def published_source(self) -> PublishedSource:
         return PublishedSource(self.spec, self.folder)
@@ -48,11 +54,23 @@ class ReferenceSource:
     pool hidden cases are chosen from, are shared by a class and computed once.
     `pooled=False` draws fresh hidden cases for every seed (validation)."""
 
-    def __init__(self, spec: Spec, reference: Reference, pooled: bool = True):
+    def __init__(self, spec: Spec, reference: Reference, pooled: bool = True, pool: CasePool | None = None):
         self.spec, self.reference = spec, reference
         self.pooled = pooled and spec.cases.hidden_pool > 0
         self._shared: dict[tuple[str, int], Case] = {}
         self._expected: dict[tuple, Expected] = {}
+        self.pool, self.computed = pool, 0   # shared cases computed here, not read from the pool
+        for case, expected in pool.read() if pool else []:
+            self._shared[(case.visibility, case.index)] = case
+            for name, exp in expected.items():
+                self._expected[(case.visibility, case.seed, case.index, name)] = exp
+
+    def keep(self) -> None:
+        """Save the shared cases to the pool on disk, if any were computed here."""
+        if self.pool and self.computed:
+            self.pool.write([(case, {k[3]: exp for k, exp in self._expected.items() if k[:3] == (case.visibility,
+                                     case.seed, case.index)}) for case in self._shared.values()])
+            self.computed = 0
 
     def cases(self, visibility: str, seed: int) -> list[Case]:
         c = self.spec.cases
@@ -73,6 +91,7 @@ class ReferenceSource:
             self._expect_smooth(f, case)
         if shared:
             self._shared[key] = case
+            self.computed += 1
         return case
 
     def _expect_smooth(self, f: Function, case: Case) -> None:

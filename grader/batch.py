@@ -28,7 +28,6 @@ from .grading import Submission, grade_submission, submission_seed
 from .progress import Progress
 from .results import AssignmentResult, Check, FunctionResult, SubmissionResult
 from .runner import SandboxError
-from .spec import SPEC_FILE
 from .store import ResultStore, result_key
 
 
@@ -57,7 +56,7 @@ def grade_batch(batch: Batch, out: Path, seed: int | None = None, force: bool = 
     a = batch.assignment
     progress = progress or Progress(a.name, len(batch.submissions), "quiet")
     store = ResultStore(out / a.name)
-    files = [a.folder / SPEC_FILE, a.reference.path]
+    files = a.source_files()
     jobs_all, results, todo, failed = [], {}, [], []
     for sub in batch.submissions:
         s = submission_seed(a.spec, sub.student) if seed is None else seed
@@ -100,6 +99,7 @@ def grade_batch(batch: Batch, out: Path, seed: int | None = None, force: bool = 
                     fault(job, traceback.format_exc())
                 else:
                     done(job, result)
+        source.keep()  # the next run reads the reference's cases back instead of computing them
     progress.close()
     return Graded(AssignmentResult(assignment=a.name, title=a.spec.title,
                                    function_names=[f.name for f in a.spec.graded],

@@ -3,6 +3,7 @@ the reference's outputs on them, computed once by `grade publish`. With it
 and the spec, `self-check` runs every public check without the reference."""
 from __future__ import annotations
 
+import base64
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -73,17 +74,22 @@ def spec_digest(folder: Path) -> str:
     return hashlib.sha256(spec_path(folder).read_bytes()).hexdigest()
 
 
-def to_json(value) -> Value:
+def to_json(value, binary: bool = False) -> Value:
+    """A value as tagged JSON; `binary` stores arrays as base64 of their bytes
+    (compact and exact, for files only the grader reads) instead of lists."""
     if isinstance(value, np.ndarray):
+        if binary:
+            a = np.ascontiguousarray(value)
+            return {"array": {"dtype": a.dtype.str, "shape": list(a.shape), "b64": base64.b64encode(a).decode()}}
         return {"array": {"dtype": str(value.dtype), "shape": list(value.shape), "data": value.reshape(-1).tolist()}}
     if isinstance(value, CacheOf):
         return {"cache_of": value.forward}
     if isinstance(value, Recipe):
         return {"fixture": value.factory, "args": value.args, "seed": value.seed}
     if isinstance(value, dict):
-        return {"dict": {str(k): to_json(v) for k, v in value.items()}}
+        return {"dict": {str(k): to_json(v, binary) for k, v in value.items()}}
     if isinstance(value, (list, tuple)):
-        return [to_json(v) for v in value]
+        return [to_json(v, binary) for v in value]
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     if isinstance(value, (np.integer, int)):
@@ -96,8 +102,7 @@ def to_json(value) -> Value:
 def from_json(value: Value):
     if isinstance(value, dict):
         if "array" in value:
-            a = value["array"]
-            return np.array(a["data"], dtype=a["dtype"]).reshape(a["shape"])
+            return _array(value["array"])
         if "cache_of" in value:
             return CacheOf(value["cache_of"])
         if "fixture" in value:
@@ -108,18 +113,28 @@ def from_json(value: Value):
     return value
 
 
-def _function_case(exp: Expected, inputs: dict) -> FunctionCaseJSON:
+def _array(a: dict) -> np.ndarray:
+    dtype = np.dtype(a["dtype"])
+    if dtype.kind not in "biufc":
+        raise ValueError(f"refused an array of dtype {dtype}")
+    if "b64" in a:
+        return np.frombuffer(base64.b64decode(a["b64"]), dtype=dtype).reshape(a["shape"]).copy()
+    return np.array(a["data"], dtype=dtype).reshape(a["shape"])
+
+
+def function_case(exp: Expected, inputs: dict, binary: bool = False) -> FunctionCaseJSON:
+    def j(value):
+        return to_json(value, binary)
     return FunctionCaseJSON(
-        inputs={k: to_json(v) for k, v in inputs.items()},
-        outputs={k: to_json(v) for k, v in exp.outputs.items()},
-        variants={code: {k: to_json(v) for k, v in outs.items()} for code, outs in exp.variants.items()},
-        probes={name: ProbeJSON(forward=p.forward, args={k: to_json(v) for k, v in p.args.items()}, wrt=p.wrt,
-                                output=p.output, upstream=to_json(p.upstream), coords=p.coords.tolist(),
-                                direction=to_json(p.direction), cotangent=to_json(p.cotangent),
-                                **_numeric_json(exp.numeric[name]))
+        inputs={k: j(v) for k, v in inputs.items()},
+        outputs={k: j(v) for k, v in exp.outputs.items()},
+        variants={code: {k: j(v) for k, v in outs.items()} for code, outs in exp.variants.items()},
+        probes={name: ProbeJSON(forward=p.forward, args={k: j(v) for k, v in p.args.items()}, wrt=p.wrt,
+                                output=p.output, upstream=j(p.upstream), coords=p.coords.tolist(),
+                                direction=j(p.direction), cotangent=j(p.cotangent), **_numeric_json(exp.numeric[name]))
                 for name, p in exp.probes.items()},
-        second={name: SecondJSON(upstream=to_json(s.upstream), truth=to_json(s.truth)) for name, s in exp.second.items()},
-        updated={name: to_json(v) for name, v in exp.updated.items()})
+        second={name: SecondJSON(upstream=j(s.upstream), truth=j(s.truth)) for name, s in exp.second.items()},
+        updated={name: j(v) for name, v in exp.updated.items()})
 
 
 def _numeric_json(n: Numeric) -> dict:
@@ -132,7 +147,7 @@ def publish(spec: Spec, folder: Path, source) -> Path:
     ReferenceSource); returns the path."""
     cases = []
     for case in source.cases(PUBLIC, spec.cases.public_seed):
-        functions = {f.name: _function_case(source.expected(f, case), case.inputs[f.name]) for f in spec.graded}
+        functions = {f.name: function_case(source.expected(f, case), case.inputs[f.name]) for f in spec.graded}
         cases.append(CaseJSON(index=case.index, seed=case.seed, dims=case.dims, functions=functions))
     doc = PublicCases(assignment=spec.name, spec_sha256=spec_digest(folder), grader_version=__version__, cases=cases)
     path = folder / PUBLIC_FILE
@@ -165,16 +180,20 @@ class PublishedSource:
                 for c in self.doc.cases]
 
     def expected(self, f: Function, case: Case) -> Expected:
-        fc = self.doc.cases[case.index - 1].functions[f.name]
-        exp = Expected({k: from_json(v) for k, v in fc.outputs.items()},
-                       updated={k: from_json(v) for k, v in fc.updated.items()},
-                       variants={code: {k: from_json(v) for k, v in outs.items()} for code, outs in fc.variants.items()})
-        for name, p in fc.probes.items():
-            exp.probes[name] = Probe(p.forward, {k: from_json(v) for k, v in p.args.items()}, p.wrt, p.output,
-                                     None if p.upstream is None else from_json(p.upstream), np.array(p.coords),
-                                     from_json(p.direction), None if p.cotangent is None else from_json(p.cotangent))
-            exp.numeric[name] = Numeric(np.array(p.flat), np.array(p.values), np.array(p.errors),
-                                        np.array(p.along), np.array(p.along_error))
-        for name, sec in fc.second.items():
-            exp.second[name] = SecondUpstream(from_json(sec.upstream), from_json(sec.truth))
-        return exp
+        return expected_from(self.doc.cases[case.index - 1].functions[f.name])
+
+
+def expected_from(fc: FunctionCaseJSON) -> Expected:
+    """The reference's answers on one case, as `function_case` wrote them."""
+    exp = Expected({k: from_json(v) for k, v in fc.outputs.items()},
+                   updated={k: from_json(v) for k, v in fc.updated.items()},
+                   variants={code: {k: from_json(v) for k, v in outs.items()} for code, outs in fc.variants.items()})
+    for name, p in fc.probes.items():
+        exp.probes[name] = Probe(p.forward, {k: from_json(v) for k, v in p.args.items()}, p.wrt, p.output,
+                                 None if p.upstream is None else from_json(p.upstream), np.array(p.coords),
+                                 from_json(p.direction), None if p.cotangent is None else from_json(p.cotangent))
+        exp.numeric[name] = Numeric(np.array(p.flat), np.array(p.values), np.array(p.errors),
+                                    np.array(p.along), np.array(p.along_error))
+    for name, sec in fc.second.items():
+        exp.second[name] = SecondUpstream(from_json(sec.upstream), from_json(sec.truth))
+    return exp

@@ -3,6 +3,7 @@ for `assignment.toml`, its validation, its error messages and its JSON Schema.""
 from __future__ import annotations
 
 import ast
+import functools
 import itertools
 import json
 import sys
@@ -286,6 +287,8 @@ def evaluate_size(size: Size, dims: dict[str, int]) -> int:
     """The value of a size such as 7, "N" or "5*d" for the given dimension sizes."""
     if isinstance(size, int):
         return size
+    if size in dims:
+        return dims[size]
 
     def ev(node: ast.AST) -> int:
         if isinstance(node, ast.Constant) and isinstance(node.value, int):
@@ -302,6 +305,7 @@ def evaluate_size(size: Size, dims: dict[str, int]) -> int:
     return ev(_parse(size).body)
 
 
+@functools.lru_cache(maxsize=1024)  # sizes are evaluated for every output of every call: parse each once
 def _parse(size: str) -> ast.Expression:
     try:
         tree = ast.parse(size, mode="eval")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from . import __version__
+from . import build_id
 from .results import SubmissionResult
 
 
@@ -22,7 +22,7 @@ class Stored(BaseModel):
 
 
 def result_key(files: list[Path], seed: int, mode: str) -> str:
-    h = hashlib.sha256(f"{__version__}\0{seed}\0{mode}".encode())
+    h = hashlib.sha256(f"{build_id()}\0{seed}\0{mode}".encode())
     for f in files:
         h.update(f.name.encode() + b"\0")
         h.update(f.read_bytes() if f.is_file() else b"<missing>")
