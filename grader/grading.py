@@ -16,10 +16,10 @@ from . import __version__, checks
 from .checks import Verdict
 from .compare import FLOAT32_RTOL
 from .diagnosis import Context, Diagnosis, close
-from .expected import Expected, output_shape
+from .expected import Expected, Probe, output_shape
 from .fixtures import CacheOf, Recipe
 from .results import SEVERITY, Check, FunctionResult, SubmissionResult
-from .runner import Reply, Sandbox, call_request
+from .runner import Reply, Sandbox, call_request, probe_request
 from .sampling import HIDDEN, PUBLIC, Case
 from .spec import Function, Output, Spec
 from .wire import Sequence
@@ -50,6 +50,30 @@ class Plan:
     replies: list[Reply] = field(default_factory=list)
     vjp_args: dict | Verdict | None = None
     structure: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class OwnCheck:
+    """A gradient's check against the student's own forward, made once every
+    case of the group is checked, so that their probes go in one exchange.
+    `verdict` is reported as it stands when settled."""
+    o: Output
+    got: np.ndarray
+    probe: Probe
+    case: Case
+    rtol: float
+    atol: float
+    grad: Verdict
+    verdict: Verdict = field(default_factory=lambda: Verdict("skipped", "not differenced"))
+
+    def settle(self, result: Verdict) -> None:
+        vars(self.verdict).update(vars(result))
+        grad = self.grad
+        if grad.status == "failed" and result.status == "passed" and grad.diagnosis is None:
+            forward = self.probe.forward
+            grad.diagnosis = Diagnosis("wrong_forward", f"{self.o.name} is the right gradient of your own {forward}, "
+                                                        f"but your {forward} is wrong: fix the forward computation")
+            grad.message += f"\nDiagnosis: {grad.diagnosis.sentence}"
 
 
 def submission_seed(spec: Spec, student: str) -> int:
@@ -116,6 +140,7 @@ class FunctionGrader:
         self.spec, self.f, self.sandbox, self.source, self.found = spec, f, sandbox, source, found
         self.always_own = always_own  # the check against the student's own forward, even when the gradient passed
         self.checks: list[Check] = []
+        self.own_checks: list[OwnCheck] = []   # asked for by the cases of the group being checked
 
     def run(self, groups) -> FunctionResult:
         info = self.found.get(self.f.target)
@@ -163,6 +188,7 @@ class FunctionGrader:
         for plan in plans:
             for (name, output, scored), verdict in self._run_case(plan):
                 verdicts.setdefault((name, output, scored), []).append((plan.case, verdict))
+        self._resolve_own()
         for (name, output, scored), results in verdicts.items():
             self._add(name, visibility, results, output, scored)
 
@@ -244,15 +270,11 @@ class FunctionGrader:
         probe = expected.probes[o.name]
         grad = checks.gradient(o, got, expected.numeric[o.name], probe, truth, rtol, atol, ctx)
         forward = self.spec.function(probe.forward)
-        wanted = forward.student and (self.always_own or grad.status != "passed")
-        own = self._own_forward(o, got, probe, case, rtol, atol) if wanted else None
-        if grad.status == "failed" and own and own.status == "passed" and grad.diagnosis is None:
-            grad.diagnosis = Diagnosis("wrong_forward", f"{o.name} is the right gradient of your own {probe.forward}, "
-                                                        f"but your {probe.forward} is wrong: fix the forward computation")
-            grad.message += f"\nDiagnosis: {grad.diagnosis.sentence}"
         yield (f"{o.name} {o.derivative_kind if o.jacobian else 'gradient'}", o.name, True), grad
-        if own:
-            yield (f"{o.name} vs your {probe.forward}", o.name, False), own
+        if forward.student and (self.always_own or grad.status != "passed"):
+            own = OwnCheck(o, got, probe, case, rtol, atol, grad)
+            self.own_checks.append(own)
+            yield (f"{o.name} vs your {probe.forward}", o.name, False), own.verdict
         if o.vjp:
             yield from self._vjp_structure(o, got, expected, plan, ctx)
 
@@ -262,16 +284,33 @@ class FunctionGrader:
             return tol.rtol, tol.atol
         return o.rtol or tol.rtol, tol.atol if o.atol is None else o.atol
 
-    def _own_forward(self, o: Output, got: np.ndarray, probe, case: Case, rtol: float, atol: float) -> Verdict:
+    def _resolve_own(self) -> None:
+        """Make the checks against the student's own forward that the cases
+        asked for: every first probe in one exchange, float32's retries after."""
+        pending, self.own_checks = self.own_checks, []
+        asked = []
+        for own in pending:
+            if own.probe.forward not in self.found:
+                own.settle(Verdict("skipped", f"your module has no {own.probe.forward} to differentiate"))
+                continue
+            request = self._probe_request(own.probe, own.case, single=False)
+            if isinstance(request, Verdict):
+                own.settle(request)
+            else:
+                asked.append((own, request))
+        replies = self.sandbox.run([request for _, (_, request) in asked])
+        for (own, (stencil, _)), reply in zip(asked, replies):
+            own.settle(self._own_forward(own, self._read_difference(own.probe, stencil, reply)))
+
+    def _own_forward(self, own: OwnCheck, found) -> Verdict:
         """The answer along the probe's direction against the student's own
-        forward differenced along it (a Jacobian weighted by its cotangent)."""
-        if probe.forward not in self.found:
-            return Verdict("skipped", f"your module has no {probe.forward} to differentiate")
+        forward differenced along it (a Jacobian weighted by its cotangent);
+        `found` is the first difference (or why there is none)."""
+        o, got, probe, case, rtol, atol = own.o, own.got, own.probe, own.case, own.rtol, own.atol
         answer = checks.rows(got, 1 if probe.cotangent is None else probe.cotangent.size)
         if probe.cotangent is not None:
             answer = probe.cotangent.reshape(1, -1) @ answer
         answer_along = float((answer @ probe.direction.reshape(-1))[0])
-        found = self._difference(probe, case, single=False)
         if isinstance(found, Verdict) or not found[2]:
             return found if isinstance(found, Verdict) else self._judge_own(o, answer, answer_along, probe,
                                                                              found[:2], rtol, atol, False)
@@ -290,10 +329,23 @@ class FunctionGrader:
 
     def _difference(self, probe, case: Case, single: bool, shrink: float = 1.0):
         """(derivative along the direction, its error, computed in float32?) of the student's forward."""
+        request = self._probe_request(probe, case, single, shrink)
+        if isinstance(request, Verdict):
+            return request
+        stencil, message = request
+        return self._read_difference(probe, stencil, self.sandbox.run([message])[0])
+
+    def _probe_request(self, probe, case: Case, single: bool, shrink: float = 1.0):
+        """(the stencil, the request) differencing the student's forward along the probe, or why not."""
+        args = self._wire_args(probe.args, case)
+        if isinstance(args, Verdict):
+            return args
         weights = probe.cotangent if probe.cotangent is not None else probe.upstream
         stencil = probe.directional(single, shrink)
-        reply = self.sandbox.probe(probe.forward, self._wire_args(probe.args, case), probe.wrt, stencil.points(),
-                                   output=probe.output, upstream=weights, direction=probe.direction)
+        return stencil, probe_request(probe.forward, args, probe.wrt, stencil.points(), probe.output, weights,
+                                      probe.direction)
+
+    def _read_difference(self, probe, stencil, reply: Reply):
         if not reply.ok:
             return _failure(reply, f"could not differentiate your {probe.forward} numerically")
         along, error = (float(np.ravel(x)[0]) for x in stencil.gradient(reply.data["values"]))
