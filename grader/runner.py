@@ -222,9 +222,11 @@ class Sandbox:
                                            "(a crash in native code, e.g. through ctypes, or a stack overflow)")
         return StudentError("crashed", f"the student's process was killed by signal {name}")
 
-    def _kill(self) -> None:
+    def _kill(self, wait: bool = True) -> None:
+        """Kill the student's process; with `wait`, return once it is gone (it
+        must be, before its working directory is removed or a caller asks how it ended)."""
         if self.lease is not None:
-            self.lease.kill()
+            self.lease.kill(wait=wait or self.workdir is not None)
             self.lease = None
         if self.pipes:
             for fd in self.pipes:
@@ -246,7 +248,7 @@ class Sandbox:
         return data if len(data) <= limit else data[:limit] + "\n[... output truncated]"
 
     def close(self) -> None:
-        self._kill()
+        self._kill(wait=False)  # the fork server reaps it: the next submission need not wait for that
         self.output.close()
 
 

@@ -142,18 +142,20 @@ class Lease:
                 self.end = ("exit" if kind == b"X" else "signal", value)
         return self.end
 
-    def kill(self) -> None:
+    def kill(self, wait: bool = True) -> None:
+        """SIGKILL to the process's group, then `release`."""
         if self.end is None and self.pid > 0:
             for target in (lambda: os.killpg(self.pid, signal.SIGKILL), lambda: os.kill(self.pid, signal.SIGKILL)):
                 try:
                     target()
                 except (ProcessLookupError, PermissionError):
                     pass
-        self.release()
+        self.release(timeout=2.0 if wait else 0.0)
 
     def release(self, timeout: float = 2.0) -> None:
         """Hand the process back to the fork server, which kills and reaps it;
-        returns once it is gone (the server closes its end), or after `timeout`."""
+        returns once it is gone (the server closes its end), or after `timeout`
+        (0: at once; the server reaps it all the same)."""
         try:
             self.sock.shutdown(socket.SHUT_WR)
             deadline = time.monotonic() + timeout
@@ -209,13 +211,13 @@ class SpawnedLease:
             self.end = ("exit", code) if code >= 0 else ("signal", -code)
         return self.end
 
-    def kill(self) -> None:
+    def kill(self, wait: bool = True) -> None:
         if self.process.poll() is None:
             try:
                 os.killpg(self.pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 self.process.kill()
-        self.release()
+        self.release()  # a process of our own is always waited for: nothing else reaps it
 
     def release(self, timeout: float = 2.0) -> None:
         try:
