@@ -75,8 +75,9 @@ def grade(batch: Path, assignment: Path, out: Path) -> dict:
 
 
 def snapshot(folder: Path) -> dict[str, str]:
+    """Every file's digest, but the case pool the grading process itself keeps."""
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+            for p in sorted(folder.rglob("*")) if p.is_file() and ".pool" not in p.relative_to(folder).parts}
 
 
 def marked_files(folder: Path, since: float) -> list[Path]:
@@ -98,7 +99,8 @@ def marked_files(folder: Path, since: float) -> list[Path]:
 def batch(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("adversarial")
     assignment = tmp / "assignments" / "ner_window"
-    shutil.copytree(ROOT / "assignments" / "ner_window", assignment, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "assignments" / "ner_window", assignment,
+                    ignore=shutil.ignore_patterns("__pycache__", ".pool"))
     spec = assignment / "assignment.toml"
     text = spec.read_text(encoding="utf-8")
     text = re.sub(r"\[limits\]\n(?:[^\[\n].*\n)*", LIMITS + "\n", text, count=1)
