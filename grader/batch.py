@@ -69,9 +69,10 @@ def grade_batch(batch: Batch, out: Path, seed: int | None = None, force: bool = 
         else:
             todo.append(job)
     if todo:
-        warn_about_isolation()
+        zygote.shared()  # starts the fork server, which imports numpy while the reference's cases are read
         parallel = jobs > 1 and len(todo) > 1
         source = Serialized(a.reference_source()) if parallel else a.reference_source()
+        warn_about_isolation()
         hide = a.hidden_paths()
 
         def grade(job: Job) -> SubmissionResult:

@@ -59,6 +59,7 @@ class Zygote:
     """A running fork server; `spawn` asks it for a student process."""
 
     def __init__(self, start_timeout: float = 60.0):
+        """Start the server; it is waited for (it imports numpy) only when first needed."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.owner = os.getpid()
         self.lock = threading.Lock()
@@ -67,17 +68,28 @@ class Zygote:
             cwd="/", env=clean_env(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE)
         theirs.close()
-        self.sock = ours
-        ours.settimeout(start_timeout)
+        self.sock, self.start_timeout = ours, start_timeout
+        self._features: dict[str, bool] | None = None
+
+    @property
+    def features(self) -> dict[str, bool]:
+        """The isolation in force, as the server found it at start-up."""
+        with self.lock:
+            if self._features is None:
+                self._features = self._hello()
+        return self._features
+
+    def _hello(self) -> dict[str, bool]:
+        self.sock.settimeout(self.start_timeout)
         try:
-            hello = json.loads(ours.recv(4096))
+            hello = json.loads(self.sock.recv(4096))
         except (OSError, ValueError) as e:
             detail = self._stderr()
             raise SandboxError(f"the fork server did not start ({type(e).__name__}){detail}") from None
-        ours.settimeout(None)
+        self.sock.settimeout(None)
         self.process.stderr.close()
         features = hello.get("features") if isinstance(hello, dict) else None
-        self.features = {k: bool(v) for k, v in features.items()} if isinstance(features, dict) else {}
+        return {k: bool(v) for k, v in features.items()} if isinstance(features, dict) else {}
 
     def _stderr(self) -> str:
         self.process.kill()
@@ -88,6 +100,7 @@ class Zygote:
         return self.owner == os.getpid() and self.process.poll() is None
 
     def spawn(self, request: dict, fds: list[int], timeout: float = 30.0) -> "Lease":
+        self.features  # noqa: B018  the server must have said hello before it takes requests
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             with self.lock:
