@@ -40,11 +40,13 @@ def compare(name: str, got, expected, rtol: float, atol: float,
     rtol, atol, note = tolerances(rtol, atol, got_full, e)
     tol = atol + rtol * np.abs(e) + (0 if error is None else 2 * np.asarray(error).reshape(-1))
     diff = np.abs(g - e)
-    ratio = np.nan_to_num(diff / np.maximum(tol, np.finfo(np.float64).tiny), nan=np.inf)  # a NaN never passes
+    ratio = diff / np.maximum(tol, np.finfo(np.float64).tiny)
     margin = float(ratio.max(initial=0.0))
     checked = f"{len(coords)} checked element{'s' if len(coords) != 1 else ''}"
     if margin <= 1:
         return Comparison(True, margin, f"{name} matches: {checked}, worst error at {margin:.1%} of the tolerance{note}")
+    ratio[np.isnan(ratio)] = np.inf  # a NaN never passes (and makes the margin NaN above)
+    margin = float(ratio.max())
     order = np.argsort(-ratio, kind="stable")[:5]
     bad = ratio > 1
     worst = [Element(index=list(np.unravel_index(int(coords[k]), got_full.shape)) if got_full.shape else [],
