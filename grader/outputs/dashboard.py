@@ -81,32 +81,28 @@ def columns(result: AssignmentResult, names: list[str]) -> list[Column]:
     for s in result.submissions:
         for f in s.functions:
             for c in f.checks:
-                found.setdefault((f.name, c.name), Column(f.name, c.name, c.scored, c.visibility == "hidden"))
-    cols = sorted(found.values(), key=lambda col: order.get(col.function, len(order)))
+                if (f.name, c.name) not in found:
+                    found[(f.name, c.name)] = Column(f.name, c.name, c.scored, c.visibility == "hidden")
     for s in result.submissions:
-        seen = {(f.name, c.name): c for f in s.functions for c in f.checks}
-        for col in cols:
-            c = seen.get(col.key)
-            col.ran += c is not None
-            col.passed += c is not None and c.status == "passed"
-    return cols
+        # a check a submission names twice counts once, with its last status
+        seen = {(f.name, c.name): c.status for f in s.functions for c in f.checks}
+        for key, status in seen.items():
+            found[key].ran += 1
+            found[key].passed += status == "passed"
+    return sorted(found.values(), key=lambda col: order.get(col.function, len(order)))
 
 
 def grid(result: AssignmentResult, cols: list[Column], check_id) -> list[list[Cell]]:
+    keys = [col.key for col in cols]
     rows = []
     for s in result.submissions:
-        seen: dict[tuple[str, str], tuple[Check, str]] = {}
+        seen: dict[tuple[str, str], Cell] = {}
         for f in s.functions:
             for number, c in enumerate(f.checks, 1):
-                seen[(f.name, c.name)] = (c, check_id(f.name, number))
-        row = []
-        for col in cols:
-            if col.key in seen:
-                c, anchor = seen[col.key]
-                row.append(Cell(c.status, anchor, c.message.splitlines()[0] if c.message else ""))
-            else:
-                row.append(Cell("not run", None, "not run for this submission"))
-        rows.append(row)
+                first = c.message.splitlines()[0] if c.message else ""
+                seen[(f.name, c.name)] = Cell(c.status, check_id(f.name, number), first)
+        rows.append([seen[key] if key in seen else Cell("not run", None, "not run for this submission")
+                     for key in keys])
     return rows
 
 
