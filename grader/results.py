@@ -5,21 +5,28 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
+
+
+class Record(BaseModel):
+    # NaN and infinity (a student's NaN, an infinite margin) are written as JSON's usual
+    # NaN and Infinity, which read back, rather than as null, which would not
+    model_config = ConfigDict(ser_json_inf_nan="constants")
+
 
 Status = Literal["passed", "failed", "error", "timeout", "skipped"]
 # From best to worst: a function's overall status is its worst check's.
 SEVERITY = {"passed": 0, "skipped": 1, "failed": 2, "error": 3, "timeout": 4}
 
 
-class Element(BaseModel):
+class Element(Record):
     """One element of an output, in a table of the worst mismatches."""
     index: list[int]
     expected: float
     got: float
 
 
-class Check(BaseModel):
+class Check(Record):
     name: str
     status: Status
     message: str = ""
@@ -32,7 +39,7 @@ class Check(BaseModel):
     worst: list[Element] = []
 
 
-class FunctionResult(BaseModel):
+class FunctionResult(Record):
     name: str
     score: float
     max_score: float
@@ -45,7 +52,7 @@ class FunctionResult(BaseModel):
         return max((c.status for c in self.checks), key=SEVERITY.__getitem__, default="skipped")
 
 
-class SubmissionResult(BaseModel):
+class SubmissionResult(Record):
     student: str
     path: str
     score: float
@@ -62,7 +69,7 @@ class SubmissionResult(BaseModel):
         return [c for f in self.functions for c in f.checks if status is None or c.status == status]
 
 
-class AssignmentResult(BaseModel):
+class AssignmentResult(Record):
     assignment: str
     title: str = ""
     function_names: list[str] = []

@@ -253,3 +253,17 @@ def test_classroom_status_of_the_graded_run(graded):
         expected = ("error" if any(f.status in ("error", "timeout") for f in s.functions)
                     else "pass" if s.score == s.max_score else "fail")
         assert data["status"] == expected, s.student
+
+
+def test_a_result_holding_nan_and_infinity_is_saved_and_read_back(tmp_path):
+    from grader.results import Element
+    from grader.store import ResultStore
+    bob = toy().submissions[1]
+    check = bob.functions[1].checks[1]
+    check.margin, check.worst = float("inf"), [Element(index=[0, 1], expected=2.0, got=float("nan"))]
+    store = ResultStore(tmp_path)
+    store.save("key", bob)
+    again = store.load("bob", "key")
+    assert again is not None, "a stored result with NaN could not be read back"
+    [element] = again.functions[1].checks[1].worst
+    assert element.got != element.got and again.functions[1].checks[1].margin == float("inf")
