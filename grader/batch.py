@@ -1,17 +1,19 @@
 """Grading a batch: every submission of one assignment, several at a time,
 with nothing lost. A submission whose stored result is up to date (same
-submission, spec, reference, grader version and seed) is not graded again;
-every other one is graded and its result saved atomically the moment it
-is done, so a run killed at any point (even with SIGKILL) loses only the
-submissions in flight. The class result is then rebuilt from the results.
+submission, spec, reference, support files, grader code and seed) is not
+graded again; every other one is graded and its result saved atomically the
+moment it is done, so a run killed at any point (even with SIGKILL) loses
+only the submissions in flight. The class result is then rebuilt from the
+results.
 
-With -j N, N threads each drive one submission's sandbox. A thread spends
-most of its time waiting for its student's process (with the GIL released),
-so threads keep the cores busy; measured on 2 cores they grade about a
-third faster than forked worker processes, which pay copy-on-write faults
-and a fork server each. The reference is shared behind a lock: it runs one
-computation at a time, so the random state it reseeds is never shared by
-two threads, and every expected value is the same as in a serial run."""
+With -j N, N threads each drive one submission's sandbox, and wait for its
+student's process with the GIL released. The checks themselves hold the GIL,
+so this process's own work runs on one core at a time: on 2 cores it is the
+bottleneck of a class of small submissions (two shard processes, `--shard`,
+grade such a class about a fifth faster). The reference is shared behind a
+lock: it runs one computation at a time, so the random state it reseeds is
+never shared by two threads, and every expected value is the same as in a
+serial run."""
 from __future__ import annotations
 
 import os
