@@ -6,18 +6,14 @@ moment it is done, so a run killed at any point (even with SIGKILL) loses
 only the submissions in flight. The class result is then rebuilt from the
 results.
 
-With -j N, N threads each drive one submission's sandbox, and wait for its
-student's process with the GIL released. The checks themselves hold the GIL,
-so this process's own work runs on one core at a time: on 2 cores it is the
-bottleneck of a class of small submissions (two shard processes, `--shard`,
-grade such a class about a fifth faster). The reference is shared behind a
-lock: it runs one computation at a time, so the random state it reseeds is
-never shared by two threads, and every expected value is the same as in a
-serial run."""
+With -j N, N workers grade at a time (grader/workers.py): forked processes
+where a fork server can run, each with every case already computed; threads
+elsewhere, sharing the reference behind a lock, which runs one computation
+at a time so that the random state it reseeds is never shared and every
+expected value is the same as in a serial run."""
 from __future__ import annotations
 
 import os
-import queue
 import sys
 import threading
 import traceback
@@ -30,7 +26,9 @@ from .grading import Submission, grade_submission, submission_seed
 from .progress import Progress
 from .results import AssignmentResult, Check, FunctionResult, SubmissionResult
 from .runner import SandboxError
+from .sampling import HIDDEN, PUBLIC
 from .store import ResultStore, result_key
+from .workers import in_processes, in_threads
 
 
 @dataclass
@@ -72,10 +70,13 @@ def grade_batch(batch: Batch, out: Path, seed: int | None = None, force: bool = 
             todo.append(job)
     if todo:
         zygote.shared()  # starts the fork server, which imports numpy while the reference's cases are read
-        parallel = jobs > 1 and len(todo) > 1
-        source = Serialized(a.reference_source()) if parallel else a.reference_source()
+        workers = min(jobs, len(todo))
+        forked = workers > 1 and zygote.fork_server_possible()
+        source = Serialized(a.reference_source()) if workers > 1 and not forked else a.reference_source()
         warn_about_isolation()
         hide = a.hidden_paths()
+        if forked:  # every case computed once, here, before the workers inherit them
+            _prepare(source, a.spec, todo)
 
         def grade(job: Job) -> SubmissionResult:
             result = grade_submission(a.spec, source, job.sub, seed=job.seed, hide=hide)
@@ -90,8 +91,10 @@ def grade_batch(batch: Batch, out: Path, seed: int | None = None, force: bool = 
             failed.append(job.sub.student)
             done(job, _grader_failure(a.spec, job, detail))
 
-        if parallel:
-            _in_threads(todo, min(jobs, len(todo)), grade, done, fault)
+        if forked:
+            in_processes(todo, workers, grade, done, fault, lambda job: store.load(job.sub.student, job.key))
+        elif workers > 1:
+            in_threads(todo, workers, grade, done, fault)
         else:
             for job in todo:
                 try:
@@ -146,6 +149,14 @@ def warn_about_isolation() -> None:
 
 # --- threads ---------------------------------------------------------------------------------
 
+def _prepare(source, spec, todo: list[Job]) -> None:
+    """Compute every case the jobs will need, and keep them."""
+    source.cases(PUBLIC, spec.cases.public_seed)
+    for job in todo:
+        source.cases(HIDDEN, job.seed)
+    source.keep()
+
+
 class Serialized:
     """A Source shared by grading threads: one computation at a time."""
 
@@ -162,36 +173,3 @@ class Serialized:
 
     def __getattr__(self, name):
         return getattr(self.source, name)
-
-
-def _in_threads(todo: list[Job], jobs: int, grade, done, fault) -> None:
-    """Grade `todo` on `jobs` threads; `done` and `fault` run on this one, in
-    the order submissions finish."""
-    waiting: queue.Queue = queue.Queue()
-    for job in todo:
-        waiting.put(job)
-    finished: queue.Queue = queue.Queue()
-
-    def work() -> None:
-        while True:
-            try:
-                job = waiting.get_nowait()
-            except queue.Empty:
-                return
-            try:
-                finished.put((job, grade(job), None))
-            except SandboxError as e:
-                finished.put((job, None, e))
-            except Exception:
-                finished.put((job, None, traceback.format_exc()))
-
-    for _ in range(jobs):  # daemons: an interrupted run does not wait for the submissions in flight
-        threading.Thread(target=work, daemon=True).start()
-    for _ in todo:
-        job, result, error = finished.get()
-        if isinstance(error, SandboxError):
-            raise error
-        if error:
-            fault(job, error)
-        else:
-            done(job, result)

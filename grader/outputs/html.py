@@ -165,8 +165,8 @@ def worst_table(c: Check) -> str:
             f'<th class="num">Difference</th></tr></thead>\n'
             f'      <tbody>\n'
             + "".join(mismatch(output, e) for e in c.worst) +
-            f'      </tbody>\n'
-            f'    </table>\n')
+            '      </tbody>\n'
+            '    </table>\n')
 
 
 def check_block(function: str, number: int, c: Check) -> str:

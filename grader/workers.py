@@ -1,0 +1,134 @@
+"""Grading many submissions at once: on forked worker processes where the
+platform can fork (each its own fork server, every check on its own core),
+on threads elsewhere (their checks share one core, under the GIL).
+
+Either way `done` and `fault` run in the calling thread, in the order
+submissions finish. A worker saves each result itself, the moment it is
+graded, and tells the caller which job it finished: only that index crosses
+the pipe, and the caller reads the result back from the store."""
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import threading
+import traceback
+from typing import Callable
+
+from .runner import SandboxError
+
+
+def in_processes(todo: list, workers: int, grade: Callable, done: Callable, fault: Callable,
+                 read_back: Callable) -> None:
+    """Worker k grades jobs k, k + workers, ...; `read_back(job)` is the saved result or None."""
+    pids, ends = [], []
+    for k in range(workers):  # every fork before any thread starts here
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the worker: never returns
+            for fd in ends + [read_end]:
+                os.close(fd)
+            _work(todo[k::workers], write_end, grade)
+        os.close(write_end)
+        pids.append(pid)
+        ends.append(read_end)
+    finished: queue.Queue = queue.Queue()
+    for k, fd in enumerate(ends):
+        threading.Thread(target=_listen, args=(k, fd, finished), daemon=True).start()
+    try:
+        _collect(todo, workers, finished, done, fault, read_back)
+    finally:
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)  # only ever needed when this run is stopped early
+            except ProcessLookupError:
+                pass
+            os.waitpid(pid, 0)
+
+
+def _work(jobs: list, out: int, grade: Callable) -> None:
+    from . import confine
+    code = 0
+    try:
+        confine.die_with_parent()  # a grading run killed with SIGKILL takes its workers with it
+        with os.fdopen(out, "w") as pipe:
+            for n, job in enumerate(jobs):
+                line = {"n": n}
+                try:
+                    grade(job)
+                except SandboxError as e:
+                    line["sandbox"] = str(e)
+                except Exception:
+                    line["fault"] = traceback.format_exc()
+                pipe.write(json.dumps(line) + "\n")
+                pipe.flush()
+                if "sandbox" in line:
+                    break
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _listen(k: int, fd: int, finished: queue.Queue) -> None:
+    with os.fdopen(fd) as pipe:
+        for line in pipe:
+            finished.put((k, json.loads(line)))
+    finished.put((k, None))  # the worker is gone
+
+
+def _collect(todo: list, workers: int, finished: queue.Queue, done, fault, read_back) -> None:
+    pending = [list(todo[k::workers]) for k in range(workers)]
+    alive = workers
+    while alive:
+        k, line = finished.get()
+        if line is None:
+            alive -= 1
+            for job in pending[k]:
+                if job is not None:
+                    fault(job, "the grading worker stopped before this submission was graded")
+            continue
+        job, pending[k][line["n"]] = pending[k][line["n"]], None
+        if "sandbox" in line:
+            raise SandboxError(line["sandbox"])
+        if "fault" in line:
+            fault(job, line["fault"])
+            continue
+        result = read_back(job)
+        if result is None:
+            fault(job, "the grading worker's saved result could not be read back")
+        else:
+            done(job, result)
+
+
+def in_threads(todo: list, jobs: int, grade: Callable, done: Callable, fault: Callable) -> None:
+    """Grade `todo` on `jobs` threads."""
+    waiting: queue.Queue = queue.Queue()
+    for job in todo:
+        waiting.put(job)
+    finished: queue.Queue = queue.Queue()
+
+    def work() -> None:
+        while True:
+            try:
+                job = waiting.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                finished.put((job, grade(job), None))
+            except SandboxError as e:
+                finished.put((job, None, e))
+            except Exception:
+                finished.put((job, None, traceback.format_exc()))
+
+    for _ in range(jobs):  # daemons: an interrupted run does not wait for the submissions in flight
+        threading.Thread(target=work, daemon=True).start()
+    for _ in todo:
+        job, result, error = finished.get()
+        if isinstance(error, SandboxError):
+            raise error
+        if error:
+            fault(job, error)
+        else:
+            done(job, result)
