@@ -92,6 +92,7 @@ def grade_batch(batch: Batch, out: Path, seed: int | None = None, force: bool = 
             done(job, _grader_failure(a.spec, job, detail))
 
         if forked:
+            zygote.share_with_forks()
             in_processes(todo, workers, grade, done, fault, lambda job: store.load(job.sub.student, job.key))
         elif workers > 1:
             in_threads(todo, workers, grade, done, fault)

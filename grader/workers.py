@@ -1,6 +1,7 @@
 """Grading many submissions at once: on forked worker processes where the
-platform can fork (each its own fork server, every check on its own core),
-on threads elsewhere (their checks share one core, under the GIL).
+platform can fork (they share the caller's fork server, and their checks
+run on every core), on threads elsewhere (their checks share one core,
+under the GIL).
 
 Either way `done` and `fault` run in the calling thread, in the order
 submissions finish. A worker saves each result itself, the moment it is

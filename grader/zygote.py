@@ -70,6 +70,7 @@ class Zygote:
         theirs.close()
         self.sock, self.start_timeout = ours, start_timeout
         self._features: dict[str, bool] | None = None
+        self.inherited = False   # used by a grading worker forked from the process that started it
 
     @property
     def features(self) -> dict[str, bool]:
@@ -97,7 +98,15 @@ class Zygote:
         return f":\n{text}" if text else ""
 
     def alive(self) -> bool:
-        return self.owner == os.getpid() and self.process.poll() is None
+        if self.owner != os.getpid():
+            return False
+        if self.inherited:  # not our child: poll() cannot see it
+            try:
+                os.kill(self.process.pid, 0)
+                return True
+            except ProcessLookupError:
+                return False
+        return self.process.poll() is None
 
     def spawn(self, request: dict, fds: list[int], timeout: float = 30.0) -> "Lease":
         self.features  # noqa: B018  the server must have said hello before it takes requests
@@ -121,6 +130,8 @@ class Zygote:
     def close(self) -> None:
         if self.owner == os.getpid():
             self.sock.close()
+            if self.inherited:  # the process that started the server waits for it
+                return
             try:
                 self.process.wait(timeout=5)
             except subprocess.TimeoutExpired:
@@ -181,6 +192,7 @@ class Lease:
 
 
 _shared: Zygote | None = None
+_share_with_forks = False
 _shared_lock = threading.Lock()
 
 
@@ -265,10 +277,25 @@ def shared() -> Zygote | Spawner:
         return _shared
 
 
+def share_with_forks() -> None:
+    """Grading workers forked from now on use this process's fork server
+    (each request is one message on its socket, and each student process
+    answers on a socket of its own) instead of starting their own."""
+    global _share_with_forks
+    server = shared()
+    if isinstance(server, Zygote):
+        server.features  # noqa: B018  its hello is read here, before two processes could race for it
+        _share_with_forks = True
+
+
 def _forget_after_fork() -> None:
-    """A process forked from this one starts its own fork server; it must not
-    talk on (or keep open) this one's."""
+    """A process forked from this one starts its own fork server (it must not
+    talk on, or keep open, this one's), unless it is a grading worker."""
     global _shared, _shared_lock
+    _shared_lock = threading.Lock()
+    if _share_with_forks and isinstance(_shared, Zygote):
+        _shared.owner, _shared.lock, _shared.inherited = os.getpid(), threading.Lock(), True
+        return
     if getattr(_shared, "sock", None) is not None:
         try:
             _shared.sock.close()
