@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import wire
 from .child import Child
-from .runner import Reply, call_request, error_from, probe_request
+from .runner import Reply, call_request, error_from
 from .spec import Limits
 
 _names = itertools.count()
@@ -37,10 +37,6 @@ class InProcess:
 
     def call(self, function: str, args: dict, keep=None, updates=None) -> Reply:
         return self.run([call_request(function, args, keep, updates)])[0]
-
-    def probe(self, function: str, args: dict, wrt: str, points: list, output=None, upstream=None,
-              direction=None) -> Reply:
-        return self.run([probe_request(function, args, wrt, points, output, upstream, direction)])[0]
 
     def run(self, requests: list[dict]) -> list[Reply]:
         return [_reply(self.child.answer(request)) for request in requests]

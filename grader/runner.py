@@ -97,10 +97,6 @@ class Sandbox:
         process under handles, arguments in `updates` come back as changed."""
         return self.run([call_request(function, args, keep, updates)])[0]
 
-    def probe(self, function: str, args: dict, wrt: str, points, output=None, upstream=None,
-              direction=None) -> Reply:
-        return self.run([probe_request(function, args, wrt, points, output, upstream, direction)])[0]
-
     def run(self, requests: list[dict]) -> list[Reply]:
         """Several calls and probes at once: sent together, answered one by one
         (each within the call time limit). After a timeout or a crash, the
