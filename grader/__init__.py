@@ -4,7 +4,14 @@ The pipeline, one module a stage: spec -> sampling -> runner (child, wire)
 -> expected, numeric -> checks (compare, diagnosis) -> grading -> results
 -> outputs."""
 
+import os
+
 __version__ = "0.1.0"
+
+# Grading multiplies small arrays: BLAS threads would only spin beside the
+# grading workers and student processes that already use every core.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 
 def build_id() -> str:

@@ -9,6 +9,7 @@ graded, and tells the caller which job it finished: only that index crosses
 the pipe, and the caller reads the result back from the store."""
 from __future__ import annotations
 
+import gc
 import json
 import os
 import queue
@@ -24,6 +25,7 @@ def in_processes(todo: list, workers: int, grade: Callable, done: Callable, faul
                  read_back: Callable) -> None:
     """Worker k grades jobs k, k + workers, ...; `read_back(job)` is the saved result or None."""
     pids, ends = [], []
+    gc.freeze()  # the workers' collections skip what they inherit (every case), and leave its pages shared
     for k in range(workers):  # every fork before any thread starts here
         read_end, write_end = os.pipe()
         pid = os.fork()
