@@ -192,9 +192,8 @@ def _tagged(value) -> bool:
 
 
 def _same(a, b) -> bool:
-    if isinstance(a, np.ndarray):
-        return isinstance(b, np.ndarray) and a.shape == b.shape and a.dtype == b.dtype and \
-            np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")
+    if isinstance(a, np.ndarray):  # byte for byte: any change, even of a NaN's payload or a zero's sign
+        return isinstance(b, np.ndarray) and a.shape == b.shape and a.dtype == b.dtype and a.tobytes() == b.tobytes()
     if isinstance(a, dict):
         return isinstance(b, dict) and a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
     if isinstance(a, (list, tuple)):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import functools
 import os
 import platform
 import resource
@@ -216,11 +217,19 @@ def seal(processes: bool) -> bool:
         return False
     program = seccomp_program(arch, os.getpid(), processes)
     buf = ctypes.create_string_buffer(program, len(program))
-
-    class Prog(ctypes.Structure):
-        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
-    prog = Prog(len(program) // 8, ctypes.addressof(buf))
+    prog = _SockFprog(len(program) // 8, ctypes.addressof(buf))
     return _libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0) == 0
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+
+def prepare_seal() -> None:
+    """Build, in the fork server, the part of the filter every student shares."""
+    if _arch() is not None:
+        for processes in (False, True):
+            _denials(platform.machine(), processes)
 
 
 def _drop_capabilities() -> None:
@@ -235,36 +244,41 @@ ALLOW, KILL, DENY = 0x7FFF0000, 0x80000000, 0x00050000 | errno.EPERM
 AF_UNIX = 1
 
 
+def _op(code: int, k: int, jt: int = 0, jf: int = 0) -> bytes:
+    return struct.pack("<HBBI", code, jt, jf, k & 0xFFFFFFFF)
+
+
 def seccomp_program(arch: dict, pid: int, processes: bool) -> bytes:
-    ins = []
-    op = lambda code, k, jt=0, jf=0: ins.append(struct.pack("<HBBI", code, jt, jf, k & 0xFFFFFFFF))
-    op(_LD, 4)                      # arch
-    op(_JEQ, arch["audit"], 1, 0)
-    op(_RET, KILL)
-    op(_LD, 0)                      # syscall number
+    machine = next(name for name, a in ARCH.items() if a is arch)
+    return _denials(machine, processes) + _signals(arch, pid)
+
+
+@functools.cache
+def _denials(machine: str, processes: bool) -> bytes:
+    """The filter up to its rules on signals, which name the process itself."""
+    arch = ARCH[machine]
+    ins = [_op(_LD, 4), _op(_JEQ, arch["audit"], 1, 0), _op(_RET, KILL),   # the architecture
+           _op(_LD, 0)]                                                     # the syscall number
     if arch["x32"]:
-        op(_JGE, 0x40000000, 0, 1)
-        op(_RET, DENY)
+        ins += [_op(_JGE, 0x40000000, 0, 1), _op(_RET, DENY)]
     deny = {**arch["deny"], **COMMON_DENY}
     if processes:
         for name in ("clone", "clone3", "fork", "vfork", "execve", "execveat"):
             deny.pop(name, None)
     for nr in sorted(set(deny.values())):
-        op(_JEQ, nr, 0, 1)
-        op(_RET, DENY)
+        ins += [_op(_JEQ, nr, 0, 1), _op(_RET, DENY)]
     # socket(domain, ...): AF_UNIX only, so no network even without a network namespace
-    op(_JEQ, arch["socket"], 0, 4)
-    op(_LD, 16)
-    op(_JEQ, AF_UNIX, 0, 1)
-    op(_RET, ALLOW)
-    op(_RET, DENY)
-    # kill(pid, sig): itself or its own process group only; tkill/tgkill: its own threads
+    ins += [_op(_JEQ, arch["socket"], 0, 4), _op(_LD, 16), _op(_JEQ, AF_UNIX, 0, 1), _op(_RET, ALLOW), _op(_RET, DENY)]
+    return b"".join(ins)
+
+
+def _signals(arch: dict, pid: int) -> bytes:
+    """kill(pid, sig): itself or its own process group only; tkill/tgkill: its own threads."""
+    ins = []
     for nr, values in ((arch["kill"], [pid, 0, -pid]), (arch["tkill"], [pid]), (arch["tgkill"], [pid])):
-        op(_JEQ, nr, 0, 2 + 2 * len(values))
-        op(_LD, 16)
+        ins += [_op(_JEQ, nr, 0, 2 + 2 * len(values)), _op(_LD, 16)]
         for v in values:
-            op(_JEQ, v, 0, 1)
-            op(_RET, ALLOW)
-        op(_RET, DENY)
-    op(_RET, ALLOW)
+            ins += [_op(_JEQ, v, 0, 1), _op(_RET, ALLOW)]
+        ins.append(_op(_RET, DENY))
+    ins.append(_op(_RET, ALLOW))
     return b"".join(ins)

@@ -337,6 +337,7 @@ def serve(control_fd: int, grader_root: str) -> None:
         getattr(numpy, lazy)
     devnull = os.open(os.devnull, os.O_RDWR)
     features.update(_probe_child(features))
+    confine.prepare_seal()
     gc.collect()
     gc.freeze()  # a collection in a student's process then leaves the inherited objects' pages shared
     sock.send(json.dumps({"ready": True, "features": features}).encode())
