@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
 from ..results import AssignmentResult, Check, Element, FunctionResult, SubmissionResult
@@ -259,10 +259,12 @@ def markup(draw: Callable[..., str]) -> Callable[..., Markup]:
 @cache
 def environment() -> Environment:
     """The templates' environment, built once: it keeps the templates compiled
-    (they are part of the package, so it need not look for changes)."""
+    (they are part of the package, so it need not look for changes), and
+    jinja2's cache of their bytecode (in a private folder of the user's, under
+    the temporary directory) spares later runs compiling them again."""
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True,
                       default_for_string=True), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      auto_reload=False)
+                      auto_reload=False, bytecode_cache=FileSystemBytecodeCache())
     # filters rather than globals: a template calls a filter directly, a global through its context
     env.filters.update(points=points, value=value, margin=margin, difference=difference, duration=duration,
                        href=lambda name: quote(name), badge=markup(badge), outof=markup(outof),
