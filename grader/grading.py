@@ -150,9 +150,15 @@ class FunctionGrader:
         if sig.status == "passed":
             planned = [(visibility, [self._plan(case, first=i == 0) for i, case in enumerate(cases)])
                        for visibility, cases in groups]
-            self._send([plan for _, plans in planned for plan in plans])
-            for visibility, plans in planned:
-                self._run_group(visibility, plans)
+            # Every call at once; each case is checked as soon as its answers are in, while the
+            # student's process computes the next case's.
+            replies = self.sandbox.stream([request for _, plans in planned for plan in plans
+                                           for request in plan.requests])
+            found = [(visibility, self._check_group(plans, replies)) for visibility, plans in planned]
+            self._resolve_own()
+            for visibility, verdicts in found:
+                for (name, output, scored), results in verdicts.items():
+                    self._add(name, visibility, results, output, scored)
         redrawn = sum(c.redrawn.get(self.f.name, 0) for _, cases in groups for c in cases)
         return FunctionResult(name=self.f.name, score=self._score(), max_score=self.f.points,
                               line=(info or {}).get("line"), redrawn=redrawn, checks=self.checks)
@@ -183,20 +189,14 @@ class FunctionGrader:
                 plan.requests += [call_request(f.target, {**plan.vjp_args, up: u}) for u in upstreams]
         return plan
 
-    def _send(self, plans: list[Plan]) -> None:
-        """Every planned call of the function at once: one exchange with the student's process."""
-        replies = iter(self.sandbox.run([request for plan in plans for request in plan.requests]))
-        for plan in plans:
-            plan.replies = [next(replies) for _ in plan.requests]
-
-    def _run_group(self, visibility: str, plans: list[Plan]) -> None:
+    def _check_group(self, plans: list[Plan], replies) -> dict:
+        """Each case's verdicts, by check, as its answers come in from `replies`."""
         verdicts: dict[tuple[str, str | None, bool], list] = {}
         for plan in plans:
+            plan.replies = [next(replies) for _ in plan.requests]
             for (name, output, scored), verdict in self._run_case(plan):
                 verdicts.setdefault((name, output, scored), []).append((plan.case, verdict))
-        self._resolve_own()
-        for (name, output, scored), results in verdicts.items():
-            self._add(name, visibility, results, output, scored)
+        return verdicts
 
     def _run_case(self, plan: Plan):
         """(check key, verdict) pairs for one case."""

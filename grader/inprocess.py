@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
+from typing import Iterator
 
 from . import wire
 from .child import Child
@@ -39,7 +40,10 @@ class InProcess:
         return self.run([call_request(function, args, keep, updates)])[0]
 
     def run(self, requests: list[dict]) -> list[Reply]:
-        return [_reply(self.child.answer(request)) for request in requests]
+        return list(self.stream(requests))
+
+    def stream(self, requests: list[dict]) -> Iterator[Reply]:
+        return (_reply(self.child.answer(request)) for request in requests)
 
     def captured_output(self) -> str:
         return ""

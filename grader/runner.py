@@ -12,6 +12,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 
@@ -98,50 +99,64 @@ class Sandbox:
         return self.run([call_request(function, args, keep, updates)])[0]
 
     def run(self, requests: list[dict]) -> list[Reply]:
-        """Several calls and probes at once: sent together, answered one by one
-        (each within the call time limit). After a timeout or a crash, the
-        ones not yet answered go to a fresh process."""
-        replies: list[Reply | None] = [None] * len(requests)
-        pending = list(range(len(requests)))
-        while pending:
-            waiting = []
-            for i in pending:
-                timed_out = self.timed_out.get(requests[i]["function"])
-                if timed_out:
-                    replies[i] = Reply(False, error=timed_out)
-                else:
-                    waiting.append(i)
-            if not waiting:
-                break
-            loaded = self.load()
-            if not loaded.ok:
-                for i in waiting:
-                    replies[i] = loaded
-                break
-            answered = self._exchange([requests[i] for i in waiting])
-            for i, reply in zip(waiting, answered):
-                function = requests[i]["function"]
+        """Several calls and probes at once (see `stream`), every reply read."""
+        return list(self.stream(requests))
+
+    def stream(self, requests: list[dict]) -> Iterator[Reply]:
+        """Several calls and probes at once: sent together, answered one by
+        one (each within the call time limit), and each reply yielded as soon
+        as it is read, in order, so that it can be checked while the student's
+        process computes the next. After a timeout or a crash, the ones not
+        yet answered go to a fresh process. Every reply must be read before
+        the next request; a stream left early kills the process, so that no
+        answer is ever taken for another request's."""
+        given = 0
+        try:
+            for reply in self._stream(requests):
+                given += 1
+                yield reply
+        finally:
+            if given < len(requests):
+                self._kill()
+
+    def _stream(self, requests: list[dict]) -> Iterator[Reply]:
+        start = 0
+        while start < len(requests):
+            rest = requests[start:]
+            waiting = [k for k, r in enumerate(rest) if r["function"] not in self.timed_out]
+            loaded = self.load() if waiting else None
+            if not waiting or not loaded.ok:
+                yield from (self._known(r) or loaded for r in rest)
+                return
+            done = 0
+            for k, reply in zip(waiting, self._exchange([rest[k] for k in waiting])):
+                yield from (self._known(r) for r in rest[done:k])  # timed out before: not sent
+                function = rest[k]["function"]
                 if reply.error and reply.error.kind == "timeout" and function not in self.timed_out:
                     self.timed_out[function] = StudentError(
                         "timeout", f"{reply.error.message}; {function} was not called again after it timed out")
-                replies[i] = _checked(requests[i], reply)
-            pending = waiting[len(answered):]
-        return replies
+                yield _checked(rest[k], reply)
+                done = k + 1
+            start += done
 
-    def _exchange(self, requests: list[dict]) -> list[Reply]:
-        """Send requests in one frame and read their answers as they come;
-        the list ends early where the process failed (its last reply says how)."""
+    def _known(self, request: dict) -> Reply | None:
+        """The reply of a request to a function that timed out before: not sent."""
+        timed_out = self.timed_out.get(request["function"])
+        return Reply(False, error=timed_out) if timed_out else None
+
+    def _exchange(self, requests: list[dict]) -> Iterator[Reply]:
+        """Send requests in one frame and yield their answers as they come;
+        it ends early where the process failed (its last reply says how)."""
         message = requests[0] if len(requests) == 1 else {"op": "batch", "requests": requests}
         try:
             wire.send(self.pipes[0], message)
         except OSError as e:
-            return [Reply(False, error=self._ended(str(e)))]
-        replies = []
+            yield Reply(False, error=self._ended(str(e)))
+            return
         for _ in requests:
-            replies.append(self._receive())
+            yield self._receive()
             if self.lease is None:  # killed, or found dead: the rest go to a fresh process
-                break
-        return replies
+                return
 
     def _receive(self) -> Reply:
         """The next answer, within the call time limit and what is left of the submission's."""

@@ -156,6 +156,24 @@ def test_a_timeout_kills_the_child_and_the_next_call_gets_a_new_one(sandbox):
     assert sandbox.process.pid != first
 
 
+def test_replies_stream_in_order_and_a_stream_left_early_takes_its_process_with_it(sandbox):
+    from grader.runner import call_request
+    requests = [call_request("double", {"x": k}) for k in range(3)] + [call_request("slow", {"x": 0}),
+                                                                        call_request("double", {"x": 5})]
+    replies = list(sandbox.stream(requests))
+    assert [r.data["result"] for r in replies[:3]] == [0, 2, 4]
+    assert replies[3].error.kind == "timeout"
+    assert replies[4].ok and replies[4].data["result"] == 10  # answered by a fresh process
+
+    stream = sandbox.stream([call_request("double", {"x": k}) for k in (1, 2, 3)])
+    assert next(stream).data["result"] == 2
+    first = sandbox.process.pid
+    stream.close()  # the answers not read are never taken for another request's
+    assert sandbox.process is None and not pid_alive(first)
+    again = sandbox.call("double", {"x": 7})
+    assert again.ok and again.data["result"] == 14
+
+
 def test_os_exit_is_reported_as_a_crash_with_its_exit_code(sandbox):
     reply = sandbox.call("die", {"x": 1})
     assert not reply.ok
