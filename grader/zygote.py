@@ -460,22 +460,21 @@ class Server:
                     self._send(pid, b"X" if exited else b"S", info.si_status)
 
     def release(self, pid: int) -> None:
-        """The grading process is done with this student: kill and reap it,
-        then close the status socket, which tells the grading process it is gone."""
-        c = self.children[pid]
-        c["released"] = True
+        """The grading process is done with this student: kill it. It is
+        reaped, and its status socket closed (which tells the grading process
+        it is gone), as soon as it has died: here, or when SIGCHLD says so;
+        the server serves other requests meanwhile."""
+        self.children[pid]["released"] = True
         for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
             try:
                 target()
             except OSError:
                 pass
-        deadline = time.monotonic() + 1.0
-        while not self._reap(pid) and time.monotonic() < deadline:
-            time.sleep(0.0005)
-        c["status"].close()
+        self._reap(pid)
 
     def _reap(self, pid: int) -> bool:
-        """Reap a released student if it is dead; True once it is gone."""
+        """Reap a released student if it is dead, and close its status socket;
+        True once it is gone."""
         if pid not in self.children:
             return True
         try:
@@ -483,7 +482,7 @@ class Server:
         except ChildProcessError:
             done = pid
         if done:
-            del self.children[pid]
+            self.children.pop(pid)["status"].close()
         return bool(done)
 
     def shutdown(self) -> None:
