@@ -215,7 +215,7 @@ def seal(processes: bool) -> bool:
     arch = _arch()
     if arch is None or _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
         return False
-    program = seccomp_program(arch, os.getpid(), processes)
+    program = seccomp_program(platform.machine(), os.getpid(), processes)
     buf = ctypes.create_string_buffer(program, len(program))
     prog = _SockFprog(len(program) // 8, ctypes.addressof(buf))
     return _libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0) == 0
@@ -248,9 +248,8 @@ def _op(code: int, k: int, jt: int = 0, jf: int = 0) -> bytes:
     return struct.pack("<HBBI", code, jt, jf, k & 0xFFFFFFFF)
 
 
-def seccomp_program(arch: dict, pid: int, processes: bool) -> bytes:
-    machine = next(name for name, a in ARCH.items() if a is arch)
-    return _denials(machine, processes) + _signals(arch, pid)
+def seccomp_program(machine: str, pid: int, processes: bool) -> bytes:
+    return _denials(machine, processes) + _signals(ARCH[machine], pid)
 
 
 @functools.cache

@@ -141,7 +141,7 @@ class FunctionGrader:
         self.spec, self.f, self.sandbox, self.source, self.found = spec, f, sandbox, source, found
         self.always_own = always_own  # the check against the student's own forward, even when the gradient passed
         self.checks: list[Check] = []
-        self.own_checks: list[OwnCheck] = []   # asked for by the cases of the group being checked
+        self.own_checks: list[OwnCheck] = []   # asked for by the cases checked so far
 
     def run(self, groups) -> FunctionResult:
         info = self.found.get(self.f.target)
