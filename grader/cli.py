@@ -2,180 +2,32 @@
 
 Exit codes: 0 when grading completed, whatever the scores (self-check: when
 every public check passed); 1 when a self-check found a problem; 2 for a
-usage or spec error."""
+usage or spec error.
+
+This module imports next to nothing: a command that runs students' code
+starts the fork server (a Python importing numpy: a tenth of a second)
+first, so that it starts while the commands' own modules are imported."""
 from __future__ import annotations
 
-import argparse
 import sys
-from pathlib import Path
 
-from .assignment import Assignment, find_assignment
-from .autograder import gradescope_main
-from .shards import Shard, formats_for, merge_main, write_manifest
-from .batch import default_jobs, grade_batch
-from .discover import UsageError, find_batches
-from .grading import grade_submission
-from .outputs import FORMATS, write_reports
-from .progress import Progress, choose_mode
-from .published import publish
-from .results import AssignmentResult
-from .runner import SandboxError
-from .sampling import PUBLIC
-from .spec import SpecError, json_schema
-from .scaffold import new_assignment, write_starter
-from .validate import print_validation, validate
-from .outputs.terminal import print_self_check, print_summary
+from . import zygote
 
-COMMANDS = ("publish", "schema", "validate", "new", "starter", "gradescope", "merge")
+# Subcommands of `grade` that never run a student's code.
+NO_STUDENT_CODE = {"publish", "schema", "validate", "new", "starter", "merge"}
 
 
 def grade_main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] in COMMANDS:
-        return _run(lambda: COMMAND_MAINS[argv[0]](argv[1:]))
-    return _run(lambda: _grade(argv))
+    if not (argv and argv[0] in NO_STUDENT_CODE) and not {"-h", "--help"} & set(argv):
+        zygote.shared()
+    from . import commands
+    return commands.grade_main(argv)
 
 
 def self_check_main(argv: list[str] | None = None) -> int:
-    return _run(lambda: _self_check(sys.argv[1:] if argv is None else argv))
-
-
-def _run(command) -> int:
-    try:
-        return command()
-    except (UsageError, SpecError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted: results graded so far are saved; run again to grade the rest", file=sys.stderr)
-        return 130
-
-
-# --- grade ------------------------------------------------------------------------------
-
-def _grade(argv: list[str]) -> int:
-    p = argparse.ArgumentParser(
-        prog="grade", description="Grade submissions: every assignment folder under PATH, one assignment "
-        "folder, or one file. Other commands: grade validate|publish|starter ASSIGNMENT, grade new NAME, "
-        "grade schema.")
-    p.add_argument("path", type=Path, help="submissions/, submissions/<assignment>, or one student's file")
-    p.add_argument("--assignment", help="assignment name or folder, when PATH's name does not say")
-    p.add_argument("--out", type=Path, default=Path("reports"), help="report folder (default: reports/)")
-    p.add_argument("--seed", type=int, help="seed of the hidden cases, to replay a recorded run")
-    p.add_argument("--format", action="append", choices=sorted(FORMATS), dest="formats",
-                   help="report format, repeatable (default: html, json and csv)")
-    p.add_argument("--force", action="store_true", help="regrade even where a saved result is up to date")
-    p.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
-    p.add_argument("-j", "--jobs", type=int, default=default_jobs(), metavar="N",
-                   help="submissions graded in parallel (default: the number of cores)")
-    p.add_argument("--shard", type=Shard.parse, metavar="K/N",
-                   help="grade only the K-th of N shards of the submissions (then: grade merge)")
-    args = p.parse_args(argv)
-    if args.jobs < 1:
-        p.error("-j must be at least 1")
-    batches = find_batches(args.path, args.assignment)
-    failed = []
-    for batch in batches:
-        whole, batch = batch, args.shard.select(batch) if args.shard else batch
-        progress = Progress(batch.assignment.name, len(batch.submissions), choose_mode(args.quiet))
-        try:
-            graded = grade_batch(batch, args.out, seed=args.seed, force=args.force, jobs=args.jobs,
-                                 progress=progress)
-        except SandboxError as e:
-            print(f"error: {e}", file=sys.stderr)
-            return 1
-        result = graded.result
-        failed += [f"{batch.assignment.name}/{student}" for student in graded.failed]
-        folder = args.out / batch.assignment.name
-        write_reports(result, folder, formats_for(args.formats) if args.shard else args.formats or ("html", "json", "csv"))
-        if args.shard:
-            write_manifest(folder, whole, args.shard)
-        print_summary(result, folder)
-    if failed:
-        print(f"error: the grader failed on {len(failed)} submission{'s' if len(failed) > 1 else ''} "
-              f"({', '.join(failed[:5])}{', ...' if len(failed) > 5 else ''}): they are reported as errors and "
-              "graded again on the next run", file=sys.stderr)
-        return 1
-    return 0
-
-
-def _publish(argv: list[str]) -> int:
-    p = argparse.ArgumentParser(prog="grade publish", description="Write the assignment's public cases and "
-                                "the reference's answers on them (public.json), for self-check.")
-    p.add_argument("assignment", help="assignment name or folder")
-    args = p.parse_args(argv)
-    a = Assignment(find_assignment(args.assignment))
-    path = publish(a.spec, a.folder, a.reference_source())
-    print(f"wrote {path}: {a.spec.cases.public} public cases. Give students the spec, the starter, "
-          f"the instructions and this file; never the reference.")
-    return 0
-
-
-def _schema(argv: list[str]) -> int:
-    argparse.ArgumentParser(prog="grade schema", description="Print the JSON Schema of assignment.toml.").parse_args(argv)
-    print(json_schema())
-    return 0
-
-
-def _validate(argv: list[str]) -> int:
-    p = argparse.ArgumentParser(prog="grade validate", description="Check an assignment: its reference must get "
-                                "full marks on every seed, and every mutant of it must lose points.")
-    p.add_argument("assignment", help="assignment name or folder")
-    p.add_argument("--seeds", type=int, default=50, help="seeds the reference is graded on (default 50)")
-    args = p.parse_args(argv)
-    a = Assignment(find_assignment(args.assignment))
-    report = validate(a, args.seeds)
-    print_validation(report, a.name)
-    return 0 if report.ok else 1
-
-
-def _new(argv: list[str]) -> int:
-    p = argparse.ArgumentParser(prog="grade new", description="Scaffold an assignment folder that validates: "
-                                "a spec, a reference and instructions, to edit.")
-    p.add_argument("name")
-    p.add_argument("--root", type=Path, default=Path("assignments"), help="where (default: assignments/)")
-    args = p.parse_args(argv)
-    folder = new_assignment(args.root, args.name)
-    print(f"created {folder}: edit assignment.toml and reference.py, then run grade validate {folder}")
-    return 0
-
-
-def _starter(argv: list[str]) -> int:
-    p = argparse.ArgumentParser(prog="grade starter", description="Write the students' starter file from the "
-                                "spec: signatures, docstrings with shapes, bodies raising NotImplementedError.")
-    p.add_argument("assignment", help="assignment name or folder")
-    p.add_argument("--out", type=Path, help="where to write it (default: starter.py in the assignment folder)")
-    p.add_argument("--force", action="store_true", help="replace an existing file")
-    args = p.parse_args(argv)
-    a = Assignment(find_assignment(args.assignment))
-    path = write_starter(a.spec, args.out or a.folder / "starter.py", args.force)
-    print(f"wrote {path}: students copy it to {a.spec.module}.py")
-    return 0
-
-
-COMMAND_MAINS = {"publish": _publish, "schema": _schema, "validate": _validate, "new": _new, "starter": _starter,
-                 "gradescope": gradescope_main, "merge": merge_main}
-
-
-# --- self-check -------------------------------------------------------------------------
-
-def _self_check(argv: list[str]) -> int:
-    p = argparse.ArgumentParser(prog="self-check", description="Run an assignment's public checks on your file. "
-                                "Needs the assignment's spec and public.json, not its solution.")
-    p.add_argument("file", type=Path, help="your file, named as the assignment asks (<module>.py)")
-    p.add_argument("--assignment", help="assignment name or folder (default: from the file name)")
-    p.add_argument("--format", action="append", choices=sorted(FORMATS), dest="formats",
-                   help="also write this report format, repeatable (e.g. github, classroom, junit)")
-    p.add_argument("--out", type=Path, default=Path("reports"), help="report folder for --format (default: reports/)")
-    args = p.parse_args(argv)
-    if not args.file.is_file():
-        raise UsageError(f"{args.file}: no such file")
-    [batch] = find_batches(args.file, args.assignment)
-    a, sub = batch.assignment, batch.submissions[0]
-    result = grade_submission(a.spec, a.published_source(), sub, visibilities=(PUBLIC,), hide=a.hidden_paths())
-    print_self_check(result, a.name)
-    if args.formats:
-        write_reports(AssignmentResult(assignment=a.name, title=a.spec.title, submissions=[result],
-                                       function_names=[f.name for f in a.spec.graded]),
-                      args.out / a.name, args.formats)
-    return 0 if all(c.status == "passed" for c in result.checks()) else 1
+    argv = sys.argv[1:] if argv is None else argv
+    if not {"-h", "--help"} & set(argv):
+        zygote.shared()
+    from . import commands
+    return commands.self_check_main(argv)

@@ -132,6 +132,8 @@ class Zygote:
             self.sock.close()
             if self.inherited:  # the process that started the server waits for it
                 return
+            if self._features is None:  # started, never used (a usage error, say): nothing to wait for
+                self.process.kill()
             try:
                 self.process.wait(timeout=5)
             except subprocess.TimeoutExpired:
