@@ -18,48 +18,57 @@ import threading
 import traceback
 from typing import Callable
 
+from .jobs import JobPipe
 from .runner import SandboxError
 
 
 def in_processes(todo: list, workers: int, grade: Callable, done: Callable, fault: Callable,
                  read_back: Callable) -> None:
-    """Worker k grades jobs k, k + workers, ...; `read_back(job)` is the saved result or None."""
+    """Each worker takes the next job when it is free (grader/jobs.py);
+    `read_back(job)` is the saved result or None."""
+    jobs = JobPipe(len(todo))
     pids, ends = [], []
     gc.freeze()  # the workers' collections skip what they inherit (every case), and leave its pages shared
-    for k in range(workers):  # every fork before any thread starts here
+    for _ in range(workers):  # every fork before any thread starts here
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:  # the worker: never returns
             for fd in ends + [read_end]:
                 os.close(fd)
-            _work(todo[k::workers], write_end, grade)
+            jobs.forked()
+            _work(todo, jobs, write_end, grade)
         os.close(write_end)
         pids.append(pid)
         ends.append(read_end)
+    jobs.start()
     finished: queue.Queue = queue.Queue()
-    for k, fd in enumerate(ends):
-        threading.Thread(target=_listen, args=(k, fd, finished), daemon=True).start()
+    listeners = [threading.Thread(target=_listen, args=(fd, finished), daemon=True) for fd in ends]
+    for listener in listeners:
+        listener.start()
     try:
         _collect(todo, workers, finished, done, fault, read_back)
     finally:
+        jobs.close()
         for pid in pids:
             try:
                 os.kill(pid, signal.SIGKILL)  # only ever needed when this run is stopped early
             except ProcessLookupError:
                 pass
             os.waitpid(pid, 0)
+        for listener in listeners:
+            listener.join()
 
 
-def _work(jobs: list, out: int, grade: Callable) -> None:
+def _work(todo: list, jobs: JobPipe, out: int, grade: Callable) -> None:
     from . import confine
     code = 0
     try:
         confine.die_with_parent()  # a grading run killed with SIGKILL takes its workers with it
         with os.fdopen(out, "w") as pipe:
-            for n, job in enumerate(jobs):
+            while (n := jobs.take()) is not None:
                 line = {"n": n}
                 try:
-                    grade(job)
+                    grade(todo[n])
                 except SandboxError as e:
                     line["sandbox"] = str(e)
                 except Exception:
@@ -74,25 +83,25 @@ def _work(jobs: list, out: int, grade: Callable) -> None:
         os._exit(code)
 
 
-def _listen(k: int, fd: int, finished: queue.Queue) -> None:
+def _listen(fd: int, finished: queue.Queue) -> None:
     with os.fdopen(fd) as pipe:
         for line in pipe:
-            finished.put((k, json.loads(line)))
-    finished.put((k, None))  # the worker is gone
+            finished.put(json.loads(line))
+    finished.put(None)  # the worker is gone
 
 
 def _collect(todo: list, workers: int, finished: queue.Queue, done, fault, read_back) -> None:
-    pending = [list(todo[k::workers]) for k in range(workers)]
+    """Hand on each job's result as its worker reports it; once every worker
+    has ended, the jobs none reported (a dead worker's) are faults."""
+    left = set(range(len(todo)))
     alive = workers
     while alive:
-        k, line = finished.get()
+        line = finished.get()
         if line is None:
             alive -= 1
-            for job in pending[k]:
-                if job is not None:
-                    fault(job, "the grading worker stopped before this submission was graded")
             continue
-        job, pending[k][line["n"]] = pending[k][line["n"]], None
+        job = todo[line["n"]]
+        left.discard(line["n"])
         if "sandbox" in line:
             raise SandboxError(line["sandbox"])
         if "fault" in line:
@@ -103,6 +112,8 @@ def _collect(todo: list, workers: int, finished: queue.Queue, done, fault, read_
             fault(job, "the grading worker's saved result could not be read back")
         else:
             done(job, result)
+    for n in sorted(left):
+        fault(todo[n], "the grading worker stopped before this submission was graded")
 
 
 def in_threads(todo: list, jobs: int, grade: Callable, done: Callable, fault: Callable) -> None:

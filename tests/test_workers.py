@@ -1,10 +1,12 @@
 """Grading on forked worker processes: each result is read back from what the
 worker saved; a job that raised is a fault with its traceback; a worker that
-dies leaves its remaining jobs as faults (graded again next run), never lost
-in silence; a broken fork server stops the run."""
+dies leaves the job it was grading as a fault (graded again next run), never
+lost in silence, and the other workers grade the rest; a broken fork server
+stops the run."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -42,15 +44,36 @@ def test_a_job_that_raises_is_a_fault_and_the_others_go_on(tmp_path):
     assert "ValueError: a bug in the grader" in faults[2]
 
 
-def test_a_worker_that_dies_leaves_its_remaining_jobs_as_faults(tmp_path):
+def test_a_worker_that_dies_leaves_its_job_as_a_fault_and_the_others_grade_the_rest(tmp_path):
     def grade(job):
-        if job == 3:  # worker 1 has jobs 1, 3, 5, 7
+        if job == 3:
             os._exit(7)
         return job
     done, faults = run(tmp_path, grade)
-    assert done == {0: 0, 1: 1, 2: 2, 4: 4, 6: 6}
-    assert set(faults) == {3, 5, 7}
+    assert done == {job: job for job in range(8) if job != 3}
+    assert set(faults) == {3} and "worker stopped" in faults[3]
+
+
+def test_when_every_worker_dies_every_job_left_is_a_fault(tmp_path):
+    def grade(job):
+        if job >= 3:
+            os._exit(7)
+        return job
+    done, faults = run(tmp_path, grade)
+    assert done == {0: 0, 1: 1, 2: 2}
+    assert set(faults) == set(range(3, 8))
     assert all("worker stopped" in detail for detail in faults.values())
+
+
+def test_a_slow_job_holds_up_no_other(tmp_path):
+    """Jobs go to whichever worker is free: one worker grades the slow job
+    while the other grades everything else."""
+    def grade(job):
+        time.sleep(1.0 if job == 0 else 0.01)
+        return os.getpid()
+    done, _ = run(tmp_path, grade, jobs=20)
+    assert len({pid for job, pid in done.items() if job != 0} - {done[0]}) == 1
+    assert sum(pid == done[0] for pid in done.values()) == 1
 
 
 def test_a_broken_fork_server_stops_the_run(tmp_path):
