@@ -6,12 +6,14 @@ import csv
 import json
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
 
 from grader.outputs import FORMATS, write_reports
 from grader.outputs import atomic, csv_report, dashboard, html, json_report
+from grader.outputs.spread import spread
 from grader.results import AssignmentResult, Check, Element, FunctionResult, SubmissionResult
 
 FUNCTIONS = ["forward", "backward", "loss"]
@@ -259,3 +261,32 @@ def test_dashboard_of_a_class_with_no_points_to_be_had(tmp_path):
     nothing = SubmissionResult(student="a", path="a.py", score=0, max_score=0, seed=1, functions=[])
     html.write(AssignmentResult(assignment="toy", submissions=[nothing]), tmp_path)
     assert "No points to be had." in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+def _logging_jobs(log: Path, count: int, die_from: int | None = None) -> list:
+    """Jobs that each append "number pid" to `log` (one short append is never
+    interleaved with another); from job `die_from` on, a forked copy dies instead."""
+    parent = os.getpid()
+
+    def job(n: int) -> None:
+        if die_from is not None and n >= die_from and os.getpid() != parent:
+            os._exit(3)
+        time.sleep(0.002)  # long enough that every process gets jobs
+        with open(log, "a") as f:
+            f.write(f"{n} {os.getpid()}\n")
+    return [lambda n=n: job(n) for n in range(count)]
+
+
+def test_spread_runs_every_job_once_on_several_processes(tmp_path):
+    log = tmp_path / "log"
+    spread(_logging_jobs(log, 64), processes=2)
+    lines = [line.split() for line in log.read_text().splitlines()]
+    assert sorted(int(n) for n, _ in lines) == list(range(64))
+    assert len({pid for _, pid in lines}) == 2
+
+
+def test_spread_does_again_what_a_copy_that_died_may_have_left(tmp_path):
+    log = tmp_path / "log"
+    spread(_logging_jobs(log, 64, die_from=8), processes=2)
+    numbers = {int(line.split()[0]) for line in log.read_text().splitlines()}
+    assert numbers == set(range(64))

@@ -9,9 +9,8 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, partial
 from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
@@ -23,6 +22,7 @@ from ..results import AssignmentResult, Check, Element, FunctionResult, Submissi
 from . import dashboard
 from .atomic import write_text
 from .csv_report import function_names
+from .spread import spread
 
 TEMPLATES = Path(__file__).parent / "templates"
 INDEX = "index.html"
@@ -286,20 +286,22 @@ def write(result: AssignmentResult, folder: Path) -> list[Path]:
 
     dash = dashboard.build(result, names, check_id)
     student = env.get_template("student.html.j2")
-    # Each file is written, and waited on to reach the disk, by another thread
-    # while the next page renders.
+
+    def index() -> None:
+        write_text(folder / INDEX, env.get_template("index.html.j2").render(
+            result=result, rows=rows, names=names, function_max=function_max, summary=summary(result), dash=dash,
+            heat=HeatMap.of(dash["columns"], [s.student for s in result.submissions]) if rows else None,
+            pages={s.student: page for s, page in zip(result.submissions, pages)}))
+
+    def page(row: dict) -> None:
+        scored, unscored = problems(row["submission"])
+        write_text(folder / row["page"], student.render(
+            result=result, submission=row["submission"], full_marks=row["full_marks"], index=INDEX,
+            problems=scored, unscored_problems=unscored))
+
     try:
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            written = [pool.submit(write_text, folder / INDEX, env.get_template("index.html.j2").render(
-                result=result, rows=rows, names=names, function_max=function_max, summary=summary(result),
-                dash=dash, heat=HeatMap.of(dash["columns"], [s.student for s in result.submissions]) if rows else None,
-                pages={s.student: page for s, page in zip(result.submissions, pages)}))]
-            for row in rows:
-                scored, unscored = problems(row["submission"])
-                written.append(pool.submit(write_text, folder / row["page"], student.render(
-                    result=result, submission=row["submission"], full_marks=row["full_marks"], index=INDEX,
-                    problems=scored, unscored_problems=unscored)))
+        spread([index] + [partial(page, row) for row in rows])
     finally:
         esc.cache_clear()
         cell_status.cache_clear()
-    return [future.result() for future in written]
+    return [folder / INDEX] + [folder / row["page"] for row in rows]
