@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic_core import to_json
-
 from ..results import AssignmentResult
 from .atomic import write_text
 
@@ -12,8 +10,5 @@ FILENAME = "grades.json"
 
 
 def write(result: AssignmentResult, folder: Path) -> list[Path]:
-    # pydantic's encoder: the json module indents only with its pure-Python encoder,
-    # several times slower. Written from the dump, not with model_dump_json, so that
-    # NaN and infinities stay NaN and Infinity (that writes null, which reads back as no float).
-    text = to_json(result.model_dump(mode="json"), indent=2, inf_nan_mode="constants").decode() + "\n"
-    return [write_text(Path(folder) / FILENAME, text)]
+    # The result models write NaN and infinities as NaN and Infinity (see results.Record).
+    return [write_text(Path(folder) / FILENAME, result.model_dump_json(indent=2) + "\n")]
