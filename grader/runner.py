@@ -58,8 +58,6 @@ class Sandbox:
         self.lease: zygote.Lease | None = None
         self.pipes: tuple[int, int] | None = None   # (to the child, from the child)
         self.workdir: str | None = None             # only where the fork server has no scratch mount
-        self.child_path = ""
-        self.child_support: str | None = None   # where the copy of `support` is, in the student's process
         self.loaded: Reply | None = None
         self.failed_load: Reply | None = None  # an import that failed once is not retried
         self.timed_out: dict[str, StudentError] = {}
@@ -83,10 +81,8 @@ class Sandbox:
         if self.failed_load:
             return self.failed_load
         if self.lease is None:
-            self._spawn()
-            [reply] = self._exchange([{"op": "load", "path": self.child_path, "module": self.module,
-                                       "hide": self.hide, "support": self.child_support}])
-            self.loaded = _checked_load(reply)
+            self._spawn({"op": "load", "module": self.module, "hide": self.hide})
+            self.loaded = _checked_load(self._receive())
             if not self.loaded.ok:
                 self.failed_load = self.loaded
                 self._kill()
@@ -184,7 +180,9 @@ class Sandbox:
 
     # --- the process ---------------------------------------------------------------
 
-    def _spawn(self) -> None:
+    def _spawn(self, first: dict) -> None:
+        """Start a student process and send it its `first` request at once: it
+        is read once the process is ready, which is waited for here."""
         server = zygote.shared()
         if not server.features.get("filesystem"):
             self.workdir = tempfile.mkdtemp(prefix="bpg-")
@@ -206,14 +204,14 @@ class Sandbox:
         os.set_blocking(from_child_r, False)  # reads never block past a deadline
         self.pipes = (to_child_w, from_child_r)
         try:
+            wire.send(to_child_w, first)
             ready = wire.receive(from_child_r, deadline=time.monotonic() + 30)
-        except wire.WireError:
+        except (OSError, wire.WireError):  # a process that died setting up, or closed its end
             ready = None
-        if not isinstance(ready, dict) or ready.get("ready") is not True or not isinstance(ready.get("path"), str):
+        if not isinstance(ready, dict) or ready.get("ready") is not True:
             self._kill()
             raise SandboxError(f"a student process could not be set up:\n{self.captured_output()}")
-        self.child_path, self.sealed = ready["path"], bool(ready.get("sealed"))
-        self.child_support = ready.get("support") if isinstance(ready.get("support"), str) else None
+        self.sealed = bool(ready.get("sealed"))
 
     def _ended(self, detail: str) -> StudentError:
         """The student's process stopped answering: say how it ended."""

@@ -541,8 +541,8 @@ def become_student(request: dict, requests: int, answers: int, output: int, sour
                           int(limits.get("file_size", 16)), int(limits.get("open_files", 64)), processes)
     sealed = confine.seal(processes) if features.get("seccomp") else False
     sys.stdout = sys.stderr = _capped_stream(int(limits.get("output", 20_000)))
-    wire.send(4, {"ready": True, "path": path, "support": support_path, "sealed": sealed})
-    child.serve(3, 4)
+    wire.send(4, {"ready": True, "sealed": sealed})
+    child.serve(3, 4, path, support_path)
 
 
 def _copy_tree(src: int, dest: str, budget: list[int]) -> None:
