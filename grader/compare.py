@@ -11,6 +11,7 @@ import numpy as np
 from .results import Element
 
 FLOAT32_RTOL = 2e-3   # float32 answers: judged with float32's precision, not float64's
+TINY = float(np.finfo(np.float64).tiny)   # the least a tolerance can be: a ratio never divides by zero
 
 
 @dataclass
@@ -23,7 +24,7 @@ class Comparison:
 
 def tolerances(rtol: float, atol: float, got: np.ndarray, expected: np.ndarray) -> tuple[float, float, str]:
     if np.asarray(got).dtype == np.float32:
-        scale = float(np.max(np.abs(expected), initial=1.0))
+        scale = float(np.abs(expected).max(initial=1.0))
         return max(rtol, FLOAT32_RTOL), max(atol, 1e-6 * scale), " (float32: judged with float32 tolerances)"
     return rtol, atol, ""
 
@@ -40,7 +41,7 @@ def compare(name: str, got, expected, rtol: float, atol: float,
     rtol, atol, note = tolerances(rtol, atol, got_full, e)
     tol = atol + rtol * np.abs(e) + (0 if error is None else 2 * np.asarray(error).reshape(-1))
     diff = np.abs(g - e)
-    ratio = diff / np.maximum(tol, np.finfo(np.float64).tiny)
+    ratio = diff / np.maximum(tol, TINY)
     margin = float(ratio.max(initial=0.0))
     checked = f"{len(coords)} checked element{'s' if len(coords) != 1 else ''}"
     if margin <= 1:
@@ -53,7 +54,7 @@ def compare(name: str, got, expected, rtol: float, atol: float,
                      expected=float(e[k]), got=float(g[k])) for k in order if bad[k]]
     k = int(order[0])
     where = _index_text(worst[0].index)
-    rel = diff[k] / max(abs(e[k]), atol, np.finfo(np.float64).tiny)
+    rel = diff[k] / max(abs(e[k]), atol, TINY)
     verb = "differs" if len(coords) == 1 else "differ"
     msg = (f"{name}: {int(bad.sum())} of {checked} {verb} (rtol {rtol:g}, atol {atol:g}){note}. "
            f"Worst at {name}{where}: expected {e[k]:.6g}, got {g[k]:.6g} "
@@ -66,7 +67,7 @@ def compare_along(name: str, got, expected, tolerance, whose: str) -> Comparison
     (a number, or one per row of a Jacobian) against the finite difference of
     `whose` forward along v."""
     got, expected = np.atleast_1d(np.asarray(got, dtype=np.float64)), np.atleast_1d(expected)
-    tolerance = np.maximum(np.atleast_1d(tolerance), np.finfo(np.float64).tiny)
+    tolerance = np.maximum(np.atleast_1d(tolerance), TINY)
     ratio = np.abs(got - expected) / tolerance
     k = int(np.argmax(ratio))
     margin = float(ratio[k])

@@ -39,8 +39,8 @@ def close(a, b) -> bool:
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     if a.shape != b.shape or not np.isfinite(a).all():
         return False
-    scale = float(np.max(np.abs(b), initial=0.0))
-    return bool(np.all(np.abs(a - b) <= 1e-6 * max(scale, 1e-12) + 1e-4 * np.abs(b)))  # np.allclose's test
+    scale = float(np.abs(b).max(initial=0.0))
+    return bool((np.abs(a - b) <= 1e-6 * max(scale, 1e-12) + 1e-4 * np.abs(b)).all())  # np.allclose's test
 
 
 def diagnose(got, truth, ctx: Context) -> Diagnosis | None:

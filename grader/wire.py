@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import select
 import struct
 import time
@@ -22,7 +21,6 @@ MAX_FRAME = 64 * 2**20      # bytes of one message
 MAX_ELEMENTS = 10**7        # elements of one array
 MAX_DEPTH = 16              # nesting of lists and dicts
 ARRAY_KINDS = "biufc"  # bool, int, unsigned, float, complex: never object or structured
-DTYPE = re.compile(r"^[<>|=][biufc](1|2|4|8|16)$")
 
 
 class WireError(Exception):
@@ -112,18 +110,37 @@ def decode(obj, tail=b"", max_elements: int = MAX_ELEMENTS, depth: int = 0):
         if "__unsupported__" in obj:
             return Unsupported(str(obj["__unsupported__"])[:200])
         if "__dict__" in obj and isinstance(obj["__dict__"], dict):
-            return {str(k): decode(v, tail, max_elements, depth + 1) for k, v in obj["__dict__"].items()}
+            return {str(k): _item(v, tail, max_elements, depth) for k, v in obj["__dict__"].items()}
         if "__sequence__" in obj:
             items, length = obj.get("items"), obj.get("length", 0)
             if not isinstance(items, list) or not isinstance(length, int):
                 raise WireError("malformed sequence")
             if length > len(items):
                 return Unsupported(f"{str(obj['__sequence__'])[:20]} of {length} items")
-            return Sequence(str(obj["__sequence__"])[:20], [decode(v, tail, max_elements, depth + 1) for v in items])
-        return {str(k): decode(v, tail, max_elements, depth + 1) for k, v in obj.items()}
+            return Sequence(str(obj["__sequence__"])[:20], [_item(v, tail, max_elements, depth) for v in items])
+        return {str(k): _item(v, tail, max_elements, depth) for k, v in obj.items()}
     if isinstance(obj, list):
-        return [decode(v, tail, max_elements, depth + 1) for v in obj]
+        return [_item(v, tail, max_elements, depth) for v in obj]
     return obj
+
+
+SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _item(value, tail, max_elements: int, depth: int):
+    """An item one level down: a number or a string as it is (most are), anything else decoded."""
+    return value if type(value) in SCALARS else decode(value, tail, max_elements, depth + 1)
+
+
+# every dtype an array may arrive in: numbers of each size and byte order, never objects or records
+DTYPES = {}
+for _order in "<>|=":
+    for _kind in ARRAY_KINDS:
+        for _size in (1, 2, 4, 8, 16):
+            try:
+                DTYPES[f"{_order}{_kind}{_size}"] = np.dtype(f"{_order}{_kind}{_size}")
+            except TypeError:
+                pass
 
 
 def decode_array(marker, tail=b"", max_elements: int = MAX_ELEMENTS) -> np.ndarray:
@@ -132,16 +149,16 @@ def decode_array(marker, tail=b"", max_elements: int = MAX_ELEMENTS) -> np.ndarr
             and isinstance(marker[1], list) and isinstance(marker[2], int)):
         raise WireError("malformed array marker")
     descr, shape, offset = marker
-    if not DTYPE.match(descr):
+    dtype = DTYPES.get(descr)
+    if dtype is None:
         raise WireError(f"refused an array of dtype {descr[:40]!r}")
-    if len(shape) > 32 or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape):
-        raise WireError(f"refused an array of shape {str(shape)[:80]}")
     count = 1
-    for n in shape:
+    for n in shape if len(shape) <= 32 else [None]:
+        if type(n) is not int or n < 0:  # (a bool is no size)
+            raise WireError(f"refused an array of shape {str(shape)[:80]}")
         count *= n
     if count > max_elements:
         raise WireError(f"refused an array of {count} elements (limit {max_elements})")
-    dtype = np.dtype(descr)
     end = offset + count * dtype.itemsize
     if offset < 0 or end > len(tail):
         raise WireError(f"malformed array: bytes {offset}..{end} of a tail of {len(tail)}")
