@@ -12,7 +12,8 @@ pool (cold), later runs read it back as any later run of a course does
 Prints the medians of repeated runs and their ratio, the cost of one
 student process (a fork from the warm fork server against a fresh Python
 with numpy), where a run's time goes (start-up, the reference's case pool,
-grading, reports), and with --profile where the grading time goes."""
+grading, reports), the grading phase's CPU by kind of process, and with
+--profile where the grading process's time goes."""
 from __future__ import annotations
 
 import argparse
@@ -113,8 +114,23 @@ def child_cost(tmp: Path, n: int = 40) -> tuple[float, float]:
     return 1000 * statistics.median(forked), 1000 * statistics.median(fresh)
 
 
-def phases(batch_dir: Path, out: Path, jobs: int) -> dict[str, float]:
-    """Where one run's time goes, measured in this process."""
+def cpu_seconds() -> dict[str, float]:
+    """CPU seconds so far (user + system) of this process, of its reaped
+    children (the grading workers), of the fork server and of the student
+    processes it reaped; the kernel counts a process's page faults, fork
+    and exit in its own time."""
+    tick = os.sysconf("SC_CLK_TCK")
+    fields = Path(f"/proc/{zygote.shared().process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    times = os.times()
+    return {"grading process": times.user + times.system,
+            "grading workers": times.children_user + times.children_system,
+            "fork server": (int(fields[11]) + int(fields[12])) / tick,
+            "student processes": (int(fields[13]) + int(fields[14])) / tick}
+
+
+def phases(batch_dir: Path, out: Path, jobs: int) -> tuple[dict[str, float], dict[str, float]]:
+    """Where one run's time goes, measured in this process: seconds by phase,
+    and the grading phase's CPU seconds by process."""
     times = {}
     [batch] = find_batches(batch_dir, "ner_window")
     source = batch.assignment.reference_source()
@@ -125,13 +141,15 @@ def phases(batch_dir: Path, out: Path, jobs: int) -> dict[str, float]:
         source.cases(HIDDEN, submission_seed(batch.assignment.spec, sub.student))
     times["reference: the class's case pool"] = time.perf_counter() - start
     batch.assignment.reference_source = lambda: source  # the pool stays warm for grading
+    before = cpu_seconds()
     start = time.perf_counter()
     graded = grade_batch(batch, out, force=True, jobs=jobs)
     times["grading (pool warm)"] = time.perf_counter() - start
+    cpu = {name: seconds - before[name] for name, seconds in cpu_seconds().items()}
     start = time.perf_counter()
     write_reports(graded.result, out / "ner_window", ("html", "json", "csv"))
     times["reports (html, json, csv)"] = time.perf_counter() - start
-    return times
+    return times, cpu
 
 
 AREAS = [
@@ -212,12 +230,16 @@ def main() -> None:
         print(f"one student process: {forked:.1f} ms from the fork server (fork, confine, load, one call, reap) "
               f"vs {fresh:.0f} ms to start python and import numpy", flush=True)
 
-        times = phases(batch, tmp / "phases", args.jobs)
+        times, cpu = phases(batch, tmp / "phases", args.jobs)
         print("where a run's time goes (in one process; start-up of grade itself not included):")
         for name, t in times.items():
             print(f"  {name:40s} {t:6.2f} s")
-        print(f"  => grading alone, pool warm: {args.copies / times['grading (pool warm)']:.1f} submissions/s",
-              flush=True)
+        grading = times["grading (pool warm)"]
+        print(f"  => grading alone, pool warm: {args.copies / grading:.1f} submissions/s", flush=True)
+        print(f"CPU of the grading phase: {sum(cpu.values()):.2f} s on {os.cpu_count()} cores in {grading:.2f} s "
+              f"({100 * sum(cpu.values()) / (grading * os.cpu_count()):.0f} % busy); per submission:")
+        for name, seconds in cpu.items():
+            print(f"  {name:40s} {1000 * seconds / args.copies:6.2f} ms")
         if args.profile:
             print(profile(batch, tmp / "profile"))
 
