@@ -13,7 +13,6 @@ at a time so that the random state it reseeds is never shared and every
 expected value is the same as in a serial run."""
 from __future__ import annotations
 
-import os
 import sys
 import threading
 import traceback
@@ -22,6 +21,7 @@ from pathlib import Path
 
 from . import __version__, zygote
 from .discover import Batch
+from .jobs import cores
 from .grading import Submission, grade_submission, submission_seed
 from .progress import Progress
 from .results import AssignmentResult, Check, FunctionResult, SubmissionResult
@@ -38,11 +38,7 @@ class Job:
     key: str
 
 
-def default_jobs() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:
-        return os.cpu_count() or 1
+default_jobs = cores   # -j's default: one worker per core
 
 
 @dataclass

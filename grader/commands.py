@@ -22,12 +22,10 @@ from .scaffold import new_assignment, write_starter
 from .validate import print_validation, validate
 from .outputs.terminal import print_self_check, print_summary
 
-COMMANDS = ("publish", "schema", "validate", "new", "starter", "gradescope", "merge")
-
 
 def grade_main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] in COMMANDS:
+    if argv and argv[0] in COMMAND_MAINS:
         return _run(lambda: COMMAND_MAINS[argv[0]](argv[1:]))
     return _run(lambda: _grade(argv))
 

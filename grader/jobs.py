@@ -14,6 +14,14 @@ NUMBER = struct.Struct("<I")
 CHUNK = getattr(select, "PIPE_BUF", 512) // NUMBER.size * NUMBER.size
 
 
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
 class JobPipe:
     """The numbers 0..count-1, for processes forked after it is made. Each
     copy calls `forked()` first; the process that made it calls `start()`

@@ -9,14 +9,14 @@ import os
 import threading
 from typing import Callable
 
-from ..jobs import JobPipe
+from ..jobs import JobPipe, cores
 
 MIN_JOBS = 16   # a process for fewer would cost more than it saves
 
 
 def spread(jobs: list[Callable[[], object]], processes: int | None = None) -> None:
     """Run every job, on `processes` processes (default: one per core)."""
-    processes = min(processes or _cores(), len(jobs) // MIN_JOBS)
+    processes = min(processes or cores(), len(jobs) // MIN_JOBS)
     if processes < 2 or not hasattr(os, "fork") or threading.active_count() > 1:  # forking beside threads is unsafe
         for job in jobs:
             job()
@@ -53,9 +53,3 @@ def _take(jobs: list, queue: JobPipe) -> list[int]:
         done.append(n)
     return done
 
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
