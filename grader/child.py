@@ -238,6 +238,18 @@ def _scalar(result, output, upstream) -> tuple[float, bool]:
     return float(value.reshape(())), single
 
 
+def _batch(read_fd: int, msg) -> list:
+    """The requests a message stands for: itself, or for a batch the frames
+    that follow it, every one read before any is answered (the grading
+    process writes them all before it reads an answer)."""
+    if not (isinstance(msg, dict) and msg.get("op") == "batch"):
+        return [msg]
+    count = msg.get("count")
+    if type(count) is not int or not 0 < count <= wire.MAX_BATCH:
+        raise wire.WireError("malformed batch")
+    return [wire.receive(read_fd) for _ in range(count)]
+
+
 def serve(read_fd: int, write_fd: int, submission: str, support: str | None) -> None:
     child = Child(submission, support)
     while True:
@@ -245,8 +257,9 @@ def serve(read_fd: int, write_fd: int, submission: str, support: str | None) -> 
             msg = wire.receive(read_fd)
         except wire.WireError:
             return
-        batch = msg.get("requests") if isinstance(msg, dict) and msg.get("op") == "batch" else [msg]
-        if not isinstance(batch, list):
+        try:
+            batch = _batch(read_fd, msg)
+        except wire.WireError:
             return
         for request in batch:  # each answered as soon as it is done: the grading process times each one
             reply = child.answer(request)

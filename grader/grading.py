@@ -164,11 +164,24 @@ class FunctionGrader:
                               line=(info or {}).get("line"), redrawn=redrawn, checks=self.checks)
 
     def _plan(self, case: Case, first: bool) -> Plan:
-        """The calls one case needs: the function on the case's inputs, and for
-        each vector-Jacobian product on a second upstream gradient; on the
-        group's first case also on the three that test its structure
-        (linearity, zero, repeatability: properties of the code, which one
-        case shows as well as many)."""
+        """The calls one case needs, planned once per case and function when
+        they are the same for every student (no argument is the student's own
+        cache): a case from the pool is given to many submissions."""
+        same_for_all = not any(isinstance(v, CacheOf) for v in case.inputs[self.f.name].values())
+        key = (self.f.name, first)
+        if same_for_all and key in case.planned:
+            args, requests, vjp_args, structure = case.planned[key]
+            return Plan(case, args, list(requests), vjp_args=vjp_args, structure=structure, first=first)
+        plan = self._new_plan(case, first)
+        if same_for_all:
+            case.planned[key] = (plan.args, plan.requests, plan.vjp_args, plan.structure)
+        return plan
+
+    def _new_plan(self, case: Case, first: bool) -> Plan:
+        """The function on the case's inputs, and for each vector-Jacobian
+        product on a second upstream gradient; on the group's first case also
+        on the three that test its structure (linearity, zero, repeatability:
+        properties of the code, which one case shows as well as many)."""
         f = self.f
         args = self._wire_args(case.inputs[f.name], case)
         if isinstance(args, Verdict):
@@ -299,7 +312,7 @@ class FunctionGrader:
             if own.probe.forward not in self.found:
                 own.settle(Verdict("skipped", f"your module has no {own.probe.forward} to differentiate"))
                 continue
-            request = self._probe_request(own.probe, own.case, single=False)
+            request = self._probe_request(own.o, own.probe, own.case, single=False)
             if isinstance(request, Verdict):
                 own.settle(request)
             else:
@@ -325,7 +338,7 @@ class FunctionGrader:
         rtol, atol = max(rtol, FLOAT32_RTOL), max(atol, FLOAT32_RTOL * float(np.abs(got).max(initial=0.0)))
         verdict = None
         for shrink in (1.0, 8.0, 64.0):
-            found = self._difference(probe, case, single=True, shrink=shrink)
+            found = self._difference(o, probe, case, single=True, shrink=shrink)
             if isinstance(found, Verdict):
                 return found
             verdict = self._judge_own(o, answer, answer_along, probe, found[:2], rtol, atol, True)
@@ -333,23 +346,30 @@ class FunctionGrader:
                 break
         return verdict
 
-    def _difference(self, probe, case: Case, single: bool, shrink: float = 1.0):
+    def _difference(self, o: Output, probe, case: Case, single: bool, shrink: float = 1.0):
         """(derivative along the direction, its error, computed in float32?) of the student's forward."""
-        request = self._probe_request(probe, case, single, shrink)
+        request = self._probe_request(o, probe, case, single, shrink)
         if isinstance(request, Verdict):
             return request
         stencil, message = request
         return self._read_difference(probe, stencil, self.sandbox.run([message])[0])
 
-    def _probe_request(self, probe, case: Case, single: bool, shrink: float = 1.0):
-        """(the stencil, the request) differencing the student's forward along the probe, or why not."""
+    def _probe_request(self, o: Output, probe, case: Case, single: bool, shrink: float = 1.0):
+        """(the stencil, the request) differencing the student's forward along
+        the probe of output `o`, or why not; planned once per case, as calls are."""
+        key = ("probe", self.f.name, o.name, single, shrink)
+        if key in case.planned:
+            return case.planned[key]
         args = self._wire_args(probe.args, case)
         if isinstance(args, Verdict):
             return args
         weights = probe.cotangent if probe.cotangent is not None else probe.upstream
         stencil = probe.directional(single, shrink)
-        return stencil, probe_request(probe.forward, args, probe.wrt, stencil.points(), probe.output, weights,
-                                      probe.direction)
+        planned = stencil, probe_request(probe.forward, args, probe.wrt, stencil.points(), probe.output, weights,
+                                         probe.direction)
+        if not any(isinstance(v, CacheOf) for v in probe.args.values()):
+            case.planned[key] = planned
+        return planned
 
     def _read_difference(self, probe, stencil, reply: Reply):
         if not reply.ok:

@@ -9,7 +9,7 @@ from typing import Iterator
 
 from . import wire
 from .child import Child
-from .runner import Reply, call_request, error_from
+from .runner import Reply, Request, call_request, error_from
 from .spec import Limits
 
 _names = itertools.count()
@@ -39,10 +39,10 @@ class InProcess:
     def call(self, function: str, args: dict, keep=None, updates=None) -> Reply:
         return self.run([call_request(function, args, keep, updates)])[0]
 
-    def run(self, requests: list[dict]) -> list[Reply]:
+    def run(self, requests: list[Request]) -> list[Reply]:
         return list(self.stream(requests))
 
-    def stream(self, requests: list[dict]) -> Iterator[Reply]:
+    def stream(self, requests: list[Request]) -> Iterator[Reply]:
         return (_reply(self.child.answer(request)) for request in requests)
 
     def captured_output(self) -> str:

@@ -11,6 +11,7 @@ import signal
 import tempfile
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Iterator
 
@@ -94,11 +95,11 @@ class Sandbox:
         process under handles, arguments in `updates` come back as changed."""
         return self.run([call_request(function, args, keep, updates)])[0]
 
-    def run(self, requests: list[dict]) -> list[Reply]:
+    def run(self, requests: list[Request]) -> list[Reply]:
         """Several calls and probes at once (see `stream`), every reply read."""
         return list(self.stream(requests))
 
-    def stream(self, requests: list[dict]) -> Iterator[Reply]:
+    def stream(self, requests: list[Request]) -> Iterator[Reply]:
         """Several calls and probes at once: sent together, answered one by
         one (each within the call time limit), and each reply yielded as soon
         as it is read, in order, so that it can be checked while the student's
@@ -115,7 +116,7 @@ class Sandbox:
             if given < len(requests):
                 self._kill()
 
-    def _stream(self, requests: list[dict]) -> Iterator[Reply]:
+    def _stream(self, requests: list[Request]) -> Iterator[Reply]:
         start = 0
         while start < len(requests):
             rest = requests[start:]
@@ -140,12 +141,14 @@ class Sandbox:
         timed_out = self.timed_out.get(request["function"])
         return Reply(False, error=timed_out) if timed_out else None
 
-    def _exchange(self, requests: list[dict]) -> Iterator[Reply]:
+    def _exchange(self, requests: list[Request]) -> Iterator[Reply]:
         """Send requests in one frame and yield their answers as they come;
         it ends early where the process failed (its last reply says how)."""
-        message = requests[0] if len(requests) == 1 else {"op": "batch", "requests": requests}
+        frames = [request.frame for request in requests]
+        if len(requests) > 1:  # announced, so that every frame is read before any is answered
+            frames.insert(0, wire.encode({"op": "batch", "count": len(requests)}))
         try:
-            wire.send(self.pipes[0], message)
+            wire.write_frames(self.pipes[0], frames)
         except OSError as e:
             yield Reply(False, error=self._ended(str(e)))
             return
@@ -261,14 +264,25 @@ class Sandbox:
         self.output.close()
 
 
-def call_request(function: str, args: dict, keep=None, updates=None) -> dict:
-    return {"op": "call", "function": function, "args": args, "keep": keep, "updates": updates}
+class Request(dict):
+    """A call or a probe for the student's process. Its frame is encoded
+    once, however many submissions it is sent to: a request planned for a
+    shared case is the same for every student (see grading.Plan)."""
+
+    @cached_property
+    def frame(self) -> bytes:
+        return wire.encode(self)
 
 
-def probe_request(function: str, args: dict, wrt: str, points, output=None, upstream=None, direction=None) -> dict:
+def call_request(function: str, args: dict, keep=None, updates=None) -> Request:
+    return Request(op="call", function=function, args=args, keep=keep, updates=updates)
+
+
+def probe_request(function: str, args: dict, wrt: str, points, output=None, upstream=None,
+                  direction=None) -> Request:
     points = np.asarray(points, dtype=np.float64).reshape(-1, 2)  # one array on the wire, not a list of lists
-    return {"op": "probe", "function": function, "args": args, "wrt": wrt, "points": points, "output": output,
-            "upstream": upstream, "direction": direction}
+    return Request(op="probe", function=function, args=args, wrt=wrt, points=points, output=output,
+                   upstream=upstream, direction=direction)
 
 
 def _signal_name(number: int) -> str:

@@ -25,6 +25,7 @@ class Case:
     inputs: dict[str, dict[str, object]] = field(default_factory=dict)
     number: int = 0          # its place among the cases a submission gets (labels only)
     redrawn: dict[str, int] = field(default_factory=dict)  # function -> draws discarded at kinks
+    planned: dict = field(default_factory=dict, repr=False, compare=False)  # grading's calls on it (grading.Plan)
 
     @property
     def label(self) -> str:
@@ -34,6 +35,7 @@ class Case:
         """New inputs for one function, e.g. when the old ones sit on a kink."""
         attempt = self.redrawn.get(function, 0) + 1
         self.redrawn[function] = attempt
+        self.planned.clear()
         rng = np.random.default_rng([self.seed, self.index, _code(self.visibility), 1000 + attempt])
         self.inputs[function] = sample_args(spec.function(function), self.dims, rng)
 

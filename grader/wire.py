@@ -20,6 +20,7 @@ HEADER = struct.Struct(">QQ")  # JSON length, binary tail length
 MAX_FRAME = 64 * 2**20      # bytes of one message
 MAX_ELEMENTS = 10**7        # elements of one array
 MAX_DEPTH = 16              # nesting of lists and dicts
+MAX_BATCH = 100_000         # requests announced by one batch
 ARRAY_KINDS = "biufc"  # bool, int, unsigned, float, complex: never object or structured
 
 
@@ -167,10 +168,20 @@ def decode_array(marker, tail=b"", max_elements: int = MAX_ELEMENTS) -> np.ndarr
 
 # --- framing -------------------------------------------------------------------------
 
-def send(fd: int, message: dict) -> None:
+def encode(message) -> bytes:
+    """A message as one frame, ready to be written (as often as needed)."""
     tail: list = [0]
     payload = json.dumps(message, default=lambda value: _marker(value, tail)).encode("utf-8")
-    parts = [HEADER.pack(len(payload), tail[0]), payload] + [b for b in tail[1:] if len(b)]
+    return b"".join([HEADER.pack(len(payload), tail[0]), payload] + tail[1:])
+
+
+def send(fd: int, message) -> None:
+    write_frames(fd, [encode(message)])
+
+
+def write_frames(fd: int, frames: list[bytes]) -> None:
+    """Frames, back to back, whatever the pipe takes at a time."""
+    parts = [f for f in frames if f]
     while parts:
         written = os.writev(fd, parts[:512])
         while written:
