@@ -211,31 +211,59 @@ def seal(processes: bool) -> bool:
     filter. True when the filter is in force."""
     if _libc is None:
         return False
-    _drop_capabilities()
-    arch = _arch()
-    if arch is None or _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+    header, data = _capability_sets()
+    _libc.capset(header, data)
+    if _arch() is None or _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
         return False
-    program = seccomp_program(platform.machine(), os.getpid(), processes)
-    buf = ctypes.create_string_buffer(program, len(program))
-    prog = _SockFprog(len(program) // 8, ctypes.addressof(buf))
-    return _libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0) == 0
+    return _filter(platform.machine(), processes).install(os.getpid())
 
 
 class _SockFprog(ctypes.Structure):
     _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
 
 
+class _Filter:
+    """A seccomp program, ready to install but for the student process's own
+    pid, which its rules on signals name and which it writes in itself."""
+
+    def __init__(self, machine: str, processes: bool):
+        denials = _denials(machine, processes)
+        rules, slots = _signals(ARCH[machine])
+        self.program = bytearray(denials + rules)
+        self.slots = [(len(denials) + offset, sign) for offset, sign in slots]
+        self.buffer = (ctypes.c_char * len(self.program)).from_buffer(self.program)
+        self.fprog = _SockFprog(len(self.program) // 8, ctypes.addressof(self.buffer))
+
+    def install(self, pid: int) -> bool:
+        for offset, sign in self.slots:
+            struct.pack_into("<I", self.program, offset, (sign * pid) & 0xFFFFFFFF)
+        return _libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(self.fprog), 0, 0) == 0
+
+
+@functools.cache
+def _filter(machine: str, processes: bool) -> _Filter:
+    return _Filter(machine, processes)
+
+
+@functools.cache
+def _capability_sets():
+    """capset's arguments that leave this process no capability."""
+    header = (ctypes.c_uint32 * 2)(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
+    return header, (ctypes.c_uint32 * 6)()
+
+
 def prepare_seal() -> None:
-    """Build, in the fork server, the part of the filter every student shares."""
+    """Build, in the fork server, everything a student process's `seal` and
+    `private_scratch` need but its pid (building it there costs each student
+    process about half a millisecond, mostly in first uses of ctypes)."""
+    if _libc is None:
+        return
+    for name in ("capset", "prctl", "unshare", "mount", "umount2", "syscall"):
+        getattr(_libc, name)  # looked up once; ctypes keeps them
+    _capability_sets()
     if _arch() is not None:
         for processes in (False, True):
-            _denials(platform.machine(), processes)
-
-
-def _drop_capabilities() -> None:
-    header = (ctypes.c_uint32 * 2)(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
-    data = (ctypes.c_uint32 * 6)()
-    _libc.capset(header, data)
+            _filter(platform.machine(), processes)
 
 
 # A classic BPF program over struct seccomp_data {int nr; u32 arch; u64 ip; u64 args[6]}.
@@ -246,10 +274,6 @@ AF_UNIX = 1
 
 def _op(code: int, k: int, jt: int = 0, jf: int = 0) -> bytes:
     return struct.pack("<HBBI", code, jt, jf, k & 0xFFFFFFFF)
-
-
-def seccomp_program(machine: str, pid: int, processes: bool) -> bytes:
-    return _denials(machine, processes) + _signals(ARCH[machine], pid)
 
 
 @functools.cache
@@ -271,13 +295,16 @@ def _denials(machine: str, processes: bool) -> bytes:
     return b"".join(ins)
 
 
-def _signals(arch: dict, pid: int) -> bytes:
-    """kill(pid, sig): itself or its own process group only; tkill/tgkill: its own threads."""
-    ins = []
-    for nr, values in ((arch["kill"], [pid, 0, -pid]), (arch["tkill"], [pid]), (arch["tgkill"], [pid])):
-        ins += [_op(_JEQ, nr, 0, 2 + 2 * len(values)), _op(_LD, 16)]
-        for v in values:
-            ins += [_op(_JEQ, v, 0, 1), _op(_RET, ALLOW)]
+def _signals(arch: dict) -> tuple[bytes, list[tuple[int, int]]]:
+    """kill(pid, sig): itself or its own process group only; tkill/tgkill: its
+    own threads. The rules with pid 0, and where (byte offset, sign) the pid goes."""
+    ins, slots = [], []
+    for nr, signs in ((arch["kill"], [1, 0, -1]), (arch["tkill"], [1]), (arch["tgkill"], [1])):
+        ins += [_op(_JEQ, nr, 0, 2 + 2 * len(signs)), _op(_LD, 16)]
+        for sign in signs:
+            if sign:
+                slots.append((8 * len(ins) + 4, sign))  # an instruction's k: 4 bytes in
+            ins += [_op(_JEQ, 0, 0, 1), _op(_RET, ALLOW)]
         ins.append(_op(_RET, DENY))
     ins.append(_op(_RET, ALLOW))
-    return b"".join(ins)
+    return b"".join(ins), slots

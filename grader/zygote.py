@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import atexit
 import fcntl
+import functools
 import gc
+import io
 import json
 import os
 import select
@@ -340,6 +342,7 @@ def serve(control_fd: int, grader_root: str) -> None:
     devnull = os.open(os.devnull, os.O_RDWR)
     features.update(_probe_child(features))
     confine.prepare_seal()
+    _student_output()
     gc.collect()
     gc.freeze()  # a collection in a student's process then leaves the inherited objects' pages shared
     sock.send(json.dumps({"ready": True, "features": features}).encode())
@@ -540,7 +543,9 @@ def become_student(request: dict, requests: int, answers: int, output: int, sour
     confine.apply_rlimits(float(limits.get("cpu", 60)), int(limits.get("memory", 1024)),
                           int(limits.get("file_size", 16)), int(limits.get("open_files", 64)), processes)
     sealed = confine.seal(processes) if features.get("seccomp") else False
-    sys.stdout = sys.stderr = _capped_stream(int(limits.get("output", 20_000)))
+    stream = _student_output()
+    stream.buffer.left = max(0, int(limits.get("output", 20_000))) * 4 + 1024  # bytes: room for multi-byte characters
+    sys.stdout = sys.stderr = stream
     wire.send(4, {"ready": True, "sealed": sealed})
     child.serve(3, 4, path, support_path)
 
@@ -587,32 +592,35 @@ def _max_fd() -> int:
         return 4096
 
 
-def _capped_stream(limit: int):
-    """stdout and stderr for student code: written through to the output
-    file up to about `limit` characters, then dropped (printing never fails
-    and never fills the disk)."""
-    import io
+class _CappedOutput(io.RawIOBase):
+    """Descriptor 1 (the output file), up to `left` more bytes, then nothing:
+    printing never fails and never fills the disk."""
 
-    class Capped(io.RawIOBase):
-        def __init__(self):
-            super().__init__()
-            self.left = max(0, limit) * 4 + 1024  # bytes: room for multi-byte characters
+    def __init__(self, left: int):
+        super().__init__()
+        self.left = left
 
-        def writable(self) -> bool:
-            return True
+    def writable(self) -> bool:
+        return True
 
-        def write(self, b) -> int:
-            n = len(b)
-            if self.left > 0:
-                data = bytes(b[:self.left])
-                self.left -= len(data)
-                if self.left <= 0:
-                    data += b"\n[... output truncated]\n"
-                try:
-                    os.write(1, data)
-                except OSError:
-                    self.left = 0
-            return n
+    def write(self, b) -> int:
+        n = len(b)
+        if self.left > 0:
+            data = bytes(b[:self.left])
+            self.left -= len(data)
+            if self.left <= 0:
+                data += b"\n[... output truncated]\n"
+            try:
+                os.write(1, data)
+            except OSError:
+                self.left = 0
+        return n
 
-    return io.TextIOWrapper(Capped(), encoding="utf-8", errors="backslashreplace", line_buffering=True,
+
+@functools.cache
+def _student_output() -> io.TextIOWrapper:
+    """stdout and stderr for student code, written through to the output file
+    up to a limit (set by each student process: see become_student). Made
+    once, in the fork server: a student process only sets its limit."""
+    return io.TextIOWrapper(_CappedOutput(0), encoding="utf-8", errors="backslashreplace", line_buffering=True,
                             write_through=True)
