@@ -19,7 +19,7 @@ from .diagnosis import Context, Diagnosis, close
 from .expected import Expected, Probe, output_shape
 from .fixtures import CacheOf, Recipe
 from .results import SEVERITY, Check, FunctionResult, SubmissionResult
-from .runner import Reply, Sandbox, call_request, probe_request
+from .runner import Reply, Request, Sandbox, call_request, probe_request
 from .sampling import HIDDEN, PUBLIC, Case
 from .spec import Function, Output, Spec
 from .wire import Sequence
@@ -100,8 +100,8 @@ def grade_submission(spec: Spec, source: Source, sub: Submission, visibilities=(
                 # Grading differences a student's own forward only where it can explain a failed gradient;
                 # self-check always does, since it is the one check there that needs no reference.
                 always_own = HIDDEN not in visibilities
-                functions = [FunctionGrader(spec, f, sandbox, source, found, always_own).run(groups)
-                             for f in spec.graded]
+                functions = grade_functions([FunctionGrader(spec, f, sandbox, source, found, always_own)
+                                             for f in spec.graded], sandbox, groups)
             else:
                 err = loaded.error
                 status = "timeout" if err.kind == "timeout" else "error"
@@ -119,6 +119,23 @@ def grade_submission(spec: Spec, source: Source, sub: Submission, visibilities=(
         functions=functions)
 
 
+def grade_functions(graders: list[FunctionGrader], sandbox: Sandbox, groups) -> list[FunctionResult]:
+    """Every function's calls in one exchange with the student's process,
+    each case checked as soon as its answers are in (while the process
+    computes the next); then every probe of the student's own forwards that
+    the checks asked for, in a second exchange. Two exchanges in all, rather
+    than two per function: each one waits on the other process."""
+    planned = [grader.plan(groups) for grader in graders]
+    replies = sandbox.stream([request for requests in planned for request in requests])
+    for grader in graders:
+        grader.check(replies)
+    asked = [grader.own_requests() for grader in graders]
+    answers = iter(sandbox.run([request for requests in asked for request in requests]))
+    for grader, requests in zip(graders, asked):
+        grader.settle([next(answers) for _ in requests])
+    return [grader.result(groups) for grader in graders]
+
+
 def checks_per_case_group(f: Function) -> int:
     """The checks grading makes for f on one group of cases when every step
     succeeds: returns, inputs unchanged, and per output shape + value or
@@ -134,7 +151,8 @@ def _unloadable(f: Function, status: str, message: str) -> FunctionResult:
 
 class FunctionGrader:
     """All checks of one function: its signature, then per visibility its
-    return values on every case, folded into one check per name."""
+    return values on every case, folded into one check per name. Driven by
+    grade_functions: plan, check, own_requests, settle, result."""
 
     def __init__(self, spec: Spec, f: Function, sandbox: Sandbox, source: Source, found: dict,
                  always_own: bool = True):
@@ -142,26 +160,33 @@ class FunctionGrader:
         self.always_own = always_own  # the check against the student's own forward, even when the gradient passed
         self.checks: list[Check] = []
         self.own_checks: list[OwnCheck] = []   # asked for by the cases checked so far
+        self.info: dict | None = None          # what the student's process said of the function
+        self.planned: list = []                # (visibility, [Plan]) once planned
+        self.verdicts: list = []               # (visibility, {check key: [(case, Verdict)]}) once checked
+        self.asked: list = []                  # (OwnCheck, (stencil, request)): the probes asked for
 
-    def run(self, groups) -> FunctionResult:
-        info = self.found.get(self.f.target)
-        sig = checks.signature(self.f, info)
+    def plan(self, groups) -> list[Request]:
+        """Check the signature; if it passes, plan every case's calls (see
+        grade_functions) and return them, in the order their answers are read."""
+        self.info = self.found.get(self.f.target)
+        sig = checks.signature(self.f, self.info)
         self._add("signature", PUBLIC, [(None, sig)])
-        if sig.status == "passed":
-            planned = [(visibility, [self._plan(case, first=i == 0) for i, case in enumerate(cases)])
-                       for visibility, cases in groups]
-            # Every call at once; each case is checked as soon as its answers are in, while the
-            # student's process computes the next case's.
-            replies = self.sandbox.stream([request for _, plans in planned for plan in plans
-                                           for request in plan.requests])
-            found = [(visibility, self._check_group(plans, replies)) for visibility, plans in planned]
-            self._resolve_own()
-            for visibility, verdicts in found:
-                for (name, output, scored), results in verdicts.items():
-                    self._add(name, visibility, results, output, scored)
+        self.planned = [] if sig.status != "passed" else [
+            (visibility, [self._plan(case, first=i == 0) for i, case in enumerate(cases)])
+            for visibility, cases in groups]
+        return [request for _, plans in self.planned for plan in plans for request in plan.requests]
+
+    def check(self, replies) -> None:
+        """Check every case, taking its answers from `replies` as they come."""
+        self.verdicts = [(visibility, self._check_group(plans, replies)) for visibility, plans in self.planned]
+
+    def result(self, groups) -> FunctionResult:
+        for visibility, verdicts in self.verdicts:
+            for (name, output, scored), results in verdicts.items():
+                self._add(name, visibility, results, output, scored)
         redrawn = sum(c.redrawn.get(self.f.name, 0) for _, cases in groups for c in cases)
         return FunctionResult(name=self.f.name, score=self._score(), max_score=self.f.points,
-                              line=(info or {}).get("line"), redrawn=redrawn, checks=self.checks)
+                              line=(self.info or {}).get("line"), redrawn=redrawn, checks=self.checks)
 
     def _plan(self, case: Case, first: bool) -> Plan:
         """The calls one case needs, planned once per case and function when
@@ -303,12 +328,12 @@ class FunctionGrader:
             return tol.rtol, tol.atol
         return o.rtol or tol.rtol, tol.atol if o.atol is None else o.atol
 
-    def _resolve_own(self) -> None:
-        """Make the checks against the student's own forward that the cases
-        asked for: every first probe in one exchange, float32's retries after."""
-        pending, self.own_checks = self.own_checks, []
-        asked = []
-        for own in pending:
+    def own_requests(self) -> list[Request]:
+        """The probes of the student's own forward that the checks asked for
+        (each one's first look: float32's retries come after, one by one).
+        Those that need no probe are settled here."""
+        self.asked = []
+        for own in self.own_checks:
             if own.probe.forward not in self.found:
                 own.settle(Verdict("skipped", f"your module has no {own.probe.forward} to differentiate"))
                 continue
@@ -316,9 +341,12 @@ class FunctionGrader:
             if isinstance(request, Verdict):
                 own.settle(request)
             else:
-                asked.append((own, request))
-        replies = self.sandbox.run([request for _, (_, request) in asked])
-        for (own, (stencil, _)), reply in zip(asked, replies):
+                self.asked.append((own, request))
+        return [request for _, (_, request) in self.asked]
+
+    def settle(self, replies: list[Reply]) -> None:
+        """Judge each probed check on its reply (in the order of own_requests)."""
+        for (own, (stencil, _)), reply in zip(self.asked, replies):
             own.settle(self._own_forward(own, self._read_difference(own.probe, stencil, reply)))
 
     def _own_forward(self, own: OwnCheck, found) -> Verdict:
