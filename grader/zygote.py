@@ -335,12 +335,16 @@ def serve(control_fd: int, grader_root: str) -> None:
     from . import confine  # before numpy: a user namespace needs a single-threaded process
     sock = socket.socket(fileno=control_fd)
     features = confine.isolate_server(visible_paths(grader_root))
-    from . import child  # noqa: F401  numpy, imported once here for every student
+    from . import child  # numpy, imported once here for every student
     import numpy
     for lazy in ("random", "linalg", "fft"):
         getattr(numpy, lazy)
+    for entry in sys.path:
+        child.real_path(entry or ".")
     devnull = os.open(os.devnull, os.O_RDWR)
     features.update(_probe_child(features))
+    if features.get("filesystem"):  # every student's working directory: set once, here
+        os.environ["HOME"] = os.environ["TMPDIR"] = confine.SCRATCH
     confine.prepare_seal()
     _student_output()
     gc.collect()
@@ -538,7 +542,8 @@ def become_student(request: dict, requests: int, answers: int, output: int, sour
         os.close(support)
         sys.path.insert(0, support_path)
     os.chdir(workdir)
-    os.environ["HOME"] = os.environ["TMPDIR"] = workdir
+    if os.environ.get("HOME") != workdir or os.environ.get("TMPDIR") != workdir:  # the server's, when scratch is
+        os.environ["HOME"] = os.environ["TMPDIR"] = workdir
     processes = bool(limits.get("processes", False))
     confine.apply_rlimits(float(limits.get("cpu", 60)), int(limits.get("memory", 1024)),
                           int(limits.get("file_size", 16)), int(limits.get("open_files", 64)), processes)
