@@ -13,6 +13,7 @@ import gc
 import json
 import os
 import queue
+import select
 import signal
 import threading
 import traceback
@@ -41,12 +42,8 @@ def in_processes(todo: list, workers: int, grade: Callable, done: Callable, faul
         pids.append(pid)
         ends.append(read_end)
     jobs.start()
-    finished: queue.Queue = queue.Queue()
-    listeners = [threading.Thread(target=_listen, args=(fd, finished), daemon=True) for fd in ends]
-    for listener in listeners:
-        listener.start()
     try:
-        _collect(todo, workers, finished, done, fault, read_back)
+        _collect(todo, ends, done, fault, read_back)
     finally:
         jobs.close()
         for pid in pids:
@@ -55,8 +52,11 @@ def in_processes(todo: list, workers: int, grade: Callable, done: Callable, faul
             except ProcessLookupError:
                 pass
             os.waitpid(pid, 0)
-        for listener in listeners:
-            listener.join()
+        for fd in ends:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
 
 
 def _work(todo: list, jobs: JobPipe, out: int, grade: Callable) -> None:
@@ -83,37 +83,42 @@ def _work(todo: list, jobs: JobPipe, out: int, grade: Callable) -> None:
         os._exit(code)
 
 
-def _listen(fd: int, finished: queue.Queue) -> None:
-    with os.fdopen(fd) as pipe:
-        for line in pipe:
-            finished.put(json.loads(line))
-    finished.put(None)  # the worker is gone
-
-
-def _collect(todo: list, workers: int, finished: queue.Queue, done, fault, read_back) -> None:
-    """Hand on each job's result as its worker reports it; once every worker
-    has ended, the jobs none reported (a dead worker's) are faults."""
+def _collect(todo: list, ends: list[int], done, fault, read_back) -> None:
+    """Hand on each job's result as its worker reports it (a line on its
+    pipe, read here as it comes: no thread stands between); once every
+    worker has ended, the jobs none reported (a dead worker's) are faults."""
     left = set(range(len(todo)))
-    alive = workers
-    while alive:
-        line = finished.get()
-        if line is None:
-            alive -= 1
-            continue
-        job = todo[line["n"]]
-        left.discard(line["n"])
-        if "sandbox" in line:
-            raise SandboxError(line["sandbox"])
-        if "fault" in line:
-            fault(job, line["fault"])
-            continue
-        result = read_back(job)
-        if result is None:
-            fault(job, "the grading worker's saved result could not be read back")
-        else:
-            done(job, result)
+    partial = {fd: b"" for fd in ends}
+    poller = select.poll()
+    for fd in ends:
+        poller.register(fd, select.POLLIN)
+    while partial:
+        for fd, _ in poller.poll():
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:  # the worker is gone
+                poller.unregister(fd)
+                del partial[fd]
+                continue
+            *lines, partial[fd] = (partial[fd] + chunk).split(b"\n")
+            for line in lines:
+                _report(todo, json.loads(line), left, done, fault, read_back)
     for n in sorted(left):
         fault(todo[n], "the grading worker stopped before this submission was graded")
+
+
+def _report(todo: list, line: dict, left: set, done, fault, read_back) -> None:
+    job = todo[line["n"]]
+    left.discard(line["n"])
+    if "sandbox" in line:
+        raise SandboxError(line["sandbox"])
+    if "fault" in line:
+        fault(job, line["fault"])
+        return
+    result = read_back(job)
+    if result is None:
+        fault(job, "the grading worker's saved result could not be read back")
+    else:
+        done(job, result)
 
 
 def in_threads(todo: list, jobs: int, grade: Callable, done: Callable, fault: Callable) -> None:
