@@ -18,6 +18,7 @@ from typing import Iterator
 import numpy as np
 
 from . import wire, zygote
+from .jobs import allowed_cores
 from .spec import Limits
 from .zygote import SandboxError  # noqa: F401  (re-exported: a fault of the machine, not of a student)
 
@@ -198,7 +199,7 @@ class Sandbox:
         limits = {k: getattr(self.limits, k) for k in ("cpu", "memory", "file_size", "open_files",
                                                       "processes", "output")}
         request = {"limits": limits, "name": self.path.name, "workdir": self.workdir,
-                   "support": self.support.name if self.support else None}
+                   "support": self.support.name if self.support else None, "cores": allowed_cores()}
         try:
             self.lease = server.spawn(request, [to_child_r, from_child_w, self.output.fileno()] + opened[2:])
         finally:

@@ -19,7 +19,7 @@ import threading
 import traceback
 from typing import Callable
 
-from .jobs import JobPipe
+from .jobs import JobPipe, allowed_cores, pin
 from .runner import SandboxError
 
 
@@ -29,13 +29,16 @@ def in_processes(todo: list, workers: int, grade: Callable, done: Callable, faul
     `read_back(job)` is the saved result or None."""
     jobs = JobPipe(len(todo))
     pids, ends = [], []
+    cores = allowed_cores()
     gc.freeze()  # the workers' collections skip what they inherit (every case), and leave its pages shared
-    for _ in range(workers):  # every fork before any thread starts here
+    for k in range(workers):  # every fork before any thread starts here
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:  # the worker: never returns
             for fd in ends + [read_end]:
                 os.close(fd)
+            if cores:
+                pin([cores[k % len(cores)]])  # see _work
             jobs.forked()
             _work(todo, jobs, write_end, grade)
         os.close(write_end)
@@ -60,6 +63,11 @@ def in_processes(todo: list, workers: int, grade: Callable, done: Callable, faul
 
 
 def _work(todo: list, jobs: JobPipe, out: int, grade: Callable) -> None:
+    """Grade jobs until none is left, on a core of this worker's own (as are
+    the student processes it starts: the fork server puts them on the cores
+    of the process that asks). A worker and its student's process take turns,
+    each waiting on the other, so on one core neither wakes the other across
+    cores, and each finds the core's caches warm: -j 2 on 2 cores, 5 % faster."""
     from . import confine
     code = 0
     try:

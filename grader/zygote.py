@@ -3,11 +3,11 @@ already imported, which forks a fresh student process on request, so a
 submission costs a fork (milliseconds), not a Python start-up.
 
 It is clean by construction: it is started from a scrubbed environment
-with `python -I`, imports only numpy, `grader.child`, `grader.wire` and
-`grader.confine`, and receives nothing but requests to fork: never the
-reference, never an expected value. The grading process reads from it only
-fixed-size status records (a pid, an exit code or a signal): nothing it
-sends is ever unpickled or evaluated.
+with `python -I`, imports only numpy, `grader.child`, `grader.wire`,
+`grader.confine` and `grader.jobs`, and receives nothing but requests to
+fork: never the reference, never an expected value. The grading process
+reads from it only fixed-size status records (a pid, an exit code or a
+signal): nothing it sends is ever unpickled or evaluated.
 
 A request carries file descriptors: the two pipes the student process
 speaks `wire` on, the file its stdout and stderr go to, the submission
@@ -35,6 +35,8 @@ import sys
 import threading
 import time
 from pathlib import Path
+
+from .jobs import pin
 
 RECORD = struct.Struct("<cq")  # b"P" pid, b"X" exit code, b"S" killed by signal
 GRADER_ROOT = str(Path(__file__).resolve().parent.parent)
@@ -509,6 +511,7 @@ def become_student(request: dict, requests: int, answers: int, output: int, sour
                    devnull: int, features: dict) -> None:
     """In the forked process: confine it, then serve the grading process's requests."""
     from . import child, confine, wire
+    pin(request.get("cores"))  # those of the grading process that asked (see workers._work)
     limits = request.get("limits") or {}
     try:
         os.setsid()

@@ -53,6 +53,10 @@ def write(path):
         return type(e).__name__
 
 
+def cores(x):
+    return sorted(os.sched_getaffinity(0))
+
+
 def listing(path):
     try:
         return sorted(os.listdir(path))
@@ -130,6 +134,23 @@ def test_the_limits_of_the_spec_are_in_force(box):
     assert size == [3 * 2**20] * 2
     assert files == [40, 40]
     assert core == [0, 0]
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity") or len(os.sched_getaffinity(0)) < 2,
+                    reason="needs a platform that pins processes to cores, and two cores")
+def test_a_student_process_runs_on_the_cores_of_the_process_that_asked_for_it(student):
+    allowed = os.sched_getaffinity(0)
+    one = max(allowed)
+    os.sched_setaffinity(0, {one})   # as a grading worker is pinned (see workers._work)
+    try:
+        with Sandbox(student, "student", LIMITS, []) as sandbox:
+            assert sandbox.load().ok
+            assert result(sandbox, "cores") == [one]
+    finally:
+        os.sched_setaffinity(0, allowed)
+    with Sandbox(student, "student", LIMITS, []) as sandbox:
+        assert sandbox.load().ok
+        assert result(sandbox, "cores") == sorted(allowed)
 
 
 def test_the_environment_is_scrubbed(box):

@@ -5,6 +5,7 @@ lost in silence, and the other workers grade the rest; a broken fork server
 stops the run."""
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
@@ -74,6 +75,24 @@ def test_a_slow_job_holds_up_no_other(tmp_path):
     done, _ = run(tmp_path, grade, jobs=20)
     assert len({pid for job, pid in done.items() if job != 0} - {done[0]}) == 1
     assert sum(pid == done[0] for pid in done.values()) == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity") or len(os.sched_getaffinity(0)) < 2,
+                    reason="needs a platform that pins processes to cores, and two cores")
+def test_each_worker_runs_on_a_core_of_its_own(tmp_path):
+    done = {}
+
+    def save(job):
+        time.sleep(0.05)  # both workers take jobs
+        (tmp_path / f"{job}.json").write_text(json.dumps(sorted(os.sched_getaffinity(0))), encoding="utf-8")
+
+    def read_back(job):
+        return json.loads((tmp_path / f"{job}.json").read_text(encoding="utf-8"))
+
+    in_processes(list(range(8)), 2, save, done.__setitem__, lambda job, detail: pytest.fail(detail), read_back)
+    cores = {tuple(c) for c in done.values()}
+    assert len(cores) == 2 and all(len(c) == 1 for c in cores)
+    assert set().union(*cores) <= os.sched_getaffinity(0)
 
 
 def test_a_broken_fork_server_stops_the_run(tmp_path):
