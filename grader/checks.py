@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .compare import Comparison, compare, compare_along, non_finite, shape_text
+from .compare import Comparison, bound, compare, compare_along, non_finite, shape_text
 from .diagnosis import Context, Diagnosis, diagnose
 from .results import Element, Status
 from .spec import Function, Output
@@ -115,11 +115,13 @@ def shape(o: Output, got: np.ndarray, expected_shape: tuple, truth, ctx: Context
     return Verdict("failed", message + (f"\nDiagnosis: {found.sentence}" if found else ""), found)
 
 
-def value(o: Output, got: np.ndarray, truth, rtol: float, atol: float, ctx: Context) -> Verdict:
+def value(o: Output, got: np.ndarray, truth, rtol: float, atol: float, ctx: Context,
+          tol: np.ndarray | None = None) -> Verdict:
+    """Against the reference's value, element by element (`tol`: compare.bound, if worked out before)."""
     bad = non_finite(o.name, got)
     if bad:
         return Verdict("failed", bad, Diagnosis("not_finite", bad))
-    comparison = compare(o.name, got, truth, rtol, atol)
+    comparison = compare(o.name, got, truth, rtol, atol, tol=tol)
     return Verdict.of(comparison, None if comparison.passed else diagnose(got, truth, ctx))
 
 
@@ -144,17 +146,33 @@ def along_tolerance(direction: np.ndarray, answer, error, rtol: float, atol: flo
     return atol * v.sum() + rtol * (np.abs(rows(answer, error.size)) @ v) + 2 * error
 
 
-def gradient(o: Output, got: np.ndarray, numeric, probe, truth, rtol: float, atol: float, ctx: Context) -> Verdict:
+@dataclass
+class Bounds:
+    """The tolerances a derivative output is held to against the reference's
+    finite differences: along the probe's direction, and element by element.
+    They depend on the reference alone, so grading works them out once per
+    case, for every student (see grading.Prepared)."""
+    along: np.ndarray
+    elements: np.ndarray
+
+    @classmethod
+    def of(cls, numeric, probe, truth, rtol: float, atol: float) -> "Bounds":
+        return cls(along_tolerance(probe.direction, truth, numeric.along_error, rtol, atol),
+                   bound(numeric.values, rtol, atol, numeric.errors))
+
+
+def gradient(o: Output, got: np.ndarray, numeric, probe, truth, rtol: float, atol: float, ctx: Context,
+             bounds: Bounds | None = None) -> Verdict:
     """Against central differences of the reference's forward: along a random
     direction (which sees every element) and element by element at the
     probed coordinates (all of them within the budget)."""
     bad = non_finite(o.name, got)
     if bad:
         return Verdict("failed", bad, Diagnosis("not_finite", bad))
-    m = np.atleast_1d(numeric.along).size
-    along = compare_along(o.name, rows(got, m) @ probe.direction.reshape(-1), numeric.along,
-                          along_tolerance(probe.direction, truth, numeric.along_error, rtol, atol), "the reference")
-    elements = compare(o.name, got, numeric.values, rtol, atol, numeric.errors, numeric.flat)
+    bounds = bounds or Bounds.of(numeric, probe, truth, rtol, atol)
+    along = compare_along(o.name, rows(got, np.size(numeric.along)) @ probe.direction.reshape(-1), numeric.along,
+                          bounds.along, "the reference")
+    elements = compare(o.name, got, numeric.values, rtol, atol, numeric.errors, numeric.flat, bounds.elements)
     checked = f"{len(numeric.flat)} of {got.size} elements and 1 random direction checked"
     margin = max(elements.margin, along.margin)
     if elements.passed and along.passed:

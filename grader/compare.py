@@ -29,19 +29,31 @@ def tolerances(rtol: float, atol: float, got: np.ndarray, expected: np.ndarray) 
     return rtol, atol, ""
 
 
+def bound(expected, rtol: float, atol: float, error: np.ndarray | None = None) -> np.ndarray:
+    """How far each expected value's answer may be from it (never zero):
+    `error` widens it by the expected value's own error estimate."""
+    e = np.asarray(expected, dtype=np.float64).reshape(-1)
+    tol = atol + rtol * np.abs(e) + (0 if error is None else 2 * np.asarray(error).reshape(-1))
+    return np.maximum(tol, TINY)
+
+
 def compare(name: str, got, expected, rtol: float, atol: float,
-            error: np.ndarray | None = None, coords: np.ndarray | None = None) -> Comparison:
+            error: np.ndarray | None = None, coords: np.ndarray | None = None,
+            tol: np.ndarray | None = None) -> Comparison:
     """`got` (any shape) against `expected`, which holds the values at the flat
     indices `coords` (all of them by default); `error` widens the tolerance by
-    each expected value's own error estimate."""
+    each expected value's own error estimate. `tol`, if given, is `bound` of
+    the same arguments, worked out before (float32 answers work out their own)."""
     got_full = np.asarray(got)
     coords = np.arange(got_full.size) if coords is None else np.asarray(coords)
     g = got_full.astype(np.float64).reshape(-1)[coords]
     e = np.asarray(expected, dtype=np.float64).reshape(-1)
+    single = got_full.dtype == np.float32
     rtol, atol, note = tolerances(rtol, atol, got_full, e)
-    tol = atol + rtol * np.abs(e) + (0 if error is None else 2 * np.asarray(error).reshape(-1))
+    if tol is None or single:
+        tol = bound(e, rtol, atol, error)
     diff = np.abs(g - e)
-    ratio = diff / np.maximum(tol, TINY)
+    ratio = diff / tol
     margin = float(ratio.max(initial=0.0))
     checked = f"{len(coords)} checked element{'s' if len(coords) != 1 else ''}"
     if margin <= 1:

@@ -14,7 +14,7 @@ import numpy as np
 
 from . import __version__, checks
 from .checks import Verdict
-from .compare import FLOAT32_RTOL
+from .compare import FLOAT32_RTOL, bound
 from .diagnosis import Context, Diagnosis, close
 from .expected import Expected, Probe, output_shape
 from .fixtures import CacheOf, Recipe
@@ -51,6 +51,18 @@ class Plan:
     vjp_args: dict | Verdict | None = None
     structure: dict[str, int] = field(default_factory=dict)
     first: bool = False   # the group's first case, which also tests each vector-Jacobian product's structure
+
+
+@dataclass
+class Prepared:
+    """What checking one output on one case takes beyond the student's
+    answer, worked out once for every student given the case: the context
+    a diagnosis reads, and the tolerances."""
+    ctx: Context
+    rtol: float
+    atol: float
+    tol: np.ndarray | None = None           # a value's, element by element (compare.bound)
+    bounds: checks.Bounds | None = None     # a derivative's, against finite differences
 
 
 @dataclass
@@ -294,12 +306,20 @@ class FunctionGrader:
                                     f"{len(f.outputs)} values")
         return result.items[k]
 
+    def _prepared(self, o: Output, expected: Expected, case: Case) -> Prepared:
+        prep = expected.prepared.get(o.name)
+        if prep is None:
+            ctx = Context(o.name, case.dims, case.inputs[self.f.name],
+                          {m.code: (m.message, expected.variants[m.code][o.name]) for m in self.f.mistakes},
+                          {name: value for name, value in expected.outputs.items() if name != o.name})
+            prep = expected.prepared[o.name] = Prepared(ctx, *self._tolerance(o))
+        return prep
+
     def _check_output(self, o: Output, got: np.ndarray, expected: Expected, plan: Plan):
         case = plan.case
         truth = expected.outputs[o.name]
-        ctx = Context(o.name, case.dims, case.inputs[self.f.name],
-                      {m.code: (m.message, expected.variants[m.code][o.name]) for m in self.f.mistakes},
-                      {name: value for name, value in expected.outputs.items() if name != o.name})
+        prep = self._prepared(o, expected, case)
+        ctx = prep.ctx
         shape = checks.shape(o, got, output_shape(o, case.dims), truth, ctx)
         yield (f"{o.name} shape", o.name, True), shape
         if shape.status != "passed":
@@ -307,12 +327,16 @@ class FunctionGrader:
         if self.spec.tolerance.require_float64 and checks.float64_required(o, got):
             yield (f"{o.name} dtype", o.name, True), checks.float64_required(o, got)
             return
-        rtol, atol = self._tolerance(o)
+        rtol, atol = prep.rtol, prep.atol
         if o.derivative is None:
-            yield (f"{o.name} value", o.name, True), checks.value(o, got, truth, rtol, atol, ctx)
+            if prep.tol is None:
+                prep.tol = bound(truth, rtol, atol)
+            yield (f"{o.name} value", o.name, True), checks.value(o, got, truth, rtol, atol, ctx, prep.tol)
             return
-        probe = expected.probes[o.name]
-        grad = checks.gradient(o, got, expected.numeric[o.name], probe, truth, rtol, atol, ctx)
+        probe, numeric = expected.probes[o.name], expected.numeric[o.name]
+        if prep.bounds is None:
+            prep.bounds = checks.Bounds.of(numeric, probe, truth, rtol, atol)
+        grad = checks.gradient(o, got, numeric, probe, truth, rtol, atol, ctx, prep.bounds)
         forward = self.spec.function(probe.forward)
         yield (f"{o.name} {o.derivative_kind if o.jacobian else 'gradient'}", o.name, True), grad
         if forward.student and (self.always_own or grad.status != "passed"):

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -101,3 +102,21 @@ def test_validate_fails_when_the_reference_is_wrong(tmp_path):
     done = run_validate(folder)
     assert done.returncode == 1
     assert "failed checks" in done.stdout and "abs_loss: dx gradient" in done.stdout
+
+
+FLOATS = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=200, deadline=None)
+@given(expected=st.lists(FLOATS, min_size=1, max_size=8), noise=st.lists(FLOATS, min_size=8, max_size=8),
+       rtol=st.sampled_from([1e-5, 1e-3]), single=st.booleans())
+def test_a_tolerance_worked_out_before_judges_as_one_worked_out_then(expected, noise, rtol, single):
+    """grading.Prepared keeps compare.bound per case for every student: the
+    same verdict, margin and message as a comparison that works it out."""
+    from grader.compare import bound, compare
+    e = np.array(expected)
+    got = (e + 1e-6 * np.array(noise[:e.size])).astype(np.float32 if single else np.float64)
+    fresh = compare("x", got, e, rtol, 1e-7)
+    kept = compare("x", got, e, rtol, 1e-7, tol=bound(e, rtol, 1e-7))
+    assert (fresh.passed, fresh.message, fresh.worst) == (kept.passed, kept.message, kept.worst)
+    assert fresh.margin == kept.margin or (np.isnan(fresh.margin) and np.isnan(kept.margin))
