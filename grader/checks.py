@@ -105,9 +105,16 @@ def _not_numeric(item) -> str | None:
     return f"a value of type {type(item).__name__}"
 
 
-def shape(o: Output, got: np.ndarray, expected_shape: tuple, truth, ctx: Context) -> Verdict:
+# Each check below takes `explain`: false where a failure would go unreported (grading reports the
+# first case on which a check fails), so that it is found without its message and diagnosis.
+UNEXPLAINED = ""
+
+
+def shape(o: Output, got: np.ndarray, expected_shape: tuple, truth, ctx: Context, explain: bool = True) -> Verdict:
     if got.shape == expected_shape:
         return Verdict("passed", f"{o.name} is a scalar" if not got.shape else f"{o.name} has shape {shape_text(got.shape)}")
+    if not explain:
+        return Verdict("failed", UNEXPLAINED)
     got_text = "is a scalar" if not got.shape else f"has shape {shape_text(got.shape)}"
     wanted = "a scalar" if not expected_shape else f"{shape_text(tuple(o.shape))} = {shape_text(expected_shape)}"
     message = f"{o.name} {got_text}; expected {wanted}"
@@ -116,13 +123,13 @@ def shape(o: Output, got: np.ndarray, expected_shape: tuple, truth, ctx: Context
 
 
 def value(o: Output, got: np.ndarray, truth, rtol: float, atol: float, ctx: Context,
-          tol: np.ndarray | None = None) -> Verdict:
+          tol: np.ndarray | None = None, explain: bool = True) -> Verdict:
     """Against the reference's value, element by element (`tol`: compare.bound, if worked out before)."""
     bad = non_finite(o.name, got)
     if bad:
         return Verdict("failed", bad, Diagnosis("not_finite", bad))
-    comparison = compare(o.name, got, truth, rtol, atol, tol=tol)
-    return Verdict.of(comparison, None if comparison.passed else diagnose(got, truth, ctx))
+    comparison = compare(o.name, got, truth, rtol, atol, tol=tol, explain=explain)
+    return Verdict.of(comparison, None if comparison.passed or not explain else diagnose(got, truth, ctx))
 
 
 def float64_required(o: Output, got: np.ndarray) -> Verdict | None:
@@ -162,7 +169,7 @@ class Bounds:
 
 
 def gradient(o: Output, got: np.ndarray, numeric, probe, truth, rtol: float, atol: float, ctx: Context,
-             bounds: Bounds | None = None) -> Verdict:
+             bounds: Bounds | None = None, explain: bool = True) -> Verdict:
     """Against central differences of the reference's forward: along a random
     direction (which sees every element) and element by element at the
     probed coordinates (all of them within the budget)."""
@@ -172,13 +179,16 @@ def gradient(o: Output, got: np.ndarray, numeric, probe, truth, rtol: float, ato
     bounds = bounds or Bounds.of(numeric, probe, truth, rtol, atol)
     along = compare_along(o.name, rows(got, np.size(numeric.along)) @ probe.direction.reshape(-1), numeric.along,
                           bounds.along, "the reference")
-    elements = compare(o.name, got, numeric.values, rtol, atol, numeric.errors, numeric.flat, bounds.elements)
+    elements = compare(o.name, got, numeric.values, rtol, atol, numeric.errors, numeric.flat, bounds.elements,
+                       explain)
     checked = f"{len(numeric.flat)} of {got.size} elements and 1 random direction checked"
     margin = max(elements.margin, along.margin)
     if elements.passed and along.passed:
         note = " (float32: judged with float32 tolerances)" if np.asarray(got).dtype == np.float32 else ""
         return Verdict("passed", f"{o.name} matches finite differences of the reference: {checked}, worst error "
                                  f"at {margin:.1%} of the tolerance{note}", margin=margin)
+    if not explain:
+        return Verdict("failed", UNEXPLAINED, margin=margin)
     worst = elements if not elements.passed else along
     message = worst.message.replace(": ", " (against finite differences of the reference): ", 1)
     found = diagnose(got, truth, ctx)

@@ -39,11 +39,12 @@ def bound(expected, rtol: float, atol: float, error: np.ndarray | None = None) -
 
 def compare(name: str, got, expected, rtol: float, atol: float,
             error: np.ndarray | None = None, coords: np.ndarray | None = None,
-            tol: np.ndarray | None = None) -> Comparison:
+            tol: np.ndarray | None = None, explain: bool = True) -> Comparison:
     """`got` (any shape) against `expected`, which holds the values at the flat
     indices `coords` (all of them by default); `error` widens the tolerance by
     each expected value's own error estimate. `tol`, if given, is `bound` of
-    the same arguments, worked out before (float32 answers work out their own)."""
+    the same arguments, worked out before (float32 answers work out their own).
+    With `explain` false, a failure comes without message and worst elements."""
     got_full = np.asarray(got)
     coords = np.arange(got_full.size) if coords is None else np.asarray(coords)
     g = got_full.astype(np.float64).reshape(-1)[coords]
@@ -60,6 +61,8 @@ def compare(name: str, got, expected, rtol: float, atol: float,
         return Comparison(True, margin, f"{name} matches: {checked}, worst error at {margin:.1%} of the tolerance{note}")
     ratio[np.isnan(ratio)] = np.inf  # a NaN never passes (and makes the margin NaN above)
     margin = float(ratio.max())
+    if not explain:
+        return Comparison(False, margin, "")
     order = np.argsort(-ratio, kind="stable")[:5]
     bad = ratio > 1
     worst = [Element(index=list(np.unravel_index(int(coords[k]), got_full.shape)) if got_full.shape else [],

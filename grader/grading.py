@@ -176,6 +176,7 @@ class FunctionGrader:
         self.planned: list = []                # (visibility, [Plan]) once planned
         self.verdicts: list = []               # (visibility, {check key: [(case, Verdict)]}) once checked
         self.asked: list = []                  # (OwnCheck, (stencil, request)): the probes asked for
+        self.failed: set[str] = set()          # the checks that failed on a case of the group being checked
 
     def plan(self, groups) -> list[Request]:
         """Check the signature; if it passes, plan every case's calls (see
@@ -240,12 +241,17 @@ class FunctionGrader:
         return plan
 
     def _check_group(self, plans: list[Plan], replies) -> dict:
-        """Each case's verdicts, by check, as its answers come in from `replies`."""
+        """Each case's verdicts, by check, as its answers come in from `replies`.
+        A check that failed on a case is not explained on the group's later
+        ones: the first failure is the one reported (see _add)."""
         verdicts: dict[tuple[str, str | None, bool], list] = {}
+        self.failed = set()
         for plan in plans:
             plan.replies = [next(replies) for _ in plan.requests]
             for (name, output, scored), verdict in self._run_case(plan):
                 verdicts.setdefault((name, output, scored), []).append((plan.case, verdict))
+                if verdict.status != "passed":
+                    self.failed.add(name)
         return verdicts
 
     def _run_case(self, plan: Plan):
@@ -320,7 +326,7 @@ class FunctionGrader:
         truth = expected.outputs[o.name]
         prep = self._prepared(o, expected, case)
         ctx = prep.ctx
-        shape = checks.shape(o, got, output_shape(o, case.dims), truth, ctx)
+        shape = checks.shape(o, got, output_shape(o, case.dims), truth, ctx, f"{o.name} shape" not in self.failed)
         yield (f"{o.name} shape", o.name, True), shape
         if shape.status != "passed":
             return
@@ -331,14 +337,16 @@ class FunctionGrader:
         if o.derivative is None:
             if prep.tol is None:
                 prep.tol = bound(truth, rtol, atol)
-            yield (f"{o.name} value", o.name, True), checks.value(o, got, truth, rtol, atol, ctx, prep.tol)
+            yield (f"{o.name} value", o.name, True), checks.value(o, got, truth, rtol, atol, ctx, prep.tol,
+                                                                  f"{o.name} value" not in self.failed)
             return
         probe, numeric = expected.probes[o.name], expected.numeric[o.name]
         if prep.bounds is None:
             prep.bounds = checks.Bounds.of(numeric, probe, truth, rtol, atol)
-        grad = checks.gradient(o, got, numeric, probe, truth, rtol, atol, ctx, prep.bounds)
+        key = f"{o.name} {o.derivative_kind if o.jacobian else 'gradient'}"
+        grad = checks.gradient(o, got, numeric, probe, truth, rtol, atol, ctx, prep.bounds, key not in self.failed)
         forward = self.spec.function(probe.forward)
-        yield (f"{o.name} {o.derivative_kind if o.jacobian else 'gradient'}", o.name, True), grad
+        yield (key, o.name, True), grad
         if forward.student and (self.always_own or grad.status != "passed"):
             own = OwnCheck(o, got, probe, case, rtol, atol, grad)
             self.own_checks.append(own)
