@@ -34,11 +34,18 @@ def write_reports(result: AssignmentResult, folder: Path,
                          f"choose from {', '.join(FORMATS)}")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    with collection_paused():
+    written: dict[str, list[Path]] = {}
+
+    def others() -> None:
         for name in formats:
-            written += FORMATS[name](result, folder)
-    return written
+            if name != "html":
+                written[name] = FORMATS[name](result, folder)
+    with collection_paused():
+        if "html" in formats:  # the others are written while other cores start on its pages
+            written["html"] = html.write(result, folder, meanwhile=others)
+        else:
+            others()
+    return [path for name in formats for path in written[name]]
 
 
 @contextmanager

@@ -272,7 +272,9 @@ def environment() -> Environment:
     return env
 
 
-def write(result: AssignmentResult, folder: Path) -> list[Path]:
+def write(result: AssignmentResult, folder: Path, meanwhile: Callable[[], object] | None = None) -> list[Path]:
+    """The index and every student's page; `meanwhile` (other reports, say)
+    runs in this process while other cores start on the pages."""
     folder = Path(folder)
     env = environment()
     pages = page_names(result.submissions)
@@ -300,7 +302,7 @@ def write(result: AssignmentResult, folder: Path) -> list[Path]:
             problems=scored, unscored_problems=unscored))
 
     try:
-        spread([index] + [partial(page, row) for row in rows])
+        spread([index] + [partial(page, row) for row in rows], meanwhile=meanwhile)
     finally:
         esc.cache_clear()
         cell_status.cache_clear()

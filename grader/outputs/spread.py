@@ -14,10 +14,15 @@ from ..jobs import JobPipe, cores
 MIN_JOBS = 16   # a process for fewer would cost more than it saves
 
 
-def spread(jobs: list[Callable[[], object]], processes: int | None = None) -> None:
-    """Run every job, on `processes` processes (default: one per core)."""
+def spread(jobs: list[Callable[[], object]], processes: int | None = None,
+           meanwhile: Callable[[], object] | None = None) -> None:
+    """Run every job, on `processes` processes (default: one per core); this
+    process runs `meanwhile` first (in this process: what it returns or
+    changes stays here), while the copies start on the jobs."""
     processes = min(processes or cores(), len(jobs) // MIN_JOBS)
     if processes < 2 or not hasattr(os, "fork") or threading.active_count() > 1:  # forking beside threads is unsafe
+        if meanwhile:
+            meanwhile()
         for job in jobs:
             job()
         return
@@ -36,6 +41,8 @@ def spread(jobs: list[Callable[[], object]], processes: int | None = None) -> No
                     os._exit(code)
             pids.append(pid)
         queue.start()
+        if meanwhile:
+            meanwhile()
         mine = _take(jobs, queue)
     finally:
         queue.close()
