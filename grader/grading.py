@@ -133,10 +133,10 @@ def grade_submission(spec: Spec, source: Source, sub: Submission, visibilities=(
 
 def grade_functions(graders: list[FunctionGrader], sandbox: Sandbox, groups) -> list[FunctionResult]:
     """Every function's calls in one exchange with the student's process,
-    each case checked as soon as its answers are in (while the process
-    computes the next); then every probe of the student's own forwards that
-    the checks asked for, in a second exchange. Two exchanges in all, rather
-    than two per function: each one waits on the other process."""
+    each case checked as soon as its answers are in; then every probe of the
+    student's own forwards that the checks asked for, in a second exchange.
+    Two exchanges in all, rather than two per function: each one waits on
+    the other process."""
     planned = [grader.plan(groups) for grader in graders]
     replies = sandbox.stream([request for requests in planned for request in requests])
     for grader in graders:
