@@ -62,6 +62,7 @@ def make_class(folder: Path, copies: int) -> list[Path]:
 
 
 def env() -> dict[str, str]:
+    """For `grade` processes, which run in ROOT too: this checkout's grader, whatever the caller's folder."""
     return {**os.environ, "CI": "1", "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
 
@@ -70,7 +71,7 @@ def ours(batch: Path, out: Path, jobs: int) -> tuple[float, float]:
     """(wall seconds of `grade -j N --force`, seconds its grading phase reports)."""
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", GRADE, str(batch), "--out", str(out), "-j", str(jobs), "--force"],
-                          capture_output=True, text=True, env=env(), stdin=subprocess.DEVNULL)
+                          capture_output=True, text=True, env=env(), stdin=subprocess.DEVNULL, cwd=ROOT)
     wall = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"grade failed:\n{done.stderr[-2000:]}")
@@ -85,7 +86,7 @@ def baseline(files: list[Path], out: Path, jobs: int) -> float:
         target = path / "ner_window.py" if path.is_dir() else path
         done = subprocess.run([sys.executable, "-c", GRADE, str(target), "--assignment", "ner_window",
                                "--out", str(out / f"b{i}"), "-q", "-j", "1"], capture_output=True, text=True,
-                              env=env(), stdin=subprocess.DEVNULL)
+                              env=env(), stdin=subprocess.DEVNULL, cwd=ROOT)
         if done.returncode != 0:
             sys.exit(f"baseline grade failed:\n{done.stderr[-2000:]}")
     start = time.perf_counter()
