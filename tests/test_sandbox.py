@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader import wire, zygote
+from grader import child, wire, zygote
 from grader.progress import Progress, choose_mode
 from grader.runner import Sandbox
 from grader.spec import Limits
@@ -256,6 +256,20 @@ def test_a_support_folder_is_copied_in_without_following_links(tmp_path):
 def frame(message: dict, tail: bytes = b"") -> bytes:
     payload = json.dumps(message).encode()
     return wire.HEADER.pack(len(payload), len(tail)) + payload + tail
+
+
+@pytest.mark.parametrize("count", [0, -1, 10**9, "2", None])
+def test_a_malformed_batch_is_refused(count):
+    r, _ = os.pipe()
+    with pytest.raises(wire.WireError, match="malformed batch"):
+        child._batch(r, {"op": "batch", "count": count})
+
+
+def test_a_batch_is_its_frames():
+    r, w = os.pipe()
+    os.write(w, wire.encode({"op": "call", "n": 1}) + wire.encode({"op": "call", "n": 2}))
+    assert [m["n"] for m in child._batch(r, {"op": "batch", "count": 2})] == [1, 2]
+    assert child._batch(r, {"op": "call", "n": 3}) == [{"op": "call", "n": 3}]
 
 
 @pytest.mark.parametrize("marker, tail, refused", [
