@@ -143,8 +143,9 @@ class Sandbox:
         return Reply(False, error=timed_out) if timed_out else None
 
     def _exchange(self, requests: list[Request]) -> Iterator[Reply]:
-        """Send requests in one frame and yield their answers as they come;
-        it ends early where the process failed (its last reply says how)."""
+        """Send the requests together (several: a batch frame with their
+        count, then theirs) and yield their answers as they come; it ends
+        early where the process failed (its last reply says how)."""
         frames = [request.frame for request in requests]
         if len(requests) > 1:  # announced, so that every frame is read before any is answered
             frames.insert(0, wire.encode({"op": "batch", "count": len(requests)}))
