@@ -61,8 +61,8 @@ class Prepared:
     ctx: Context
     rtol: float
     atol: float
-    tol: np.ndarray | None = None           # a value's, element by element (compare.bound)
-    bounds: checks.Bounds | None = None     # a derivative's, against finite differences
+    tol: np.ndarray | None            # a value's, element by element (compare.bound)
+    bounds: checks.Bounds | None      # a derivative's, against finite differences
 
 
 @dataclass
@@ -148,6 +148,12 @@ def grade_functions(graders: list[FunctionGrader], sandbox: Sandbox, groups) -> 
     return [grader.result(groups) for grader in graders]
 
 
+def _same_for_every_student(args: dict) -> bool:
+    """Whether calls on these arguments are the same for every student: none
+    is a cache of the student's own forward (see Case.planned)."""
+    return not any(isinstance(v, CacheOf) for v in args.values())
+
+
 def checks_per_case_group(f: Function) -> int:
     """The checks grading makes for f on one group of cases when every step
     succeeds: returns, inputs unchanged, and per output shape + value or
@@ -205,7 +211,7 @@ class FunctionGrader:
         """The calls one case needs, planned once per case and function when
         they are the same for every student (no argument is the student's own
         cache): a case from the pool is given to many submissions."""
-        same_for_all = not any(isinstance(v, CacheOf) for v in case.inputs[self.f.name].values())
+        same_for_all = _same_for_every_student(case.inputs[self.f.name])
         key = (self.f.name, first)
         if same_for_all and key in case.planned:
             args, requests, vjp_args, structure = case.planned[key]
@@ -318,7 +324,14 @@ class FunctionGrader:
             ctx = Context(o.name, case.dims, case.inputs[self.f.name],
                           {m.code: (m.message, expected.variants[m.code][o.name]) for m in self.f.mistakes},
                           {name: value for name, value in expected.outputs.items() if name != o.name})
-            prep = expected.prepared[o.name] = Prepared(ctx, *self._tolerance(o))
+            rtol, atol = self._tolerance(o)
+            truth = expected.outputs[o.name]
+            if o.derivative is None:
+                tol, bounds = bound(truth, rtol, atol), None
+            else:
+                numeric, probe = expected.numeric[o.name], expected.probes[o.name]
+                tol, bounds = None, checks.Bounds.of(numeric, probe, truth, rtol, atol)
+            prep = expected.prepared[o.name] = Prepared(ctx, rtol, atol, tol, bounds)
         return prep
 
     def _check_output(self, o: Output, got: np.ndarray, expected: Expected, plan: Plan):
@@ -335,14 +348,10 @@ class FunctionGrader:
             return
         rtol, atol = prep.rtol, prep.atol
         if o.derivative is None:
-            if prep.tol is None:
-                prep.tol = bound(truth, rtol, atol)
             yield (f"{o.name} value", o.name, True), checks.value(o, got, truth, rtol, atol, ctx, prep.tol,
                                                                   f"{o.name} value" not in self.failed)
             return
         probe, numeric = expected.probes[o.name], expected.numeric[o.name]
-        if prep.bounds is None:
-            prep.bounds = checks.Bounds.of(numeric, probe, truth, rtol, atol)
         key = f"{o.name} {o.derivative_kind if o.jacobian else 'gradient'}"
         grad = checks.gradient(o, got, numeric, probe, truth, rtol, atol, ctx, prep.bounds, key not in self.failed)
         forward = self.spec.function(probe.forward)
@@ -427,7 +436,7 @@ class FunctionGrader:
         stencil = probe.directional(single, shrink)
         planned = stencil, probe_request(probe.forward, args, probe.wrt, stencil.points(), probe.output, weights,
                                          probe.direction)
-        if not any(isinstance(v, CacheOf) for v in probe.args.values()):
+        if _same_for_every_student(probe.args):
             case.planned[key] = planned
         return planned
 
