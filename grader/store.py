@@ -6,13 +6,12 @@ the grader version and the seed) is unchanged."""
 from __future__ import annotations
 
 import hashlib
-import os
-import secrets
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
 from . import build_id
+from .outputs.atomic import write_text
 from .results import SubmissionResult
 
 
@@ -46,17 +45,12 @@ class ResultStore:
         return stored.result if stored.key == key else None
 
     def save(self, key: str, result: SubmissionResult) -> None:
-        """Atomically: a temporary file renamed over the result, so a reader
-        (or a run killed at any moment, even with SIGKILL) sees the old result
-        or the new one, never half of one. There is no fsync: it would cost
-        milliseconds per submission and only matters if the machine loses
-        power, after which the next run grades again what was lost."""
+        """Atomically (outputs/atomic.py): a temporary file put in the result's
+        place in one step, so a reader (or a run killed at any moment, even
+        with SIGKILL) sees the old result or the new one, never half of one.
+        There is no fsync: it would cost milliseconds per submission and only
+        matters if the machine loses power, after which the next run grades
+        again what was lost."""
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self._path(result.student)
-        temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-        try:
-            temp.write_text(Stored(key=key, result=result).model_dump_json(), encoding="utf-8")
-            os.replace(temp, path)
-        except BaseException:
-            temp.unlink(missing_ok=True)
-            raise
+        write_text(path, Stored(key=key, result=result).model_dump_json())

@@ -160,11 +160,47 @@ def test_a_failed_write_keeps_the_old_file_and_cleans_up(result, tmp_path, monke
     def broken_replace(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr(atomic.os, "replace", broken_replace)
+    monkeypatch.setattr(atomic, "replace", broken_replace)
     result.submissions = []
     with pytest.raises(OSError, match="disk full"):
         csv_report.write(result, tmp_path)
     assert path.read_bytes() == before
+    assert leftovers(tmp_path) == []
+
+
+def test_a_file_written_over_another_is_swapped_in_and_the_old_one_removed(tmp_path, monkeypatch):
+    target = tmp_path / "page.html"
+    atomic.write_text(target, "old")
+
+    class Renamed(Exception):
+        pass
+
+    def rename(src, dst):  # what a swap spares: renamed over a file, ext4 first writes it out
+        raise Renamed
+
+    monkeypatch.setattr(atomic.os, "replace", rename)
+    try:
+        atomic.write_text(target, "new")
+    except Renamed:
+        pytest.skip("no renameat2 here, or this file system cannot swap two files")
+    assert target.read_text(encoding="utf-8") == "new"
+    assert leftovers(tmp_path) == []
+
+
+def test_without_a_swap_a_file_is_renamed_over_the_old_one(tmp_path, monkeypatch):
+    monkeypatch.setattr(atomic, "_renameat2", lambda: None)
+    target = tmp_path / "grades.csv"
+    atomic.write_text(target, "old")
+    atomic.write_text(target, "new")
+    assert target.read_text(encoding="utf-8") == "new"
+    assert leftovers(tmp_path) == []
+
+
+def test_a_folder_in_the_way_is_not_swapped_away(tmp_path):
+    (tmp_path / "index.html").mkdir()
+    with pytest.raises(OSError):
+        atomic.write_text(tmp_path / "index.html", "text")
+    assert (tmp_path / "index.html").is_dir()
     assert leftovers(tmp_path) == []
 
 
