@@ -56,9 +56,8 @@ class Child:
         return found
 
     def invoke(self, name: str, args: dict):
-        values = [self.materialize(v) for v in args.values()]
-        _reseed()
-        return getattr(self.module, name)(*values)
+        """Call on fresh copies of the arguments."""
+        return self.invoke_on(name, {k: self.materialize(v) for k, v in args.items()})
 
     def materialize(self, value):
         """An argument as the student's function takes it: a kept cache, a
