@@ -110,6 +110,15 @@ def _not_numeric(item) -> str | None:
 UNEXPLAINED = ""
 
 
+def _failed(o: Output, got: np.ndarray, explain: bool, margin: float) -> Verdict | None:
+    """A failed comparison's verdict when it needs no explaining: NaN or inf
+    (said first, whatever else is wrong), or a failure that goes unreported."""
+    bad = non_finite(o.name, got)
+    if bad:
+        return Verdict("failed", bad, Diagnosis("not_finite", bad))
+    return None if explain else Verdict("failed", UNEXPLAINED, margin=margin)
+
+
 def shape(o: Output, got: np.ndarray, expected_shape: tuple, truth, ctx: Context, explain: bool = True) -> Verdict:
     if got.shape == expected_shape:
         return Verdict("passed", f"{o.name} is a scalar" if not got.shape else f"{o.name} has shape {shape_text(got.shape)}")
@@ -125,11 +134,13 @@ def shape(o: Output, got: np.ndarray, expected_shape: tuple, truth, ctx: Context
 def value(o: Output, got: np.ndarray, truth, rtol: float, atol: float, ctx: Context,
           tol: np.ndarray | None = None, explain: bool = True) -> Verdict:
     """Against the reference's value, element by element (`tol`: compare.bound, if worked out before)."""
-    bad = non_finite(o.name, got)
-    if bad:
-        return Verdict("failed", bad, Diagnosis("not_finite", bad))
-    comparison = compare(o.name, got, truth, rtol, atol, tol=tol, explain=explain)
-    return Verdict.of(comparison, None if comparison.passed or not explain else diagnose(got, truth, ctx))
+    comparison = compare(o.name, got, truth, rtol, atol, tol=tol, explain=False)
+    if comparison.passed:  # then every element is finite
+        return Verdict.of(comparison)
+    failed = _failed(o, got, explain, comparison.margin)
+    if failed:
+        return failed
+    return Verdict.of(compare(o.name, got, truth, rtol, atol, tol=tol), diagnose(got, truth, ctx))
 
 
 def float64_required(o: Output, got: np.ndarray) -> Verdict | None:
@@ -173,22 +184,22 @@ def gradient(o: Output, got: np.ndarray, numeric, probe, truth, rtol: float, ato
     """Against central differences of the reference's forward: along a random
     direction (which sees every element) and element by element at the
     probed coordinates (all of them within the budget)."""
-    bad = non_finite(o.name, got)
-    if bad:
-        return Verdict("failed", bad, Diagnosis("not_finite", bad))
     bounds = bounds or Bounds.of(numeric, probe, truth, rtol, atol)
     along = compare_along(o.name, rows(got, np.size(numeric.along)) @ probe.direction.reshape(-1), numeric.along,
                           bounds.along, "the reference")
     elements = compare(o.name, got, numeric.values, rtol, atol, numeric.errors, numeric.flat, bounds.elements,
-                       explain)
+                       explain=False)
     checked = f"{len(numeric.flat)} of {got.size} elements and 1 random direction checked"
     margin = max(elements.margin, along.margin)
-    if elements.passed and along.passed:
+    if elements.passed and along.passed:  # then every element is finite: the direction sees them all
         note = " (float32: judged with float32 tolerances)" if np.asarray(got).dtype == np.float32 else ""
         return Verdict("passed", f"{o.name} matches finite differences of the reference: {checked}, worst error "
                                  f"at {margin:.1%} of the tolerance{note}", margin=margin)
-    if not explain:
-        return Verdict("failed", UNEXPLAINED, margin=margin)
+    failed = _failed(o, got, explain, margin)
+    if failed:
+        return failed
+    if not elements.passed:
+        elements = compare(o.name, got, numeric.values, rtol, atol, numeric.errors, numeric.flat, bounds.elements)
     worst = elements if not elements.passed else along
     message = worst.message.replace(": ", " (against finite differences of the reference): ", 1)
     found = diagnose(got, truth, ctx)

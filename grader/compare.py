@@ -46,23 +46,24 @@ def compare(name: str, got, expected, rtol: float, atol: float,
     the same arguments, worked out before (float32 answers work out their own).
     With `explain` false, a failure comes without message and worst elements."""
     got_full = np.asarray(got)
-    coords = np.arange(got_full.size) if coords is None else np.asarray(coords)
-    g = got_full.astype(np.float64).reshape(-1)[coords]
+    g = got_full.reshape(-1) if coords is None else got_full.reshape(-1)[coords]
+    g = g.astype(np.float64, copy=False)
     e = np.asarray(expected, dtype=np.float64).reshape(-1)
     single = got_full.dtype == np.float32
-    rtol, atol, note = tolerances(rtol, atol, got_full, e)
+    rtol, atol, note = tolerances(rtol, atol, got_full, e) if single else (rtol, atol, "")
     if tol is None or single:
         tol = bound(e, rtol, atol, error)
     diff = np.abs(g - e)
     ratio = diff / tol
     margin = float(ratio.max(initial=0.0))
-    checked = f"{len(coords)} checked element{'s' if len(coords) != 1 else ''}"
+    checked = f"{g.size} checked element{'s' if g.size != 1 else ''}"
     if margin <= 1:
         return Comparison(True, margin, f"{name} matches: {checked}, worst error at {margin:.1%} of the tolerance{note}")
     ratio[np.isnan(ratio)] = np.inf  # a NaN never passes (and makes the margin NaN above)
     margin = float(ratio.max())
     if not explain:
         return Comparison(False, margin, "")
+    coords = np.arange(got_full.size) if coords is None else np.asarray(coords)
     order = np.argsort(-ratio, kind="stable")[:5]
     bad = ratio > 1
     worst = [Element(index=list(np.unravel_index(int(coords[k]), got_full.shape)) if got_full.shape else [],
@@ -81,10 +82,11 @@ def compare_along(name: str, got, expected, tolerance, whose: str) -> Comparison
     """A derivative along one random direction v: the answer contracted with v
     (a number, or one per row of a Jacobian) against the finite difference of
     `whose` forward along v."""
-    got, expected = np.atleast_1d(np.asarray(got, dtype=np.float64)), np.atleast_1d(expected)
-    tolerance = np.maximum(np.atleast_1d(tolerance), TINY)
+    got = np.asarray(got, dtype=np.float64).reshape(-1)
+    expected = np.asarray(expected, dtype=np.float64).reshape(-1)
+    tolerance = np.maximum(tolerance, TINY).reshape(-1)
     ratio = np.abs(got - expected) / tolerance
-    k = int(np.argmax(ratio))
+    k = int(ratio.argmax())
     margin = float(ratio[k])
     row = f"[{k}]" if got.size > 1 else ""
     if margin <= 1:

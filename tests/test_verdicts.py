@@ -120,3 +120,31 @@ def test_a_tolerance_worked_out_before_judges_as_one_worked_out_then(expected, n
     kept = compare("x", got, e, rtol, 1e-7, tol=bound(e, rtol, 1e-7))
     assert (fresh.passed, fresh.message, fresh.worst) == (kept.passed, kept.message, kept.worst)
     assert fresh.margin == kept.margin or (np.isnan(fresh.margin) and np.isnan(kept.margin))
+
+
+@settings(max_examples=200, deadline=None)
+@given(expected=st.lists(FLOATS, min_size=1, max_size=8), where=st.integers(min_value=0, max_value=7),
+       bad=st.sampled_from([np.nan, np.inf, -np.inf]), explain=st.booleans())
+def test_a_nan_or_inf_anywhere_is_named_as_such(expected, where, bad, explain):
+    """The checks look for NaN and inf only once a comparison fails (one that
+    passes has none): any NaN or inf in an answer that is otherwise exact is
+    still reported as such, whether or not the failure is explained."""
+    from types import SimpleNamespace
+
+    from grader import checks
+    from grader.diagnosis import Context
+    from grader.spec import Output
+    truth = np.array(expected)
+    got = truth.copy()
+    got[where % got.size] = bad
+    o, ctx = Output(name="x", shape=[got.size]), Context("x", {})
+    numeric = SimpleNamespace(values=truth, errors=np.zeros_like(truth), flat=np.arange(truth.size),
+                              along=np.array([truth.sum()]), along_error=np.zeros(1))
+    probe = SimpleNamespace(direction=np.ones(truth.size))
+    verdicts = [checks.value(o, got, truth, 1e-5, 1e-7, ctx, explain=explain),
+                checks.gradient(o, got, numeric, probe, truth, 1e-5, 1e-7, ctx, explain=explain)]
+    for verdict in verdicts:
+        assert verdict.status == "failed" and verdict.diagnosis.code == "not_finite"
+        assert ("NaN" if np.isnan(bad) else "inf") in verdict.message
+    assert checks.value(o, truth, truth, 1e-5, 1e-7, ctx, explain=explain).status == "passed"
+    assert checks.gradient(o, truth, numeric, probe, truth, 1e-5, 1e-7, ctx, explain=explain).status == "passed"
