@@ -286,10 +286,10 @@ def write(result: AssignmentResult, folder: Path, meanwhile: Callable[[], object
     rows = [{"submission": s, "page": page, "functions": {f.name: f for f in s.functions},
              "full_marks": full_marks(s)} for s, page in zip(result.submissions, pages)]
 
-    dash = dashboard.build(result, names, check_id)
     student = env.get_template("student.html.j2")
 
-    def index() -> None:
+    def index() -> None:  # the class's dashboard is worked out here too, while other cores render pages
+        dash = dashboard.build(result, names, check_id)
         write_text(folder / INDEX, env.get_template("index.html.j2").render(
             result=result, rows=rows, names=names, function_max=function_max, summary=summary(result), dash=dash,
             heat=HeatMap.of(dash["columns"], [s.student for s in result.submissions]) if rows else None,
