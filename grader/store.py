@@ -39,7 +39,7 @@ class ResultStore:
     def load(self, student: str, key: str) -> SubmissionResult | None:
         path = self._path(student)
         try:
-            stored = Stored.model_validate_json(path.read_text(encoding="utf-8"))
+            stored = Stored.model_validate_json(path.read_bytes())  # bytes: parsed without a decoded copy
         except (OSError, ValidationError, ValueError):
             return None
         return stored.result if stored.key == key else None
