@@ -10,11 +10,12 @@ bytecode first, as in an installed copy.
 
     python bench/throughput.py [--copies 200] [--repeats 3] [--sample 20] [--jobs N] [--profile]
 
-Prints the medians of repeated runs and their ratio, the cost of one
-student process (a fork from the warm fork server against a fresh Python
-with numpy), where a run's time goes (start-up, the reference's case pool,
-grading, reports), the grading phase's CPU by kind of process, and with
---profile where the grading process's time goes."""
+Prints the medians of repeated runs (ours and the baseline taken in turn)
+and their ratio, the cost of one student process (a fork from the warm
+fork server against a fresh Python with numpy), where a run's time goes
+(start-up, the reference's case pool, grading, reports), the grading
+phase's CPU by kind of process, and with --profile where the grading
+process's time goes."""
 from __future__ import annotations
 
 import argparse
@@ -225,15 +226,17 @@ def main() -> None:
         cold, _ = ours(batch, tmp / "out", args.jobs)
         print(f"ours, cold: the first run, computing the case pool: {cold:.2f} s for {args.copies} = "
               f"{args.copies / cold:.1f} submissions/s", flush=True)
-        runs = [ours(batch, tmp / "out", args.jobs) for _ in range(args.repeats)]
+        sample = files[:args.sample]
+        runs, base = [], []
+        for r in range(args.repeats):  # taken in turn, so that a change in the machine's load reaches both alike
+            runs.append(ours(batch, tmp / "out", args.jobs))
+            base.append(baseline(sample, tmp / f"base{r}", args.jobs))
         wall = statistics.median(w for w, _ in runs)
         grading = statistics.median(g for _, g in runs)
         rate = args.copies / wall
         print(f"ours:     grade -j {args.jobs}: {wall:.2f} s for {args.copies} = {rate:.1f} submissions/s "
               f"(its grading phase {grading:.2f} s; runs {', '.join(f'{w:.2f}' for w, _ in runs)} s)", flush=True)
 
-        sample = files[:args.sample]
-        base = [baseline(sample, tmp / f"base{r}", args.jobs) for r in range(args.repeats)]
         base_rate = len(sample) / statistics.median(base)
         print(f"baseline: one fresh python per submission ({len(sample)} of them, {args.jobs} at a time): "
               f"{base_rate:.2f} submissions/s (runs {', '.join(f'{b:.2f}' for b in base)} s)", flush=True)
