@@ -57,8 +57,9 @@ class Plan:
 class Prepared:
     """What checking one output on one case takes beyond the student's
     answer, worked out once for every student given the case: the context
-    a diagnosis reads, and the tolerances."""
+    a diagnosis reads, the expected shape, and the tolerances."""
     ctx: Context
+    shape: tuple[int, ...]
     rtol: float
     atol: float
     tol: np.ndarray | None            # a value's, element by element (compare.bound)
@@ -331,7 +332,7 @@ class FunctionGrader:
             else:
                 numeric, probe = expected.numeric[o.name], expected.probes[o.name]
                 tol, bounds = None, checks.Bounds.of(numeric, probe, truth, rtol, atol)
-            prep = expected.prepared[o.name] = Prepared(ctx, rtol, atol, tol, bounds)
+            prep = expected.prepared[o.name] = Prepared(ctx, output_shape(o, case.dims), rtol, atol, tol, bounds)
         return prep
 
     def _check_output(self, o: Output, got: np.ndarray, expected: Expected, plan: Plan):
@@ -339,7 +340,7 @@ class FunctionGrader:
         truth = expected.outputs[o.name]
         prep = self._prepared(o, expected, case)
         ctx = prep.ctx
-        shape = checks.shape(o, got, output_shape(o, case.dims), truth, ctx, f"{o.name} shape" not in self.failed)
+        shape = checks.shape(o, got, prep.shape, truth, ctx, f"{o.name} shape" not in self.failed)
         yield (f"{o.name} shape", o.name, True), shape
         if shape.status != "passed":
             return
