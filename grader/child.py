@@ -254,7 +254,7 @@ def _scalar(result, output, upstream) -> tuple[float, bool]:
     return float(value.reshape(())), single
 
 
-def _batch(read_fd: int, msg) -> list:
+def _batch(requests: wire.Reader, msg) -> list:
     """The requests a message stands for: itself, or for a batch the frames
     that follow it, every one read before any is answered (the grading
     process writes them all before it reads an answer)."""
@@ -263,18 +263,19 @@ def _batch(read_fd: int, msg) -> list:
     count = msg.get("count")
     if type(count) is not int or not 0 < count <= wire.MAX_BATCH:
         raise wire.WireError("malformed batch")
-    return [wire.receive(read_fd) for _ in range(count)]
+    return [wire.receive(requests) for _ in range(count)]
 
 
 def serve(read_fd: int, write_fd: int, submission: str, support: str | None) -> None:
     child = Child(submission, support)
+    requests = wire.Reader(read_fd)
     while True:
         try:
-            msg = wire.receive(read_fd)
+            msg = wire.receive(requests)
         except wire.WireError:
             return
         try:
-            batch = _batch(read_fd, msg)
+            batch = _batch(requests, msg)
         except wire.WireError:
             return
         for request in batch:  # each answered as soon as it is done: the grading process times each one

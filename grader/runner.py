@@ -59,6 +59,7 @@ class Sandbox:
         self.output = tempfile.TemporaryFile(prefix="bpg-output-")
         self.lease: zygote.Lease | None = None
         self.pipes: tuple[int, int] | None = None   # (to the child, from the child)
+        self.answers: wire.Reader | None = None     # reads the pipe from the child
         self.workdir: str | None = None             # only where the fork server has no scratch mount
         self.loaded: Reply | None = None
         self.failed_load: Reply | None = None  # an import that failed once is not retried
@@ -167,7 +168,7 @@ class Sandbox:
             return Reply(False, error=StudentError("timeout", "the submission's time limit was used up"))
         limit = min(self.call_timeout, left)
         try:
-            reply = wire.receive(self.pipes[1], deadline=time.monotonic() + limit)
+            reply = wire.receive(self.answers, deadline=time.monotonic() + limit)
         except wire.WireTimeout:
             self._kill()
             return Reply(False, error=StudentError("timeout", f"no answer within {limit:.1f} s (infinite loop?)"))
@@ -207,10 +208,10 @@ class Sandbox:
             for fd in opened:
                 os.close(fd)
         os.set_blocking(from_child_r, False)  # reads never block past a deadline
-        self.pipes = (to_child_w, from_child_r)
+        self.pipes, self.answers = (to_child_w, from_child_r), wire.Reader(from_child_r)
         try:
             wire.send(to_child_w, first)
-            ready = wire.receive(from_child_r, deadline=time.monotonic() + 30)
+            ready = wire.receive(self.answers, deadline=time.monotonic() + 30)
         except (OSError, wire.WireError):  # a process that died setting up, or closed its end
             ready = None
         if not isinstance(ready, dict) or ready.get("ready") is not True:
@@ -248,7 +249,7 @@ class Sandbox:
                     os.close(fd)
                 except OSError:
                     pass
-            self.pipes = None
+            self.pipes = self.answers = None
         if self.workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
             self.workdir = None

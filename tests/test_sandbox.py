@@ -301,6 +301,33 @@ def test_oversized_and_deeply_nested_frames_are_refused():
         wire.receive(r)
 
 
+def test_a_reader_takes_frames_however_they_arrive():
+    """Frames written together come out one by one, a frame written in pieces
+    comes out whole (a timeout in between loses nothing), and a pipe closed
+    inside a frame says so."""
+    r, w = os.pipe()
+    os.set_blocking(r, False)
+    reader = wire.Reader(r)
+    messages = [{"n": n, "a": np.full((n, 3), float(n))} for n in range(5)]
+    wire.write_frames(w, [wire.encode(m) for m in messages])
+    for m in messages:
+        got = wire.receive(reader, deadline=time.monotonic() + 5)
+        assert got["n"] == m["n"] and np.array_equal(got["a"], m["a"])
+    with pytest.raises(wire.WireTimeout):  # nothing left: no answer is made up
+        wire.receive(reader, deadline=time.monotonic() + 0.05)
+    piece = wire.encode({"whole": np.arange(4.0)})
+    for cut in (10, 30):  # inside the header, then inside the JSON: the frame waits to be whole
+        os.write(w, piece[:cut] if cut == 10 else piece[10:cut])
+        with pytest.raises(wire.WireTimeout):
+            wire.receive(reader, deadline=time.monotonic() + 0.05)
+    os.write(w, piece[30:])
+    assert np.array_equal(wire.receive(reader, deadline=time.monotonic() + 5)["whole"], np.arange(4.0))
+    os.write(w, piece[:20])
+    os.close(w)
+    with pytest.raises(wire.WireClosed):
+        wire.receive(reader, deadline=time.monotonic() + 5)
+
+
 def test_arrays_round_trip_with_their_dtype_and_shape():
     r, w = os.pipe()
     values = {"a": np.arange(6.0).reshape(2, 3), "f": np.asfortranarray(np.ones((2, 3))), "s": np.array(2.5),
