@@ -239,12 +239,17 @@ class FunctionGrader:
             plan.vjp_args = self._wire_args(case.inputs[f.name], case)  # caches of their own
         if vjps and not isinstance(plan.vjp_args, Verdict):
             expected = self.source.expected(f, case)
-            for o in vjps:
+            planned: dict[tuple, int] = {}  # the calls of products whose calls are the same (dx, dw, db of one
+            for o in vjps:                  # dout, say) are made once, and each output is read from them
                 up = o.vjp.upstream
                 u1, u2 = np.asarray(plan.vjp_args[up], dtype=np.float64), expected.second[o.name].upstream
-                plan.structure[o.name] = len(plan.requests)
                 upstreams = (u2, 2 * u1 - 3 * u2, np.zeros_like(u1), u1) if first else (u2,)
-                plan.requests += [call_request(f.target, {**plan.vjp_args, up: u}) for u in upstreams]
+                calls = [call_request(f.target, {**plan.vjp_args, up: u}) for u in upstreams]
+                key = tuple(call.frame for call in calls)
+                if key not in planned:
+                    planned[key] = len(plan.requests)
+                    plan.requests += calls
+                plan.structure[o.name] = planned[key]
         return plan
 
     def _check_group(self, plans: list[Plan], replies) -> dict:

@@ -85,3 +85,29 @@ def test_the_published_public_cases_are_up_to_date(name):
     a = Assignment(ROOT / "assignments" / name)
     cases = a.published_source().cases(PUBLIC, 0)
     assert len(cases) == a.spec.cases.public
+
+
+def test_products_of_one_upstream_share_their_calls(tmp_path):
+    """affine_backward's dx, dw and db are three products of one dout: the
+    calls that test them on a second dout, and their structure, are made once
+    for the three, and each output is judged on them as before (full marks)."""
+    source = (ROOT / "submissions" / "layers" / "emmy.py").read_text()
+    counted = tmp_path / "emmy.py"
+    counted.write_text(source + '''
+
+_affine_backward = affine_backward
+
+
+def affine_backward(dout, cache):
+    print("affine_backward called")
+    return _affine_backward(dout, cache)
+''')
+    done = run_cli("grade", str(counted), "--assignment", "layers", "--out", str(tmp_path / "out"), timeout=600)
+    assert done.returncode == 0, done.stderr
+    [s] = json.loads((tmp_path / "out" / "layers" / "grades.json").read_text())["submissions"]
+    spec = Assignment(ROOT / "assignments" / "layers").spec
+    cases = spec.cases.public + spec.cases.hidden
+    # per case: the call and one call on another dout; on each group's first case, three more (linearity, zero,
+    # repeatability); three products would triple the last two if each made its own
+    assert s["output"].count("affine_backward called") == 2 * cases + 3 * 2
+    assert s["score"] == s["max_score"] == 28
