@@ -52,9 +52,13 @@ def in_processes(todo: list, workers: int, grade: Callable, done: Callable, faul
         pids.append(pid)
         ends.append(read_end)
     jobs.start()
+    collecting = gc.isenabled()
+    gc.disable()  # this process only gathers results, which live to the end: a collection would walk them for nothing
     try:
         _collect(todo, ends, done, fault, read_back)
     finally:
+        if collecting:
+            gc.enable()
         jobs.close()
         for pid in pids:
             try:
