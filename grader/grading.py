@@ -110,8 +110,9 @@ def grade_submission(spec: Spec, source: Source, sub: Submission, visibilities=(
             loaded = sandbox.load()
             if loaded.ok:
                 found = loaded.data["functions"]
-                # Grading differences a student's own forward only where it can explain a failed gradient;
-                # self-check always does, since it is the one check there that needs no reference.
+                # Grading differences a student's own forward only where it explains a failed gradient: on the
+                # case whose failure is reported (a group's first); self-check always does, on every case,
+                # since it is the one check there that needs no reference.
                 always_own = HIDDEN not in visibilities
                 functions = grade_functions([FunctionGrader(spec, f, sandbox, source, found, always_own)
                                              for f in spec.graded], sandbox, groups)
@@ -359,10 +360,11 @@ class FunctionGrader:
             return
         probe, numeric = expected.probes[o.name], expected.numeric[o.name]
         key = f"{o.name} {o.derivative_kind if o.jacobian else 'gradient'}"
-        grad = checks.gradient(o, got, numeric, probe, truth, rtol, atol, ctx, prep.bounds, key not in self.failed)
+        first = key not in self.failed  # no earlier case of the group failed it: a failure here is the one reported
+        grad = checks.gradient(o, got, numeric, probe, truth, rtol, atol, ctx, prep.bounds, first)
         forward = self.spec.function(probe.forward)
         yield (key, o.name, True), grad
-        if forward.student and (self.always_own or grad.status != "passed"):
+        if forward.student and (self.always_own or (grad.status != "passed" and first)):
             own = OwnCheck(o, got, probe, case, rtol, atol, grad)
             self.own_checks.append(own)
             yield (f"{o.name} vs your {probe.forward}", o.name, False), own.verdict

@@ -173,6 +173,33 @@ def test_wrong_forward_fails_the_value_and_blames_the_forward_not_the_gradient(g
         assert own["status"] == "passed" and own["scored"] is False
 
 
+def test_a_failed_gradient_is_differenced_where_its_failure_is_reported(tmp_path):
+    """Grading differences the student's own forward only to explain the
+    failure it reports: one look per failed output and group of cases (public,
+    hidden), not one per case, and the diagnosis it grounds is still made."""
+    source = (SUBMISSIONS / "wrong_forward.py").read_text()
+    counted = tmp_path / "wrong_forward.py"
+    counted.write_text(source + '''
+
+_score = score
+
+
+def score(x, W, b, u):
+    print("score called")
+    return _score(x, W, b, u)
+''')
+    done = run_cli("grade", str(counted), "--assignment", "ner_window", "--out", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    [s] = json.loads((tmp_path / "out" / "ner_window" / "grades.json").read_text())["submissions"]
+    cases, outputs, points = 2 + 3, 4, 4   # public and hidden cases; ds_dx, ds_dW, ds_db, ds_du; a look's evaluations
+    assert s["output"].count("score called") == cases + outputs * 2 * points
+    checks = {c["name"]: c for f in s["functions"] for c in f["checks"]}
+    for output in ("ds_dx", "ds_dW", "ds_db", "ds_du"):
+        for suffix in ("", " (hidden)"):
+            assert checks[f"{output} gradient{suffix}"]["diagnosis"] == "wrong_forward"
+            assert checks[f"{output} vs your score{suffix}"]["status"] == "passed"
+
+
 def test_missing_function_says_it_is_not_defined_and_grades_the_others(grades):
     f = grades.function("missing_function", "window_vectors_backward")
     [signature] = f["checks"]
