@@ -240,8 +240,10 @@ class FunctionGrader:
             plan.vjp_args = self._wire_args(case.inputs[f.name], case)  # caches of their own
         if vjps and not isinstance(plan.vjp_args, Verdict):
             expected = self.source.expected(f, case)
-            planned: dict[tuple, int] = {}  # the calls of products whose calls are the same (dx, dw, db of one
-            for o in vjps:                  # dout, say) are made once, and each output is read from them
+            # Products whose calls are the same (dx, dw and db of one dout, say) share them: each call is made
+            # once, and each output is read from its answers.
+            planned: dict[tuple, int] = {}
+            for o in vjps:
                 up = o.vjp.upstream
                 u1, u2 = np.asarray(plan.vjp_args[up], dtype=np.float64), expected.second[o.name].upstream
                 upstreams = (u2, 2 * u1 - 3 * u2, np.zeros_like(u1), u1) if first else (u2,)
