@@ -19,7 +19,7 @@ import threading
 import traceback
 from typing import Callable
 
-from .jobs import JobPipe, allowed_cores, pin, woken_without_preempting
+from .jobs import JobPipe, allowed_cores, collection_paused, pin, woken_without_preempting
 from .runner import SandboxError
 
 
@@ -53,13 +53,10 @@ def in_processes(todo: list, workers: int, grade: Callable, done: Callable, faul
         pids.append(pid)
         ends.append(read_end)
     jobs.start()
-    collecting = gc.isenabled()
-    gc.disable()  # this process only gathers results, which live to the end: a collection would walk them for nothing
     try:
-        _collect(todo, ends, done, fault, read_back)
+        with collection_paused():  # this process only gathers results, which live to the end of the run
+            _collect(todo, ends, done, fault, read_back)
     finally:
-        if collecting:
-            gc.enable()
         jobs.close()
         for pid in pids:
             try:

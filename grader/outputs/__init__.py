@@ -3,11 +3,10 @@ into a folder; `write_reports` writes the ones asked for. `github` and
 `classroom` also hand their results to the GitHub Actions step they run in."""
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
+from ..jobs import collection_paused
 from ..results import AssignmentResult
 from . import classroom, csv_report, github, gradescope, html, json_report, junit
 
@@ -40,23 +39,11 @@ def write_reports(result: AssignmentResult, folder: Path,
         for name in formats:
             if name != "html":
                 written[name] = FORMATS[name](result, folder)
+    # A class's reports make some hundred thousand short-lived objects: enough to set off a full
+    # collection, which would walk every object the grading left and free next to nothing.
     with collection_paused():
         if "html" in formats:  # the others are written while other cores start on its pages
             written["html"] = html.write(result, folder, meanwhile=others)
         else:
             others()
     return [path for name in formats for path in written[name]]
-
-
-@contextmanager
-def collection_paused() -> Iterator[None]:
-    """Garbage collection paused for the block. Writing a class's reports makes
-    some hundred thousand short-lived objects, enough to set off a full
-    collection, which walks every object the grading left and frees next to nothing."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
