@@ -262,14 +262,15 @@ def frame(message: dict, tail: bytes = b"") -> bytes:
 def test_a_malformed_batch_is_refused(count):
     r, _ = os.pipe()
     with pytest.raises(wire.WireError, match="malformed batch"):
-        child._batch(r, {"op": "batch", "count": count})
+        child._batch(wire.Reader(r), {"op": "batch", "count": count})
 
 
 def test_a_batch_is_its_frames():
     r, w = os.pipe()
     os.write(w, wire.encode({"op": "call", "n": 1}) + wire.encode({"op": "call", "n": 2}))
-    assert [m["n"] for m in child._batch(r, {"op": "batch", "count": 2})] == [1, 2]
-    assert child._batch(r, {"op": "call", "n": 3}) == [{"op": "call", "n": 3}]
+    requests = wire.Reader(r)  # as the student's process reads them (child.serve)
+    assert [m["n"] for m in child._batch(requests, {"op": "batch", "count": 2})] == [1, 2]
+    assert child._batch(requests, {"op": "call", "n": 3}) == [{"op": "call", "n": 3}]
 
 
 @pytest.mark.parametrize("marker, tail, refused", [
