@@ -51,9 +51,9 @@ def woken_without_preempting() -> None:
 
 @contextmanager
 def collection_paused() -> Iterator[None]:
-    """Garbage collection paused for the block: for a process that makes many
-    objects that live on, or next to no cycles, where a collection would only
-    walk them again."""
+    """Garbage collection paused for the block: for work that makes many
+    objects and next to no cycles, where a collection would only walk again
+    the objects that live on."""
     enabled = gc.isenabled()
     gc.disable()
     try:
