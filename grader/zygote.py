@@ -353,6 +353,7 @@ def serve(control_fd: int, grader_root: str) -> None:
     gc.freeze()  # a collection in a student's process then leaves the inherited objects' pages shared
     sock.send(json.dumps({"ready": True, "features": features}).encode())
     Server(sock, devnull, features).run()
+    os._exit(0)  # every student is reaped and nothing is buffered: the interpreter's teardown would only cost time
 
 
 def _probe_child(features: dict) -> dict:
