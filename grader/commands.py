@@ -5,6 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from . import zygote
 from .assignment import Assignment, find_assignment
 from .autograder import gradescope_main
 from .shards import Shard, formats_for, merge_main, write_manifest
@@ -78,6 +79,8 @@ def _grade(argv: list[str]) -> int:
         except SandboxError as e:
             print(f"error: {e}", file=sys.stderr)
             return 1
+        if batch is batches[-1]:
+            zygote.retire()
         result = graded.result
         failed += [f"{batch.assignment.name}/{student}" for student in graded.failed]
         folder = args.out / batch.assignment.name

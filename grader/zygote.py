@@ -102,7 +102,7 @@ class Zygote:
         return f":\n{text}" if text else ""
 
     def alive(self) -> bool:
-        if self.owner != os.getpid():
+        if self.owner != os.getpid() or self.sock.fileno() < 0:  # another process's, or retired
             return False
         if self.inherited:  # not our child: poll() cannot see it
             try:
@@ -281,6 +281,16 @@ def shared() -> Zygote | Spawner:
         if _shared is None or not _shared.alive():
             _shared = Zygote() if fork_server_possible() else Spawner()
         return _shared
+
+
+def retire() -> None:
+    """No student process will be asked for again: the fork server is let go
+    now, so that it ends while the reports are written rather than after them
+    (its ending, some 15 ms, was the last thing a run waited for). Should one
+    be asked for after all, a new server starts."""
+    with _shared_lock:
+        if isinstance(_shared, Zygote) and _shared.owner == os.getpid() and not _shared.inherited:
+            _shared.sock.close()
 
 
 def share_with_forks() -> None:

@@ -228,6 +228,19 @@ def test_students_die_with_the_fork_server(student):
         assert result(box, "limits")
 
 
+def test_a_retired_fork_server_ends_at_once_and_a_new_one_takes_over(student):
+    """What `grade` does once its last batch is graded: the server ends while
+    the reports are written, and anything that still needs one gets a new one."""
+    with Sandbox(student, "student", LIMITS, []) as box:
+        assert box.load().ok
+    server = zygote.shared()
+    zygote.retire()
+    assert server.process.wait(timeout=5) == 0
+    assert zygote.shared() is not server
+    with Sandbox(student, "student", LIMITS, []) as box:
+        assert result(box, "limits")
+
+
 def _alive(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as f:
