@@ -285,9 +285,9 @@ def shared() -> Zygote | Spawner:
 
 def retire() -> None:
     """No student process will be asked for again: the fork server is let go
-    now, so that it ends while the reports are written rather than after them
-    (its ending, some 15 ms, was the last thing a run waited for). Should one
-    be asked for after all, a new server starts."""
+    now, so that it ends while the reports are written rather than after them,
+    when the run would wait for it. Should one be asked for after all, a new
+    server starts."""
     with _shared_lock:
         if isinstance(_shared, Zygote) and _shared.owner == os.getpid() and not _shared.inherited:
             _shared.sock.close()
