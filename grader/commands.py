@@ -79,7 +79,7 @@ def _grade(argv: list[str]) -> int:
         except SandboxError as e:
             print(f"error: {e}", file=sys.stderr)
             return 1
-        if batch is batches[-1]:
+        if whole is batches[-1]:  # (with --shard, `batch` is the shard's selection of it)
             zygote.retire()
         result = graded.result
         failed += [f"{batch.assignment.name}/{student}" for student in graded.failed]
