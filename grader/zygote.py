@@ -131,10 +131,11 @@ class Zygote:
         lease.pid = value
         return lease
 
-    def close(self) -> None:
+    def close(self, wait: bool = True) -> None:
+        """Tell the server to end (it does once its socket closes); with `wait`, return once it has."""
         if self.owner == os.getpid():
             self.sock.close()
-            if self.inherited:  # the process that started the server waits for it
+            if self.inherited or not wait:  # the process that started the server waits for it, at exit
                 return
             if self._features is None:  # started, never used (a usage error, say): nothing to wait for
                 self.process.kill()
@@ -289,8 +290,8 @@ def retire() -> None:
     when the run would wait for it. Should one be asked for after all, a new
     server starts."""
     with _shared_lock:
-        if isinstance(_shared, Zygote) and _shared.owner == os.getpid() and not _shared.inherited:
-            _shared.sock.close()
+        if isinstance(_shared, Zygote):
+            _shared.close(wait=False)
 
 
 def share_with_forks() -> None:
