@@ -4,8 +4,9 @@ submission costs a fork (milliseconds), not a Python start-up.
 
 It is clean by construction: it is started from a scrubbed environment
 with `python -I`, imports only numpy, `grader.child`, `grader.wire`,
-`grader.confine` and `grader.jobs`, and receives nothing but requests to
-fork: never the reference, never an expected value. The grading process
+`grader.confine`, `grader.jobs` and `grader.rehearsal` (a student's
+process it rehearses once, on a file of its own), and receives nothing but
+requests to fork: never the reference, never an expected value. The grading process
 reads from it only fixed-size status records (a pid, an exit code or a
 signal): nothing it sends is ever unpickled or evaluated.
 
@@ -348,7 +349,7 @@ def serve(control_fd: int, grader_root: str) -> None:
     from . import confine  # before numpy: a user namespace needs a single-threaded process
     sock = socket.socket(fileno=control_fd)
     features = confine.isolate_server(visible_paths(grader_root))
-    from . import child  # numpy, imported once here for every student
+    from . import child, rehearsal  # numpy, imported once here for every student
     import numpy
     for lazy in ("random", "linalg", "fft"):
         getattr(numpy, lazy)
@@ -360,6 +361,10 @@ def serve(control_fd: int, grader_root: str) -> None:
         os.environ["HOME"] = os.environ["TMPDIR"] = confine.SCRATCH
     confine.prepare_seal()
     _student_output()
+    try:
+        rehearsal.rehearse()
+    except Exception:  # it only saves time: students are served all the same
+        pass
     gc.collect()
     gc.freeze()  # a collection in a student's process then leaves the inherited objects' pages shared
     sock.send(json.dumps({"ready": True, "features": features}).encode())

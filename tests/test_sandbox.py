@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from grader import child, wire, zygote
+from grader import child, rehearsal, wire, zygote
 from grader.progress import Progress, choose_mode
 from grader.runner import Sandbox
 from grader.spec import Limits
@@ -91,6 +93,10 @@ def chatter(n):
 def forge(x):
     os.write(4, bytes(struct.pack(">QQ", 2**40, 0)))
     spin(x)
+
+
+def modules(x):
+    return sorted(name for name in sys.modules if "rehearsal" in name or name == "student")
 
 
 import struct
@@ -211,6 +217,20 @@ def test_a_forged_frame_is_a_protocol_error_and_costs_nothing(box):
     assert time.monotonic() - start < 4
     assert reply.error.kind == "protocol"
     assert "refused a message" in reply.error.message
+
+
+def test_the_fork_servers_rehearsal_goes_as_planned_and_leaves_no_module_behind():
+    """The server rehearses a student's process once (grader/rehearsal.py);
+    were a request of it to fail unseen, it would rehearse nothing."""
+    code = ("import sys; from grader import rehearsal; "
+            "print(rehearsal.rehearse(), rehearsal.MODULE in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=zygote.GRADER_ROOT,
+                          timeout=60)
+    assert done.stdout.split() == ["True", "False"], done.stderr
+
+
+def test_a_student_sees_no_trace_of_the_rehearsal(box):
+    assert result(box, "modules") == ["grader.rehearsal", "student"]  # the server's code, and this file only
 
 
 def test_students_die_with_the_fork_server(student):
