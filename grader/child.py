@@ -2,8 +2,9 @@
 the inputs the grading process sends, answering with data only. It decides
 nothing: no verdict, no score, no comparison with expected values.
 
-Every call gets fresh copies of its inputs and a reseeded `random` and
-`np.random`, so student code that draws random numbers is repeatable."""
+Every call gets fresh copies of its inputs, and the import and every call
+a reseeded `random` and `np.random`, so student code that draws random
+numbers is repeatable."""
 from __future__ import annotations
 
 import copy
@@ -38,6 +39,7 @@ class Child:
         spec = importlib.util.spec_from_file_location(module, path)
         mod = importlib.util.module_from_spec(spec)
         sys.modules[module] = mod
+        _reseed()
         try:
             spec.loader.exec_module(mod)
         except BaseException as e:  # the student's import failed: say how, precisely

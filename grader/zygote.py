@@ -391,10 +391,30 @@ def _probe_child(features: dict) -> dict:
     return {"seccomp": code == 0, "filesystem": bool(features.get("filesystem")) and code in (0, 1)}
 
 
+def _fork_without_hooks():
+    """fork() as libc does it, without what os.fork adds in the child: the
+    after-fork hooks of Python, threading and random, which write to (so
+    copy) some 180 pages, a twentieth of a student process's CPU. The fork
+    server has a single thread (see clean_env and isolate_server), so
+    threading has nothing to reset, and the student's process reseeds
+    random and np.random before it imports the submission and before every
+    call. Needs CPython with its GIL (held across the call, as by the
+    thread it returns to); os.fork elsewhere."""
+    import ctypes
+    import sysconfig
+    if sys.implementation.name != "cpython" or sysconfig.get_config_var("Py_GIL_DISABLED"):
+        return os.fork
+    try:
+        return ctypes.PyDLL(None).fork
+    except (OSError, AttributeError):
+        return os.fork
+
+
 class Server:
     def __init__(self, sock: socket.socket, devnull: int, features: dict):
         self.sock, self.devnull, self.features = sock, devnull, features
         self.children: dict[int, dict] = {}   # pid -> {"status": socket, "reported": bool, "released": bool}
+        self.fork_student = _fork_without_hooks()
         self.wake_r, self.wake_w = os.pipe()
         os.set_blocking(self.wake_r, False)
         os.set_blocking(self.wake_w, False)
@@ -446,7 +466,7 @@ class Server:
         support = fds[4] if len(fds) == 6 else None
         status_fd = fds[-1]
         status = socket.socket(fileno=status_fd)
-        pid = os.fork()
+        pid = self.fork_student()
         if pid == 0:
             code = 120
             try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 import sys
 import time
@@ -95,11 +96,25 @@ def forge(x):
     spin(x)
 
 
+def drawn_at_import(x):
+    return list(AT_IMPORT)
+
+
+def threads(x):
+    return [threading.current_thread() is threading.main_thread(), threading.active_count()]
+
+
 def modules(x):
     return sorted(name for name in sys.modules if "rehearsal" in name or name == "student")
 
 
+import random
 import struct
+import threading
+
+import numpy as np
+
+AT_IMPORT = (random.random(), float(np.random.rand()))
 '''
 
 LIMITS = Limits(call_timeout=5, timeout=60, memory=700, file_size=3, open_files=40, output=500)
@@ -231,6 +246,19 @@ def test_the_fork_servers_rehearsal_goes_as_planned_and_leaves_no_module_behind(
 
 def test_a_student_sees_no_trace_of_the_rehearsal(box):
     assert result(box, "modules") == ["grader.rehearsal", "student"]  # the server's code, and this file only
+
+
+def test_a_student_process_is_the_main_thread_and_draws_the_same_numbers_at_import(student):
+    """A student's process is forked without Python's after-fork hooks
+    (zygote._fork_without_hooks): its one thread is still threading's main
+    thread, and `random` and `np.random` are reseeded before the import."""
+    drawn = []
+    for _ in range(2):
+        with Sandbox(student, "student", LIMITS, []) as box:
+            assert box.load().ok
+            assert result(box, "threads") == [True, 1]
+            drawn.append(result(box, "drawn_at_import"))
+    assert drawn[0] == drawn[1] == [random.Random(0).random(), float(np.random.RandomState(0).rand())]
 
 
 def test_students_die_with_the_fork_server(student):
