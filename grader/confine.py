@@ -28,6 +28,7 @@ import struct
 import sys
 
 LINUX = sys.platform.startswith("linux")
+MACHINE = platform.machine()
 _libc = ctypes.CDLL(None, use_errno=True) if LINUX else None
 
 CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWNET = 0x00020000, 0x10000000, 0x40000000
@@ -59,7 +60,7 @@ SCRATCH = "/tmp"  # where a student's private scratch is mounted (moved if a vis
 
 
 def _arch() -> dict | None:
-    return ARCH.get(platform.machine()) if LINUX else None
+    return ARCH.get(MACHINE) if LINUX else None
 
 
 def _check(result: int, what: str) -> None:
@@ -215,7 +216,7 @@ def seal(processes: bool) -> bool:
     _libc.capset(header, data)
     if _arch() is None or _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
         return False
-    return _filter(platform.machine(), processes).install(os.getpid())
+    return _filter(MACHINE, processes).install(os.getpid())
 
 
 class _SockFprog(ctypes.Structure):
@@ -263,11 +264,11 @@ def prepare_seal() -> None:
     _capability_sets()
     if _arch() is not None:
         for processes in (False, True):
-            _filter(platform.machine(), processes)
+            _filter(MACHINE, processes)
 
 
 # A classic BPF program over struct seccomp_data {int nr; u32 arch; u64 ip; u64 args[6]}.
-_LD, _JEQ, _JGE, _RET = 0x20, 0x15, 0x35, 0x06
+_LD, _JA, _JEQ, _JGT, _JGE, _RET = 0x20, 0x05, 0x15, 0x25, 0x35, 0x06
 ALLOW, KILL, DENY = 0x7FFF0000, 0x80000000, 0x00050000 | errno.EPERM
 AF_UNIX = 1
 
@@ -288,11 +289,31 @@ def _denials(machine: str, processes: bool) -> bytes:
     if processes:
         for name in ("clone", "clone3", "fork", "vfork", "execve", "execveat"):
             deny.pop(name, None)
-    for nr in sorted(set(deny.values())):
-        ins += [_op(_JEQ, nr, 0, 1), _op(_RET, DENY)]
+    ins += _refused(sorted(set(deny.values())))
     # socket(domain, ...): AF_UNIX only, so no network even without a network namespace
     ins += [_op(_JEQ, arch["socket"], 0, 4), _op(_LD, 16), _op(_JEQ, AF_UNIX, 0, 1), _op(_RET, ALLOW), _op(_RET, DENY)]
     return b"".join(ins)
+
+
+def _refused(numbers: list[int]) -> list[bytes]:
+    """Tests that send each of these syscall numbers to one shared DENY: a
+    run of consecutive numbers is tested as a range. The kernel checks and
+    compiles a filter at every student process's start, at some 1.3 us an
+    instruction: one test per number, each with its own DENY, took 70."""
+    runs: list[list[int]] = []
+    for nr in numbers:
+        if runs and nr == runs[-1][1] + 1:
+            runs[-1][1] = nr
+        else:
+            runs.append([nr, nr])
+    size = sum(1 if lo == hi else 2 for lo, hi in runs)   # the tests; then a jump over DENY, then DENY
+    tests = []
+    for lo, hi in runs:
+        if lo == hi:
+            tests.append(_op(_JEQ, lo, size - len(tests), 0))
+        else:  # below lo: the next test; above hi: the next test; else DENY
+            tests += [_op(_JGE, lo, 0, 1), _op(_JGT, hi, 0, size - len(tests) - 1)]
+    return tests + [_op(_JA, 1), _op(_RET, DENY)]
 
 
 def _signals(arch: dict) -> tuple[bytes, list[tuple[int, int]]]:
