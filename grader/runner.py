@@ -55,7 +55,7 @@ class Sandbox:
         self.support = Path(support).resolve() if support else None  # helper modules: copied in, importable
         self.call_timeout = limits.call_timeout
         self.deadline = time.monotonic() + limits.timeout
-        self.hide = [str(p) for p in hide]
+        self.hide = [os.path.realpath(p) for p in hide]  # resolved here, where they exist
         self.output = tempfile.TemporaryFile(prefix="bpg-output-")
         self.lease: zygote.Lease | None = None
         self.pipes: tuple[int, int] | None = None   # (to the child, from the child)

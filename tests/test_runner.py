@@ -211,6 +211,10 @@ def test_hidden_folders_are_removed_from_the_childs_path(student):
         hidden = box.call("on_path", {"folder": folder})
         assert hidden.ok, hidden.error
         assert hidden.data["result"] == 0
+    link = student.parent / "link"   # a folder named through a link the child's process cannot see
+    link.symlink_to(folder)
+    with Sandbox(student, "student", LIMITS, [link]) as box:
+        assert box.call("on_path", {"folder": folder}).data["result"] == 0
 
 
 def test_a_module_that_fails_to_import_fails_every_request(tmp_path):
