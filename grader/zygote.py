@@ -5,10 +5,11 @@ submission costs a fork (milliseconds), not a Python start-up.
 It is clean by construction: it is started from a scrubbed environment
 with `python -I`, imports only numpy, `grader.child`, `grader.wire`,
 `grader.confine`, `grader.jobs` and `grader.rehearsal` (a student's
-process it rehearses once, on a file of its own), and receives nothing but
-requests to fork: never the reference, never an expected value. The grading process
-reads from it only fixed-size status records (a pid, an exit code or a
-signal): nothing it sends is ever unpickled or evaluated.
+process it rehearses once, on a file of its own), and receives nothing
+but requests to fork: never the reference, never an expected value. The
+grading process reads from it only its hello and fixed-size status
+records (a pid, an exit code or a signal): nothing it sends is ever
+unpickled or evaluated.
 
 A request carries file descriptors: the two pipes the student process
 speaks `wire` on, the file its stdout and stderr go to, the submission
@@ -75,6 +76,7 @@ class Zygote:
         theirs.close()
         self.sock, self.start_timeout = ours, start_timeout
         self._features: dict[str, bool] | None = None
+        self.rehearsed = False   # whether its rehearsal (grader/rehearsal.py) went as planned, once it said hello
         self.inherited = False   # used by a grading worker forked from the process that started it
 
     @property
@@ -95,6 +97,7 @@ class Zygote:
         self.sock.settimeout(None)
         self.process.stderr.close()
         features = hello.get("features") if isinstance(hello, dict) else None
+        self.rehearsed = isinstance(hello, dict) and hello.get("rehearsed") is True
         return {k: bool(v) for k, v in features.items()} if isinstance(features, dict) else {}
 
     def _stderr(self) -> str:
@@ -362,12 +365,12 @@ def serve(control_fd: int, grader_root: str) -> None:
     confine.prepare_seal()
     _student_output()
     try:
-        rehearsal.rehearse()
+        rehearsed = rehearsal.rehearse()
     except Exception:  # it only saves time: students are served all the same
-        pass
+        rehearsed = False
     gc.collect()
     gc.freeze()  # a collection in a student's process then leaves the inherited objects' pages shared
-    sock.send(json.dumps({"ready": True, "features": features}).encode())
+    sock.send(json.dumps({"ready": True, "features": features, "rehearsed": rehearsed}).encode())
     Server(sock, devnull, features).run()
     os._exit(0)  # every student is reaped and nothing is buffered: the interpreter's teardown would only cost time
 

@@ -268,6 +268,12 @@ def test_the_fork_servers_rehearsal_goes_as_planned_and_leaves_no_module_behind(
     assert done.stdout.split() == ["True", "False"], done.stderr
 
 
+def test_the_fork_server_rehearsed_before_it_said_hello():
+    server = zygote.shared()
+    if isinstance(server, zygote.Zygote):
+        assert server.features is not None and server.rehearsed
+
+
 def test_a_student_sees_no_trace_of_the_rehearsal(box):
     assert result(box, "modules") == ["grader.rehearsal", "student"]  # the server's code, and this file only
 
