@@ -235,9 +235,14 @@ class _Filter:
         self.buffer = (ctypes.c_char * len(self.program)).from_buffer(self.program)
         self.fprog = _SockFprog(len(self.program) // 8, ctypes.addressof(self.buffer))
 
-    def install(self, pid: int) -> bool:
+    def name(self, pid: int) -> bytearray:
+        """The program, with `pid` written into its rules on signals."""
         for offset, sign in self.slots:
             struct.pack_into("<I", self.program, offset, (sign * pid) & 0xFFFFFFFF)
+        return self.program
+
+    def install(self, pid: int) -> bool:
+        self.name(pid)
         return _libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(self.fprog), 0, 0) == 0
 
 
