@@ -3,64 +3,58 @@ through plain system calls (ctypes), each where the platform allows it:
 
 - `isolate_server`: once, in the fork server. A user namespace (so the
   steps below need no privilege), a network namespace with nothing in it,
-  and a mount namespace whose root is a fresh, read-only tree holding only
-  what a student's process needs to run Python and numpy: no assignment,
-  no reference, no other submission, no home directory.
+  a PID namespace (no process outside it can be named, so none can be
+  signalled), an IPC namespace, and a mount namespace whose root is a fresh,
+  read-only tree holding only what a student's process needs to run Python
+  and numpy: no assignment, no reference, no other submission, no home
+  directory. Where the grader runs as root, the user namespace also maps a
+  range of unprivileged user ids, one for each student's process.
 - `private_scratch`: per student process, a mount namespace of its own
-  with an empty, size-capped tmpfs at /tmp, gone when the process dies.
+  with an empty, size-capped tmpfs at /tmp, gone when the process dies, and
+  an IPC namespace of its own, whose segments and queues die with it.
+- `become_box_user`: per student process, where ids were mapped: a user id
+  of its own, which may signal no other process and owns no file outside
+  its scratch.
 - `apply_rlimits`: CPU seconds, address space, file size, open files,
   processes, no core files.
-- `seal`: no capabilities, no new privileges, and a seccomp filter that
-  refuses new processes and threads, namespaces, mounts, exec, tracing,
-  sockets other than AF_UNIX, and signals to any process but itself.
+- `seal`: no capabilities, no new privileges, and the seccomp filter of
+  seccomp.py.
 
 Everything here is best effort by design: each step reports whether it
 took effect, and the grading process says what is in force."""
 from __future__ import annotations
 
 import ctypes
-import errno
 import functools
 import os
 import platform
 import resource
-import struct
+import signal
 import sys
+
+from . import seccomp
 
 LINUX = sys.platform.startswith("linux")
 MACHINE = platform.machine()
 _libc = ctypes.CDLL(None, use_errno=True) if LINUX else None
 
-CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWNET = 0x00020000, 0x10000000, 0x40000000
+CLONE_NEWNS, CLONE_NEWIPC, CLONE_NEWUSER = 0x00020000, 0x08000000, 0x10000000
+CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
 MNT_DETACH = 2
-PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 1, 38, 22, 2
-
-# System calls that differ between architectures; the rest share numbers.
-ARCH = {
-    "x86_64": dict(audit=0xC000003E, x32=True, pivot_root=155, socket=41, kill=62, tkill=200, tgkill=234,
-                   deny=dict(clone=56, fork=57, vfork=58, execve=59, execveat=322, unshare=272, setns=308,
-                             mount=165, umount2=166, chroot=161, pivot_root=155, ptrace=101,
-                             process_vm_readv=310, process_vm_writev=311, rt_sigqueueinfo=129,
-                             rt_tgsigqueueinfo=297, bpf=321, perf_event_open=298, keyctl=250, add_key=248,
-                             request_key=249, userfaultfd=323)),
-    "aarch64": dict(audit=0xC00000B7, x32=False, pivot_root=41, socket=198, kill=129, tkill=130, tgkill=131,
-                    deny=dict(clone=220, execve=221, execveat=281, unshare=97, setns=268, mount=40, umount2=39,
-                              chroot=51, pivot_root=41, ptrace=117, process_vm_readv=270,
-                              process_vm_writev=271, rt_sigqueueinfo=138, rt_tgsigqueueinfo=240, bpf=280,
-                              perf_event_open=241, keyctl=219, add_key=217, request_key=218, userfaultfd=282)),
-}
-COMMON_DENY = dict(pidfd_send_signal=424, io_uring_setup=425, io_uring_enter=426, io_uring_register=427,
-                   open_tree=428, move_mount=429, fsopen=430, fsconfig=431, fsmount=432, fspick=433,
-                   pidfd_open=434, clone3=435, pidfd_getfd=438, mount_setattr=442)
+PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
+SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}
 SYS_MOUNT_SETATTR, AT_RECURSIVE, MOUNT_ATTR_RDONLY = 442, 0x8000, 0x1
 MIB = 2**20
 SCRATCH = "/tmp"  # where a student's private scratch is mounted (moved if a visible path is under it)
+# The user ids students' processes take where the grader runs as root: ids no account has, one per process
+# at a time (a run has at most a few dozen at once), the same inside the user namespace and outside it.
+BOX_UIDS = range(1_900_000_000, 1_900_000_000 + 65536)
 
 
 def _arch() -> dict | None:
-    return ARCH.get(MACHINE) if LINUX else None
+    return seccomp.ARCH.get(MACHINE) if LINUX else None
 
 
 def _check(result: int, what: str) -> None:
@@ -79,26 +73,98 @@ def _mount(source: str | None, target: str, fstype: str | None, flags: int, data
 
 def isolate_server(visible: list[str], devices=("null", "zero", "random", "urandom")) -> dict[str, bool]:
     """Move this process (the fork server, before it forks anyone) into new
-    user and network namespaces and under a read-only root holding only the
-    `visible` paths. Returns which of "network" and "filesystem" took effect."""
-    done = {"network": False, "filesystem": False}
+    user, network, PID and IPC namespaces and under a read-only root holding
+    only the `visible` paths. Returns which of "network", "filesystem",
+    "pids", "ipc" and "uids" took effect."""
+    done = dict.fromkeys(("network", "filesystem", "pids", "ipc", "uids"), False)
     if _libc is None:
         return done
     uid, gid = os.getuid(), os.getgid()
-    if _libc.unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS) != 0:
-        if _libc.unshare(CLONE_NEWNET) == 0:  # root without user namespaces
+    mapper = _IdMapper() if uid == 0 and MACHINE in SYS_PIVOT_ROOT else None
+    if _libc.unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC) != 0:
+        if mapper:
+            mapper.give(0)
+        if _libc.unshare(CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWIPC) == 0:  # root without user namespaces
+            done.update(network=True, ipc=True, pids=_start_init())
+        elif _libc.unshare(CLONE_NEWNET) == 0:
             done["network"] = True
         return done
-    done["network"] = True
+    done.update(network=True, ipc=True)
     try:
-        _write("/proc/self/setgroups", "deny")
-        _write("/proc/self/uid_map", f"{uid} {uid} 1")
-        _write("/proc/self/gid_map", f"{gid} {gid} 1")
+        if mapper and mapper.give(os.getpid()):
+            done["uids"] = True
+        else:
+            _write("/proc/self/setgroups", "deny")
+            _write("/proc/self/uid_map", f"{uid} {uid} 1")
+            _write("/proc/self/gid_map", f"{gid} {gid} 1")
+        done["pids"] = _start_init()
         _build_root(visible, devices)
         done["filesystem"] = True
     except OSError:
         pass  # a half-built root stays private to this namespace and is not used
     return done
+
+
+class _IdMapper:
+    """A process forked before the fork server enters its user namespace, so
+    that it stays in the parent one, where (as root) it may map a range of
+    ids into the new namespace: the server's own id, and BOX_UIDS."""
+
+    def __init__(self):
+        self.read, write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:
+            os.close(write)
+            os._exit(self._serve())
+        os.close(self.read)
+        self.write = write
+
+    def _serve(self) -> int:
+        try:
+            target = int(os.read(self.read, 32) or b"0")
+            if target <= 0:
+                return 1
+            for kind, own in (("uid", os.getuid()), ("gid", os.getgid())):
+                _write(f"/proc/{target}/{kind}_map",
+                       f"{own} {own} 1\n{BOX_UIDS.start} {BOX_UIDS.start} {len(BOX_UIDS)}\n")
+            return 0
+        except BaseException:
+            return 1
+
+    def give(self, pid: int) -> bool:
+        """Map the ids of process `pid` (0: none); True once they are mapped."""
+        os.write(self.write, str(pid).encode())
+        os.close(self.write)
+        _, status = os.waitpid(self.pid, 0)
+        return pid > 0 and os.waitstatus_to_exitcode(status) == 0
+
+
+def _start_init() -> bool:
+    """Fork the first process of the new PID namespace (its pid 1, its
+    init): the namespace lives as long as it does, and every process in it
+    is killed when it ends. It ends with this one, and does nothing but reap
+    the orphans a student's process may leave."""
+    try:
+        pid = os.fork()
+    except OSError:
+        return False
+    if pid == 0:
+        try:
+            _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+            os.closerange(0, _max_fd())
+            signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # orphans are reaped by the kernel
+            while True:
+                signal.pause()
+        finally:
+            os._exit(0)
+    return True
+
+
+def _max_fd() -> int:
+    try:
+        return os.sysconf("SC_OPEN_MAX")
+    except (ValueError, OSError):
+        return 4096
 
 
 def _build_root(visible: list[str], devices) -> None:
@@ -137,7 +203,7 @@ def _enter_root(paths: list[str], sources: dict[str, int]) -> None:
         _mount(f"/proc/self/fd/{sources[path]}", target, None, MS_BIND | MS_REC)
     os.makedirs(new + SCRATCH, exist_ok=True)
     os.chdir(new)
-    _check(_libc.syscall(ctypes.c_long(_arch()["pivot_root"]), b".", b"."), "pivot_root")
+    _check(_libc.syscall(ctypes.c_long(SYS_PIVOT_ROOT[MACHINE]), b".", b"."), "pivot_root")
     _check(_libc.umount2(b".", MNT_DETACH), "umount old root")
     os.chdir("/")
     _read_only("/")
@@ -176,12 +242,25 @@ def _write(path: str, text: str) -> None:
 
 # --- one student's process ---------------------------------------------------------
 
-def private_scratch(size_mib: int) -> str:
+def private_scratch(size_mib: int, owner: int | None = None) -> str:
     """A mount namespace of this process's own, with an empty tmpfs at
-    SCRATCH (where the fork server's read-only root keeps an empty directory)."""
-    _check(_libc.unshare(CLONE_NEWNS), "unshare")
-    _mount("bpg-scratch", SCRATCH, "tmpfs", MS_NOSUID | MS_NODEV, f"size={max(1, size_mib)}m,mode=0700")
+    SCRATCH (where the fork server's read-only root keeps an empty directory),
+    owned by `owner` if given; and an IPC namespace of its own."""
+    _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWIPC), "unshare")
+    owned = f",uid={owner},gid={owner}" if owner is not None else ""
+    _mount("bpg-scratch", SCRATCH, "tmpfs", MS_NOSUID | MS_NODEV, f"size={max(1, size_mib)}m,mode=0700{owned}")
     return SCRATCH
+
+
+def become_box_user(uid: int) -> None:
+    """Take the user and group id `uid` (one of BOX_UIDS) and no other group:
+    the kernel then refuses this process any signal to another process, by
+    any road, and any file it does not own or may not read as a stranger.
+    Changing ids clears the parent-death signal, so it is set again."""
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
+    die_with_parent()
 
 
 def die_with_parent() -> None:
@@ -216,39 +295,7 @@ def seal(processes: bool) -> bool:
     _libc.capset(header, data)
     if _arch() is None or _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
         return False
-    return _filter(MACHINE, processes).install(os.getpid())
-
-
-class _SockFprog(ctypes.Structure):
-    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
-
-
-class _Filter:
-    """A seccomp program, ready to install but for the student process's own
-    pid, which its rules on signals name and which it writes in itself."""
-
-    def __init__(self, machine: str, processes: bool):
-        denials = _denials(machine, processes)
-        rules, slots = _signals(ARCH[machine])
-        self.program = bytearray(denials + rules)
-        self.slots = [(len(denials) + offset, sign) for offset, sign in slots]
-        self.buffer = (ctypes.c_char * len(self.program)).from_buffer(self.program)
-        self.fprog = _SockFprog(len(self.program) // 8, ctypes.addressof(self.buffer))
-
-    def name(self, pid: int) -> bytearray:
-        """The program, with `pid` written into its rules on signals."""
-        for offset, sign in self.slots:
-            struct.pack_into("<I", self.program, offset, (sign * pid) & 0xFFFFFFFF)
-        return self.program
-
-    def install(self, pid: int) -> bool:
-        self.name(pid)
-        return _libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(self.fprog), 0, 0) == 0
-
-
-@functools.cache
-def _filter(machine: str, processes: bool) -> _Filter:
-    return _Filter(machine, processes)
+    return seccomp.program_for(MACHINE, processes).install(_libc, os.getpid())
 
 
 @functools.cache
@@ -269,69 +316,4 @@ def prepare_seal() -> None:
     _capability_sets()
     if _arch() is not None:
         for processes in (False, True):
-            _filter(MACHINE, processes)
-
-
-# A classic BPF program over struct seccomp_data {int nr; u32 arch; u64 ip; u64 args[6]}.
-_LD, _JA, _JEQ, _JGT, _JGE, _RET = 0x20, 0x05, 0x15, 0x25, 0x35, 0x06
-ALLOW, KILL, DENY = 0x7FFF0000, 0x80000000, 0x00050000 | errno.EPERM
-AF_UNIX = 1
-
-
-def _op(code: int, k: int, jt: int = 0, jf: int = 0) -> bytes:
-    return struct.pack("<HBBI", code, jt, jf, k & 0xFFFFFFFF)
-
-
-@functools.cache
-def _denials(machine: str, processes: bool) -> bytes:
-    """The filter up to its rules on signals, which name the process itself."""
-    arch = ARCH[machine]
-    ins = [_op(_LD, 4), _op(_JEQ, arch["audit"], 1, 0), _op(_RET, KILL),   # the architecture
-           _op(_LD, 0)]                                                     # the syscall number
-    if arch["x32"]:
-        ins += [_op(_JGE, 0x40000000, 0, 1), _op(_RET, DENY)]
-    deny = {**arch["deny"], **COMMON_DENY}
-    if processes:
-        for name in ("clone", "clone3", "fork", "vfork", "execve", "execveat"):
-            deny.pop(name, None)
-    ins += _refused(sorted(set(deny.values())))
-    # socket(domain, ...): AF_UNIX only, so no network even without a network namespace
-    ins += [_op(_JEQ, arch["socket"], 0, 4), _op(_LD, 16), _op(_JEQ, AF_UNIX, 0, 1), _op(_RET, ALLOW), _op(_RET, DENY)]
-    return b"".join(ins)
-
-
-def _refused(numbers: list[int]) -> list[bytes]:
-    """Tests that send each of these syscall numbers to one shared DENY: a
-    run of consecutive numbers is tested as a range. The kernel checks and
-    compiles the filter as every student's process starts, at some 1.3 us
-    an instruction: a test and a DENY for each number took three times as
-    many (72 against 24 on x86_64)."""
-    runs: list[list[int]] = []
-    for nr in numbers:
-        if runs and nr == runs[-1][1] + 1:
-            runs[-1][1] = nr
-        else:
-            runs.append([nr, nr])
-    size = sum(1 if lo == hi else 2 for lo, hi in runs)   # the tests; then a jump over DENY, then DENY
-    tests = []
-    for lo, hi in runs:
-        if lo == hi:
-            tests.append(_op(_JEQ, lo, size - len(tests), 0))
-        else:  # below lo: the next test; above hi: the next test; else DENY
-            tests += [_op(_JGE, lo, 0, 1), _op(_JGT, hi, 0, size - len(tests) - 1)]
-    return tests + [_op(_JA, 1), _op(_RET, DENY)]
-
-
-def _signals(arch: dict) -> tuple[bytes, list[tuple[int, int]]]:
-    """kill(pid, sig): itself or its own process group only; tkill/tgkill: its
-    own threads. The rules with pid 0, and where (byte offset, sign) the pid goes."""
-    ins, slots = [], []
-    for nr, signs in ((arch["kill"], [1, 0, -1]), (arch["tkill"], [1]), (arch["tgkill"], [1])):
-        ins += [_op(_JEQ, nr, 0, 2 + 2 * len(signs)), _op(_LD, 16)]
-        for sign in signs:
-            if sign:
-                slots.append((8 * len(ins) + 4, sign))  # an instruction's k: 4 bytes in
-            ins += [_op(_JEQ, 0, 0, 1), _op(_RET, ALLOW)]
-        ins.append(_op(_RET, DENY))
-    ins.append(_op(_RET, ALLOW))
-    return b"".join(ins), slots
+            seccomp.program_for(MACHINE, processes)

@@ -376,22 +376,28 @@ def serve(control_fd: int, grader_root: str) -> None:
 
 
 def _probe_child(features: dict) -> dict:
-    """Whether a forked student process can seal itself (seccomp) and get a
-    scratch directory of its own: tried once, in a throwaway child."""
+    """Whether a forked student process can get a scratch directory of its
+    own, take a user id of its own and seal itself (seccomp): tried once, in
+    a throwaway child, in the order a student's process takes them."""
     from . import confine
     pid = os.fork()
     if pid == 0:
-        code = 0
+        code = 4
         try:
+            uid = confine.BOX_UIDS.start if features.get("uids") else None
             if features.get("filesystem"):
-                confine.private_scratch(1)
+                confine.private_scratch(1, uid)
+            code = 3
+            if uid is not None:
+                confine.become_box_user(uid)
             code = 0 if confine.seal(False) else 1
         except BaseException:
-            code = 2
+            pass
         os._exit(code)
     _, status = os.waitpid(pid, 0)
     code = os.waitstatus_to_exitcode(status)
-    return {"seccomp": code == 0, "filesystem": bool(features.get("filesystem")) and code in (0, 1)}
+    return {"seccomp": code == 0, "filesystem": bool(features.get("filesystem")) and code in (0, 1, 3),
+            "uids": bool(features.get("uids") and features.get("filesystem")) and code in (0, 1)}
 
 
 def _fork_without_hooks():
@@ -415,9 +421,12 @@ def _fork_without_hooks():
 
 class Server:
     def __init__(self, sock: socket.socket, devnull: int, features: dict):
+        from . import confine
         self.sock, self.devnull, self.features = sock, devnull, features
         self.children: dict[int, dict] = {}   # pid -> {"status": socket, "reported": bool, "released": bool}
         self.fork_student = _fork_without_hooks()
+        self.forked = 0  # students forked so far: the next one's user id, where ids are mapped
+        self.uids = confine.BOX_UIDS if features.get("uids") else None
         self.wake_r, self.wake_w = os.pipe()
         os.set_blocking(self.wake_r, False)
         os.set_blocking(self.wake_w, False)
@@ -469,13 +478,16 @@ class Server:
         support = fds[4] if len(fds) == 6 else None
         status_fd = fds[-1]
         status = socket.socket(fileno=status_fd)
+        uid = self.uids[self.forked % len(self.uids)] if self.uids else None
+        self.forked += 1
         pid = self.fork_student()
         if pid == 0:
             code = 120
             try:
                 signal.set_wakeup_fd(-1)
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                become_student(request, requests, answers, output, source, support, self.devnull, self.features)
+                become_student(request, requests, answers, output, source, support, self.devnull, self.features,
+                               uid)
                 code = 0
             except BaseException:
                 import traceback
@@ -548,8 +560,10 @@ class Server:
 
 
 def become_student(request: dict, requests: int, answers: int, output: int, source: int, support: int | None,
-                   devnull: int, features: dict) -> None:
-    """In the forked process: confine it, then serve the grading process's requests."""
+                   devnull: int, features: dict, uid: int | None = None) -> None:
+    """In the forked process: confine it, then serve the grading process's
+    requests. `uid`, where given, is a user id of its own, taken once its
+    scratch folder is ready."""
     from . import child, confine, wire
     pin(request.get("cores"))  # those of the grading process that asked (see workers._work)
     limits = request.get("limits") or {}
@@ -569,8 +583,9 @@ def become_student(request: dict, requests: int, answers: int, output: int, sour
         os.dup2(support, CHILD_FDS)
         support = CHILD_FDS
     os.closerange(CHILD_FDS + (support is not None), _max_fd())
+    os.umask(0o022)  # its copies are readable under its own user id
     if features.get("filesystem"):
-        workdir = confine.private_scratch(int(limits.get("file_size", 16)))
+        workdir = confine.private_scratch(int(limits.get("file_size", 16)), uid)
     else:
         workdir = str(request.get("workdir") or "")
     name = os.path.basename(str(request.get("name") or "submission.py")) or "submission.py"
@@ -587,6 +602,8 @@ def become_student(request: dict, requests: int, answers: int, output: int, sour
     os.chdir(workdir)
     if os.environ.get("HOME") != workdir or os.environ.get("TMPDIR") != workdir:  # the server's, when scratch is
         os.environ["HOME"] = os.environ["TMPDIR"] = workdir
+    if uid is not None:
+        confine.become_box_user(uid)
     processes = bool(limits.get("processes", False))
     confine.apply_rlimits(float(limits.get("cpu", 60)), int(limits.get("memory", 1024)),
                           int(limits.get("file_size", 16)), int(limits.get("open_files", 64)), processes)
