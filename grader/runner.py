@@ -5,6 +5,7 @@ for shape and type here, and handed on as plain data for the checks to
 judge."""
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import signal
@@ -56,7 +57,7 @@ class Sandbox:
         self.call_timeout = limits.call_timeout
         self.deadline = time.monotonic() + limits.timeout
         self.hide = [os.path.realpath(p) for p in hide]  # resolved here, where they exist
-        self.output = tempfile.TemporaryFile(prefix="bpg-output-")
+        self.output = output_file(4 * limits.output + 2048)  # the student's process writes at most 4 * output + 1 KiB
         self.lease: zygote.Lease | None = None
         self.pipes: tuple[int, int] | None = None   # (to the child, from the child)
         self.answers: wire.Reader | None = None     # reads the pipe from the child
@@ -256,15 +257,31 @@ class Sandbox:
         self.loaded = None
 
     def captured_output(self) -> str:
+        """What the student's processes printed, up to the limit. Their
+        writes moved the file's offset, which they share with this process:
+        it is where the output ends (the file may be larger)."""
         limit = self.limits.output
-        self.output.flush()
-        self.output.seek(0)
-        data = self.output.read(4 * limit + 4).decode("utf-8", "replace")
+        fd = self.output.fileno()
+        end = min(os.lseek(fd, 0, os.SEEK_CUR), 4 * limit + 4)
+        data = os.pread(fd, end, 0).decode("utf-8", "replace")
         return data if len(data) <= limit else data[:limit] + "\n[... output truncated]"
 
     def close(self) -> None:
         self._kill(wait=False)  # the fork server reaps it: the next submission need not wait for that
         self.output.close()
+
+
+def output_file(size: int):
+    """The file a student's stdout and stderr go to. On Linux, a file in
+    memory that can never hold more than `size` bytes (sealed at that size):
+    no write, truncate or fallocate of the student's can make it larger or
+    reach a disk. Elsewhere, a temporary file, capped by RLIMIT_FSIZE."""
+    if not hasattr(os, "memfd_create") or not hasattr(fcntl, "F_ADD_SEALS"):
+        return tempfile.TemporaryFile(prefix="bpg-output-")
+    fd = os.memfd_create("bpg-output", os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING)
+    os.ftruncate(fd, size)
+    fcntl.fcntl(fd, fcntl.F_ADD_SEALS, fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_SEAL)
+    return open(fd, "rb", buffering=0)
 
 
 class Request(dict):
