@@ -67,6 +67,28 @@ def run_cli(tool: str, *args, cwd: Path | str = ROOT, timeout: float = CLI_TIMEO
     return CliResult(done.returncode, done.stdout, done.stderr)
 
 
+# --- as root and as an ordinary user ---------------------------------------------------
+
+ORDINARY_USER = ["unshare", "--user", "--map-user=1000", "--map-group=1000"]
+
+
+def _ordinary_user_possible() -> bool:
+    """Whether a run can be made an ordinary user's: as root, in a user
+    namespace that maps it to uid 1000 (students then share its user id)."""
+    return os.getuid() == 0 and shutil.which("unshare") is not None and subprocess.run(
+        ORDINARY_USER + ["true"], capture_output=True).returncode == 0
+
+
+USERS = ["root" if os.getuid() == 0 else "this user",
+         pytest.param("ordinary user", marks=pytest.mark.skipif(
+             not _ordinary_user_possible(), reason="needs root and `unshare` to run as an ordinary user"))]
+
+
+def as_user(user: str, command: list[str]) -> list[str]:
+    """`command`, run as `user` (one of USERS)."""
+    return (ORDINARY_USER if user == "ordinary user" else []) + command
+
+
 # --- reading grades.json --------------------------------------------------------------
 
 def base_name(check_name: str) -> str:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import USERS, as_user
 from grader import zygote
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,11 +65,12 @@ def features() -> dict[str, bool]:
     return zygote.shared().features
 
 
-def grade(batch: Path, assignment: Path, out: Path) -> dict:
+def grade(batch: Path, assignment: Path, out: Path, user: str) -> dict:
     code = "import sys; from grader.cli import grade_main; raise SystemExit(grade_main())"
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    done = subprocess.run([sys.executable, "-c", code, str(batch), "--assignment", str(assignment),
-                           "--out", str(out), "-j", "2", "-q"], capture_output=True, text=True, env=env,
+    command = [sys.executable, "-c", code, str(batch), "--assignment", str(assignment), "--out", str(out), "-j", "2",
+               "-q"]
+    done = subprocess.run(as_user(user, command), capture_output=True, text=True, env=env,
                           timeout=300, stdin=subprocess.DEVNULL, cwd=str(batch.parent))
     assert done.returncode == 0, done.stderr
     return {s["student"]: s for s in json.loads((out / "ner_window" / "grades.json").read_text())["submissions"]}
@@ -95,8 +97,10 @@ def marked_files(folder: Path, since: float) -> list[Path]:
     return found
 
 
-@pytest.fixture(scope="module")
-def batch(tmp_path_factory):
+@pytest.fixture(scope="module", params=USERS)
+def batch(tmp_path_factory, request):
+    """The corpus graded as root (where students get user ids of their own)
+    and as an ordinary user (where they share the grader's)."""
     tmp = tmp_path_factory.mktemp("adversarial")
     assignment = tmp / "assignments" / "ner_window"
     shutil.copytree(ROOT / "assignments" / "ner_window", assignment,
@@ -122,9 +126,9 @@ def batch(tmp_path_factory):
     host_tmp = sorted(Path("/tmp").glob(f"{MARK}*"))
     start = time.time()
     took = time.monotonic()
-    results = grade(hostile, assignment, tmp / "out")
+    results = grade(hostile, assignment, tmp / "out", request.param)
     took = time.monotonic() - took
-    clean_results = grade(clean, assignment, tmp / "clean-out")
+    clean_results = grade(clean, assignment, tmp / "clean-out", request.param)
     return dict(results=results, clean=clean_results, before=before, hostile=hostile, assignment=assignment,
                 start=start, took=took, skipped=skipped, host_tmp=host_tmp)
 

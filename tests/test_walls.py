@@ -33,6 +33,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import USERS, as_user
 from grader import zygote
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,16 +124,6 @@ def features() -> dict:
     return zygote.shared().features
 
 
-def ordinary_user_possible() -> bool:
-    return os.getuid() == 0 and shutil.which("unshare") is not None and subprocess.run(
-        ["unshare", "--user", "--map-user=1000", "--map-group=1000", "true"], capture_output=True).returncode == 0
-
-
-USERS = ["root" if os.getuid() == 0 else "this user",
-         pytest.param("ordinary user", marks=pytest.mark.skipif(
-             not ordinary_user_possible(), reason="needs root and `unshare` to map the run to an ordinary user"))]
-
-
 class Sampler:
     """Samples a reading of the machine every few milliseconds, in a thread,
     until stopped; keeps the lowest and highest seen."""
@@ -177,9 +168,8 @@ def test_a_student_can_signal_no_one_and_allocate_nothing_outside_its_limits(tmp
     batch.mkdir(parents=True)
     for name in ("ada", "bea", "cy"):
         shutil.copy(CORRECT, batch / f"{name}.py")
-    prefix = ["unshare", "--user", "--map-user=1000", "--map-group=1000"] if user == "ordinary user" else []
     code = "import sys; from grader.cli import grade_main; sys.argv[0] = 'grade'; raise SystemExit(grade_main())"
-    command = prefix + [sys.executable, "-c", code, str(batch), "--out", str(out), "-j", "2"]
+    command = as_user(user, [sys.executable, "-c", code, str(batch), "--out", str(out), "-j", "2"])
     # The run's own pid is known before the attacker is written: it is this process's, once it execs `grade`.
     run = subprocess.Popen([sys.executable, "-c", "import os, sys; sys.stdin.readline(); os.execvp(sys.argv[1], "
                             "sys.argv[1:])", *command], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
