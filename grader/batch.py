@@ -13,6 +13,7 @@ at a time so that the random state it reseeds is never shared and every
 expected value is the same as in a serial run."""
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import traceback
@@ -126,8 +127,13 @@ def _grader_failure(spec, job: Job, detail: str) -> SubmissionResult:
 MISSING = {
     "network": "student code can reach the network",
     "filesystem": "student code can read and write the files this user can (the reference included)",
-    "seccomp": "student code can start processes and threads (only the time limits stop a fork bomb)",
+    "seccomp": "student code can start processes and threads (only the time limits stop a fork bomb), and can "
+               "have the kernel signal processes it names through a descriptor's owner",
+    "pids": "student code can name processes outside its own (to signal them, where seccomp is missing too)",
+    "ipc": "System V shared memory a student's code makes, where seccomp is missing too, outlives it",
 }
+MISSING_AS_ROOT = {"uids": "students' processes share this user's id (root): only seccomp keeps their signals "
+                           "and files apart"}
 _warned = False
 
 
@@ -139,7 +145,8 @@ def warn_about_isolation() -> None:
         return
     _warned = True
     features = zygote.shared().features
-    for name, consequence in MISSING.items():
+    missing = {**MISSING, **(MISSING_AS_ROOT if getattr(os, "getuid", lambda: 1)() == 0 else {})}
+    for name, consequence in missing.items():
         if not features.get(name):
             print(f"warning: no {name} isolation on this machine: {consequence}", file=sys.stderr)
 
