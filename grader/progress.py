@@ -8,6 +8,8 @@ import os
 import sys
 import time
 
+from .outputs.terminal import for_log
+
 
 def choose_mode(quiet: bool, stream=None) -> str:
     stream = stream or sys.stderr
@@ -38,8 +40,8 @@ class Progress:
         self._line(f"{self.label}/{student}: {score:g}/{max_score:g} in {seconds:.1f} s")
 
     def _line(self, text: str) -> None:
-        if self.mode == "lines":
-            print(f"[{self.done}/{self.total}] {text}", file=self.stream, flush=True)
+        if self.mode == "lines":  # a student's name is in it: escaped for the log
+            print(f"[{self.done}/{self.total}] {for_log(text)}", file=self.stream, flush=True)
         elif self.mode == "bar":
             now = time.monotonic()
             if now - self.drawn >= 0.1 or self.done == self.total:

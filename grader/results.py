@@ -3,9 +3,11 @@ JSON, CSV, terminal) reads these models and nothing else; `grades.json` is
 their JSON form."""
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict
+
+from .names import printable, valid_text
 
 
 class Record(BaseModel):
@@ -14,6 +16,10 @@ class Record(BaseModel):
     model_config = ConfigDict(ser_json_inf_nan="constants")
 
 
+# A message may carry a file name that is not UTF-8: escaped, so that it can be written as UTF-8.
+# A path is shown, never opened again: every unprintable character in it escaped (names.py).
+Text = Annotated[str, AfterValidator(valid_text)]
+ShownPath = Annotated[str, AfterValidator(printable)]
 Status = Literal["passed", "failed", "error", "timeout", "skipped"]
 # From best to worst: a function's overall status is its worst check's.
 SEVERITY = {"passed": 0, "skipped": 1, "failed": 2, "error": 3, "timeout": 4}
@@ -29,7 +35,7 @@ class Element(Record):
 class Check(Record):
     name: str
     status: Status
-    message: str = ""
+    message: Text = ""
     diagnosis: str | None = None   # a stable code, such as "transposed"; see diagnosis.py
     visibility: Literal["public", "hidden"] = "public"
     scored: bool = True            # False: reported, but costs no points
@@ -54,7 +60,7 @@ class FunctionResult(Record):
 
 class SubmissionResult(Record):
     student: str
-    path: str
+    path: ShownPath
     score: float
     max_score: float
     seed: int                      # replays every hidden case: grade --seed

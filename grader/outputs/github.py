@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Mapping
 
+from ..names import printable
 from ..results import AssignmentResult, FunctionResult, SubmissionResult
 from .atomic import write_text
 from .html import points
@@ -96,10 +97,14 @@ def summary(result: AssignmentResult) -> str:
 # --- annotations -----------------------------------------------------------------
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The data of a workflow command, which ends at the line's end: the
+    format escapes %, CR and LF; any other unprintable character (an ESC
+    that would drive the log's colours, say) is written as an escape first."""
+    return printable(text, keep="\r\n").replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def escape_property(text: str) -> str:
+    """A property's value (file=, title=), which also ends at ':' or ','."""
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 

@@ -4,13 +4,32 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..names import printable
 from ..results import AssignmentResult, SubmissionResult
 
 MARK = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "timeout": "TIMEOUT", "skipped": "SKIP"}
 
 
+def for_log(text: str) -> str:
+    """Text as the terminal and a CI log show it, where a line is more than
+    text: every unprintable character escaped (an ESC sequence drives a
+    terminal, a carriage return rewrites a line), and no line that a GitHub
+    runner would take for a workflow command: none starting with `::` (after
+    any spaces, which the runner skips), none holding the older `##[`."""
+    lines = []
+    for line in printable(text, keep="\n").split("\n"):
+        line = line.replace("##[", "#\\x23[")
+        start = len(line) - len(line.lstrip())
+        if line.startswith("::", start):
+            line = line[:start] + "\\x3a" + line[start + 1:]
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def print_table(rows: list) -> None:
-    """Rows of text as aligned columns, the first row the header."""
+    """Rows of text as aligned columns, the first row the header; each cell
+    escaped for the log (a student's name is one)."""
+    rows = [[for_log(cell) for cell in r] for r in rows]
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
         print("  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip())
@@ -28,14 +47,14 @@ def print_summary(result: AssignmentResult, folder: Path) -> None:
 
 
 def print_self_check(result: SubmissionResult, assignment: str) -> None:
-    print(f"self-check of {result.path} for {assignment} (public checks only)\n")
+    print(f"self-check of {for_log(result.path)} for {assignment} (public checks only)\n")
     for f in result.functions:
         print(f"{f.name}: {f.score:g}/{f.max_score:g}")
         for c in f.checks:
             extra = "" if c.scored else " (costs no points)"
             print(f"  {MARK[c.status]:7s} {c.name}{extra}")
             if c.status != "passed":
-                for line in c.message.splitlines():
+                for line in for_log(c.message).splitlines():
                     print(f"          {line}")
         print()
     failed = sum(c.status != "passed" for c in result.checks())
