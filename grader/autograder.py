@@ -14,13 +14,15 @@ import json
 import os
 from pathlib import Path
 
-from . import __version__
+from .admission import refusal, shown_path, unopened
 from .assignment import Assignment, find_assignment
 from .discover import UsageError
 from .grading import Submission, grade_submission, submission_seed
 from .outputs import gradescope
+from .names import student_name
 from .outputs.atomic import write_text
-from .results import Check, FunctionResult, SubmissionResult
+from .outputs.terminal import for_log
+from .results import SubmissionResult
 from .spec import SpecError
 
 ROOT_ENV = "AUTOGRADER_ROOT"
@@ -29,12 +31,20 @@ SKIP_DIRS = {"__MACOSX", "__pycache__", ".git"}
 
 
 def find_module_file(folder: Path, module_file: str) -> Path | None:
-    """The upload's `module_file`, at its top or the shallowest one in a subfolder."""
-    if (folder / module_file).is_file():
-        return folder / module_file
-    found = [p for p in folder.rglob(module_file)
-             if p.is_file() and not SKIP_DIRS.intersection(p.relative_to(folder).parts)]
+    """The upload's `module_file`, at its top or the shallowest one in a
+    subfolder. A link to a folder is never walked into; a link named
+    `module_file` is found, to be refused (admission.py) rather than passed over."""
+    found = [p for top, _ in upload_folders(folder) for p in [Path(top) / module_file]
+             if p.is_symlink() or p.is_file()]
     return min(found, key=lambda p: (len(p.parts), str(p))) if found else None
+
+
+def upload_folders(folder: Path):
+    """(folder, file names) of the upload's folders, its own first, without
+    following links and without the folders archivers and git leave."""
+    for top, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        yield top, files
 
 
 def student_of(root: Path) -> str:
@@ -44,18 +54,15 @@ def student_of(root: Path) -> str:
         meta = json.loads((root / "submission_metadata.json").read_text(encoding="utf-8"))
         users = meta.get("users") or []
         names = sorted(str(u.get("email") or u.get("name") or u.get("id")) for u in users if isinstance(u, dict))
-        return "+".join(n for n in names if n and n != "None") or "submission"
+        return student_name("+".join(n for n in names if n and n != "None")) or "submission"
     except (OSError, ValueError, AttributeError):
         return "submission"
 
 
 def nothing_to_grade(a: Assignment, student: str, path: Path, seed: int | None) -> SubmissionResult:
     """The result of an upload without the module: every function fails its import."""
-    functions = [FunctionResult(name=f.name, score=0.0, max_score=f.points, checks=[Check(
-        name="import", status="error", message=f"no file {path.name} in this submission")]) for f in a.spec.graded]
-    return SubmissionResult(student=student, path=str(path), score=0.0, max_score=sum(f.points for f in a.spec.graded),
-                            seed=submission_seed(a.spec, student) if seed is None else seed, functions=functions,
-                            grader_version=__version__)
+    return unopened(a.spec, student, path, submission_seed(a.spec, student) if seed is None else seed,
+                    f"no file {path.name} in this submission")
 
 
 def failure(message: str) -> dict:
@@ -88,13 +95,18 @@ def gradescope_main(argv: list[str]) -> int:
     path = find_module_file(submission, module_file)
     note = ""
     if path is None:
-        uploaded = sorted(str(q.relative_to(submission)) for q in submission.rglob("*") if q.is_file())
+        uploaded = sorted(shown_path(Path(top) / name, submission) for top, files in upload_folders(submission)
+                          for name in files)
         note = (f"No file named {module_file} was found in your submission"
                 + (f" (it holds: {', '.join(uploaded[:10])}{', ...' if len(uploaded) > 10 else ''})" if uploaded
                    else " (it is empty)") + f". Upload your work as {module_file}.\n\n")
         path = submission / module_file
     student = student_of(args.root)
-    if path.is_file():
+    refused = refusal(path, submission)
+    if refused:
+        seed = submission_seed(a.spec, student) if args.seed is None else args.seed
+        result = unopened(a.spec, student, path, seed, refused)
+    elif path.is_file():
         result = grade_submission(a.spec, a.reference_source(), Submission(student, path),
                                   seed=args.seed, hide=a.hidden_paths())
     else:
@@ -102,6 +114,6 @@ def gradescope_main(argv: list[str]) -> int:
     data = gradescope.results(result)
     data["output"] = note + data["output"]
     write_text(target, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-    print(f"{a.name}: {result.score:g}/{result.max_score:g} for {path.relative_to(submission) if path.is_file() else module_file}"
-          f" (seed {result.seed}); wrote {target}")
+    graded = shown_path(path, submission) if path.is_file() else module_file
+    print(f"{a.name}: {result.score:g}/{result.max_score:g} for {for_log(graded)} (seed {result.seed}); wrote {target}")
     return 0

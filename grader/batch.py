@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__, zygote
+from .admission import refusal, unopened
 from .discover import Batch
 from .jobs import cores
 from .grading import Submission, grade_submission, submission_seed
@@ -76,7 +77,10 @@ def grade_batch(batch: Batch, out: Path, seed: int | None = None, force: bool = 
             _prepare(source, a.spec, todo)
 
         def grade(job: Job) -> SubmissionResult:
-            result = grade_submission(a.spec, source, job.sub, seed=job.seed, hide=hide)
+            root = getattr(job.sub, "root", None)
+            refused = refusal(job.sub.path, root) if root else None
+            result = (unopened(a.spec, job.sub.student, job.sub.path, job.seed, refused) if refused else
+                      grade_submission(a.spec, source, job.sub, seed=job.seed, hide=hide))
             store.save(job.key, result)
             return result
 

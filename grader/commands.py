@@ -6,12 +6,13 @@ import sys
 from pathlib import Path
 
 from . import zygote
+from .admission import refusal, unopened
 from .assignment import Assignment, find_assignment
 from .autograder import gradescope_main
 from .shards import Shard, formats_for, merge_main, write_manifest
 from .batch import default_jobs, grade_batch
 from .discover import UsageError, find_batches
-from .grading import grade_submission
+from .grading import grade_submission, submission_seed
 from .outputs import FORMATS, write_reports
 from .progress import Progress, choose_mode
 from .published import publish
@@ -21,7 +22,7 @@ from .sampling import PUBLIC
 from .spec import SpecError, json_schema
 from .scaffold import new_assignment, write_starter
 from .validate import print_validation, validate
-from .outputs.terminal import print_self_check, print_summary
+from .outputs.terminal import for_log, print_self_check, print_summary
 
 
 def grade_main(argv: list[str] | None = None) -> int:
@@ -39,7 +40,7 @@ def _run(command) -> int:
     try:
         return command()
     except (UsageError, SpecError) as e:
-        print(f"error: {e}", file=sys.stderr)
+        print(f"error: {for_log(str(e))}", file=sys.stderr)  # it may name a student's file
         return 2
     except KeyboardInterrupt:
         print("interrupted: results graded so far are saved; run again to grade the rest", file=sys.stderr)
@@ -90,8 +91,8 @@ def _grade(argv: list[str]) -> int:
         print_summary(result, folder)
     if failed:
         print(f"error: the grader failed on {len(failed)} submission{'s' if len(failed) > 1 else ''} "
-              f"({', '.join(failed[:5])}{', ...' if len(failed) > 5 else ''}): they are reported as errors and "
-              "graded again on the next run", file=sys.stderr)
+              f"({for_log(', '.join(failed[:5]))}{', ...' if len(failed) > 5 else ''}): they are reported as errors "
+              "and graded again on the next run", file=sys.stderr)
         return 1
     return 0
 
@@ -169,7 +170,11 @@ def _self_check(argv: list[str]) -> int:
         raise UsageError(f"{args.file}: no such file")
     [batch] = find_batches(args.file, args.assignment)
     a, sub = batch.assignment, batch.submissions[0]
-    result = grade_submission(a.spec, a.published_source(), sub, visibilities=(PUBLIC,), hide=a.hidden_paths())
+    refused = refusal(sub.path, sub.root)
+    if refused:
+        result = unopened(a.spec, sub.student, sub.path, submission_seed(a.spec, sub.student), refused, "self-check")
+    else:
+        result = grade_submission(a.spec, a.published_source(), sub, visibilities=(PUBLIC,), hide=a.hidden_paths())
     print_self_check(result, a.name)
     if args.formats:
         write_reports(AssignmentResult(assignment=a.name, title=a.spec.title, submissions=[result],

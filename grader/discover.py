@@ -1,5 +1,8 @@
 """Finding what to grade: assignment folders under a path, and the
-submissions in each (`<student>.py` or `<student>/<module>.py`)."""
+submissions in each (`<student>.py` or `<student>/<module>.py`). A file or
+folder name becomes the student's name here, once (names.student_name);
+each submission remembers the folder it was found in, which it must not
+leave (admission.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,10 +10,17 @@ from pathlib import Path
 
 from .assignment import Assignment, find_assignment, is_assignment_name
 from .grading import Submission
+from .names import student_name
 
 
 class UsageError(Exception):
     """The command line names nothing gradable; the message says why."""
+
+
+@dataclass
+class Found(Submission):
+    """A submission and the folder it was found in: no link below `root` is followed."""
+    root: Path | None = None
 
 
 @dataclass
@@ -41,10 +51,10 @@ def submissions_in(folder: Path, a: Assignment) -> list[Submission]:
     for p in sorted(folder.iterdir()):
         if p.name.startswith((".", "_")):
             continue
-        if p.is_file() and p.suffix == ".py":
-            found.append(Submission(p.stem, p))
+        if p.suffix == ".py" and (p.is_file() or p.is_symlink()):  # a link is refused when graded, and said so
+            found.append(Found(student_name(p.stem), p, folder))
         elif p.is_dir():
-            found.append(Submission(p.name, p / module_file))
+            found.append(Found(student_name(p.name), p / module_file, folder))
     if not found:
         raise UsageError(f"{folder}: no submissions for {a.name}; expected {folder}/<student>.py "
                          f"or {folder}/<student>/{module_file}")
@@ -61,5 +71,5 @@ def _file_assignment(path: Path) -> str:
 
 def _file_submission(path: Path, a: Assignment) -> Submission:
     if path.name == f"{a.spec.module}.py" and path.parent.name != a.name:
-        return Submission(path.parent.name, path)
-    return Submission(path.stem, path)
+        return Found(student_name(path.parent.name), path, path.parent)
+    return Found(student_name(path.stem), path, path.parent)

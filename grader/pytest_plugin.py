@@ -130,8 +130,10 @@ def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector):
 
 class StudentFile(pytest.File):
     def collect(self):
+        from .admission import refusal, unopened
         from .discover import UsageError
-        from .grading import Submission, grade_submission
+        from .grading import Submission, grade_submission, submission_seed
+        from .names import student_name
         from .published import PUBLIC_FILE
         from .sampling import PUBLIC
         from .spec import SpecError
@@ -140,8 +142,13 @@ class StudentFile(pytest.File):
         try:
             a = _assignment(settings)
             source = a.published_source() if (a.folder / PUBLIC_FILE).is_file() else a.reference_source()
-            result = grade_submission(a.spec, source, Submission(self.path.stem, self.path), visibilities=(PUBLIC,),
-                                      hide=a.hidden_paths())
+            student = student_name(self.path.stem)
+            refused = refusal(self.path, self.path.parent)
+            if refused:  # a link: never followed (admission.py)
+                result = unopened(a.spec, student, self.path, submission_seed(a.spec, student), refused, "self-check")
+            else:
+                result = grade_submission(a.spec, source, Submission(student, self.path), visibilities=(PUBLIC,),
+                                          hide=a.hidden_paths())
         except (SpecError, UsageError) as e:
             raise self.CollectError(f"backprop-grader: {e}") from None
         settings.graded.append((self.path, result, a.name))
@@ -198,9 +205,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
     settings = config.stash.get(settings_key, None)
     if not settings or not settings.graded:
         return
+    from .outputs.terminal import for_log
     terminalreporter.section("backprop-grader")
     for path, result, name in settings.graded:
-        line = f"{path.name} ({name}): {result.score:g}/{result.max_score:g} points on the public checks"
+        line = f"{for_log(path.name)} ({name}): {result.score:g}/{result.max_score:g} points on the public checks"
         if result.hidden_not_run:
             line += (f"; {result.hidden_not_run} hidden checks were not run here (when your work is graded they "
                      "run on hidden inputs of other sizes)")

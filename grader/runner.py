@@ -5,10 +5,12 @@ for shape and type here, and handed on as plain data for the checks to
 judge."""
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import shutil
 import signal
+import stat
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -20,6 +22,7 @@ import numpy as np
 
 from . import wire, zygote
 from .jobs import allowed_cores
+from .names import student_name
 from .spec import Limits
 from .zygote import SandboxError  # noqa: F401  (re-exported: a fault of the machine, not of a student)
 
@@ -52,7 +55,7 @@ class Sandbox:
     timed out is not called again (its later calls fail at once, the same way)."""
 
     def __init__(self, path: Path, module: str, limits: Limits, hide: list[Path], support: Path | None = None):
-        self.path, self.module, self.limits = Path(path).resolve(), module, limits
+        self.path, self.module, self.limits = Path(os.path.abspath(path)), module, limits  # no link followed
         self.support = Path(support).resolve() if support else None  # helper modules: copied in, importable
         self.call_timeout = limits.call_timeout
         self.deadline = time.monotonic() + limits.timeout
@@ -85,7 +88,11 @@ class Sandbox:
         if self.failed_load:
             return self.failed_load
         if self.lease is None:
-            self._spawn({"op": "load", "module": self.module, "hide": self.hide})
+            try:
+                self._spawn({"op": "load", "module": self.module, "hide": self.hide})
+            except NotRegularFile as e:
+                self.failed_load = Reply(False, error=StudentError("exception", str(e)))
+                return self.failed_load
             self.loaded = _checked_load(self._receive())
             if not self.loaded.ok:
                 self.failed_load = self.loaded
@@ -190,12 +197,12 @@ class Sandbox:
     def _spawn(self, first: dict) -> None:
         """Start a student process and send it its `first` request at once: it
         is read once the process is ready, which is waited for here."""
+        source = open_regular(self.path)
         server = zygote.shared()
         if not server.features.get("filesystem"):
             self.workdir = tempfile.mkdtemp(prefix="bpg-")
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
-        source = os.open(self.path, os.O_RDONLY)
         opened = [to_child_r, from_child_w, source]
         if self.support:
             opened.append(os.open(self.support, os.O_RDONLY | os.O_DIRECTORY))
@@ -282,6 +289,28 @@ def output_file(size: int):
     os.ftruncate(fd, size)
     fcntl.fcntl(fd, fcntl.F_ADD_SEALS, fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_SEAL)
     return open(fd, "rb", buffering=0)
+
+
+class NotRegularFile(Exception):
+    """The submission is a link, or not a regular file: it is not opened."""
+
+
+def open_regular(path: Path) -> int:
+    """A descriptor of the file at `path` for the student's process, refused
+    if it is a symbolic link (O_NOFOLLOW) or not a regular file (a FIFO
+    would block, a device never end; O_NONBLOCK keeps the open itself from
+    waiting). The last check before the student's process gets the file,
+    whatever was checked when it was found."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError as e:
+        why = ("is a symbolic link, which the grader does not follow" if e.errno == errno.ELOOP
+               else f"could not be opened ({e.strerror})")
+        raise NotRegularFile(f"{student_name(path.name)} {why}") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise NotRegularFile(f"{student_name(path.name)} is not a regular file")
+    return fd
 
 
 class Request(dict):

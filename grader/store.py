@@ -6,6 +6,7 @@ the grader version and the seed) is unchanged."""
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
@@ -23,7 +24,8 @@ class Stored(BaseModel):
 def result_key(files: list[Path], seed: int, mode: str) -> str:
     h = hashlib.sha256(f"{build_id()}\0{seed}\0{mode}".encode())
     for f in files:
-        h.update(f.name.encode() + b"\0")
+        h.update(os.fsencode(f.name) + b"\0")  # a file name need not be UTF-8
+        h.update(b"<link>" if f.is_symlink() else b"")  # refused, unlike a copy of the same bytes
         h.update(f.read_bytes() if f.is_file() else b"<missing>")
     return h.hexdigest()
 
