@@ -4,7 +4,15 @@ binary tail holding the raw bytes of every array in it; in the JSON an
 array is a marker `{"__ndarray__": [dtype, shape, offset]}`. Nothing is
 ever pickled, and everything received is size-capped and checked before
 use: an array's dtype (plain numbers only), shape and byte range are
-validated from its marker before a single element is allocated."""
+validated from its marker before a single element is allocated.
+
+What arrives is bounded before it is parsed: the JSON part is small in any
+honest message (arrays travel in the tail), so its bytes and its count of
+lists, objects and items are capped (a cap on bytes alone is not one on
+memory: `[{},{},...]` grows some 20 times when parsed), and decoding then
+checks every value: integers within 64 bits, text valid UTF-8, markers well
+formed. Whatever breaks these rules is a WireError, which the grading
+process counts against the sender."""
 from __future__ import annotations
 
 import json
@@ -18,6 +26,8 @@ import numpy as np
 
 HEADER = struct.Struct(">QQ")  # JSON length, binary tail length
 MAX_FRAME = 64 * 2**20      # bytes of one message
+MAX_JSON = 4 * 2**20        # bytes of its JSON part
+MAX_ITEMS = 100_000         # lists, objects and items in its JSON part: parsed, at most some 10 MB
 MAX_ELEMENTS = 10**7        # elements of one array
 MAX_DEPTH = 16              # nesting of lists and dicts
 MAX_BATCH = 100_000         # requests announced by one batch
@@ -30,6 +40,14 @@ class WireError(Exception):
 
 class WireClosed(WireError):
     """The other side closed the connection (it exited, or was killed)."""
+
+
+class WireTooLarge(WireError):
+    """A frame larger than the reader takes."""
+
+    def __init__(self, size: int, limit: int):
+        super().__init__(f"refused a message of {size} bytes (limit {limit})")
+        self.size, self.limit = size, limit
 
 
 class WireTimeout(Exception):
@@ -56,6 +74,7 @@ def describe(value, depth: int = 0):
     numbers, numbers, and tuples or lists of them. Anything else is sent as
     the name of its type."""
     if isinstance(value, np.ndarray):
+        value = np.asarray(value)  # a subclass's own shape or dtype (a property may say anything) is not asked
         if value.dtype.kind not in ARRAY_KINDS or value.dtype.names is not None:
             return {"__unsupported__": f"numpy array of dtype {value.dtype}"}
         if value.size > MAX_ELEMENTS:
@@ -100,37 +119,69 @@ def _marker(value, tail: list):
 
 
 def decode(obj, tail=b"", max_elements: int = MAX_ELEMENTS, depth: int = 0):
-    """Received data back into values, checking every marker's shape."""
+    """Received data back into values, checking every marker's shape, every
+    integer's size and every string's text. Values that JSON cannot hold
+    (arrays of a message decoded in this process, see inprocess.py) pass as they are."""
     if depth > MAX_DEPTH:
         raise WireError(f"refused data nested more than {MAX_DEPTH} deep")
     if isinstance(obj, dict):
         if "__ndarray__" in obj:
             return decode_array(obj["__ndarray__"], tail, max_elements)
         if "__bool__" in obj:
-            return bool(obj["__bool__"])
+            if not isinstance(obj["__bool__"], bool):
+                raise WireError("malformed bool")
+            return obj["__bool__"]
         if "__unsupported__" in obj:
-            return Unsupported(str(obj["__unsupported__"])[:200])
+            return Unsupported(_name(obj["__unsupported__"], 200, "unsupported value"))
         if "__dict__" in obj and isinstance(obj["__dict__"], dict):
-            return {str(k): _item(v, tail, max_elements, depth) for k, v in obj["__dict__"].items()}
+            return {text(k): _item(v, tail, max_elements, depth) for k, v in obj["__dict__"].items()}
         if "__sequence__" in obj:
             items, length = obj.get("items"), obj.get("length", 0)
-            if not isinstance(items, list) or not isinstance(length, int):
+            if not isinstance(items, list) or type(length) is not int or length < 0:
                 raise WireError("malformed sequence")
+            kind = _name(obj["__sequence__"], 20, "sequence")
             if length > len(items):
-                return Unsupported(f"{str(obj['__sequence__'])[:20]} of {length} items")
-            return Sequence(str(obj["__sequence__"])[:20], [_item(v, tail, max_elements, depth) for v in items])
-        return {str(k): _item(v, tail, max_elements, depth) for k, v in obj.items()}
+                return Unsupported(f"{kind} of {length} items")
+            return Sequence(kind, [_item(v, tail, max_elements, depth) for v in items])
+        return {text(k): _item(v, tail, max_elements, depth) for k, v in obj.items()}
     if isinstance(obj, list):
         return [_item(v, tail, max_elements, depth) for v in obj]
-    return obj
-
-
-SCALARS = frozenset({str, int, float, bool, type(None)})
+    return _item(obj, tail, max_elements, depth)
 
 
 def _item(value, tail, max_elements: int, depth: int):
-    """An item one level down: a number or a string as it is (most are), anything else decoded."""
-    return value if type(value) in SCALARS else decode(value, tail, max_elements, depth + 1)
+    """An item one level down: a number as it is (most are), a string made
+    valid text, anything else decoded."""
+    kind = type(value)
+    if kind is float or kind is bool or value is None:
+        return value
+    if kind is int:
+        if not -2**63 <= value < 2**63:  # (the sender writes larger ones as floats)
+            raise WireError(f"refused an integer of {len(str(abs(value)))} digits")
+        return value
+    if kind is str:
+        return text(value)
+    if kind is dict or kind is list:
+        return decode(value, tail, max_elements, depth + 1)
+    return value
+
+
+def text(value: str) -> str:
+    """A string as valid UTF-8 text: a lone surrogate (which JSON's \\u escapes
+    can carry, and which no UTF-8 file, page or terminal can) is written as
+    its escape, backslash and all."""
+    if value.isascii():
+        return value
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _name(value, limit: int, default: str) -> str:
+    """A type's name as the sender gave it: text, at most `limit` characters."""
+    return text(value[:limit]) if isinstance(value, str) and value else default
 
 
 # every dtype an array may arrive in: numbers of each size and byte order, never objects or records
@@ -159,7 +210,12 @@ def decode_array(marker, tail=b"", max_elements: int = MAX_ELEMENTS) -> np.ndarr
             raise WireError(f"refused an array of shape {str(shape)[:80]}")
         count *= n
     if count > max_elements:
-        raise WireError(f"refused an array of {count} elements (limit {max_elements})")
+        raise WireError(f"refused an array of {str(count)[:40]} elements (limit {max_elements})")
+    if any(n > max_elements for n in shape):  # beside a 0, which makes the count small
+        raise WireError(f"refused an array of shape {str(shape)[:80]}: a dimension of more than "
+                        f"{max_elements} elements")
+    if not -len(tail) <= offset <= len(tail):
+        raise WireError(f"malformed array: it starts at byte {str(offset)[:40]} of a tail of {len(tail)}")
     end = offset + count * dtype.itemsize
     if offset < 0 or end > len(tail):
         raise WireError(f"malformed array: bytes {offset}..{end} of a tail of {len(tail)}")
@@ -173,6 +229,17 @@ def encode(message) -> bytes:
     tail: list = [0]
     payload = json.dumps(message, default=lambda value: _marker(value, tail)).encode("utf-8")
     return b"".join([HEADER.pack(len(payload), tail[0]), payload] + tail[1:])
+
+
+def too_large(frame: bytes) -> str | None:
+    """Why a frame would be refused for its JSON part (see Reader.frame and loads), or None."""
+    length, _ = HEADER.unpack_from(frame)
+    payload = memoryview(frame)[HEADER.size:HEADER.size + length].tobytes()
+    items = _items(payload)
+    if length > MAX_JSON or items > MAX_ITEMS:
+        return (f"its description takes {length} bytes and {items} lists, objects and items "
+                f"(the limits are {MAX_JSON} and {MAX_ITEMS}: return numpy arrays, not nested lists)")
+    return None
 
 
 def send(fd: int, message) -> None:
@@ -202,11 +269,25 @@ def receive(source: "int | Reader", deadline: float | None = None, max_bytes: in
     WireTimeout once `deadline` (time.monotonic) passes."""
     reader = source if isinstance(source, Reader) else Reader(source, ahead=False)
     payload, tail = reader.frame(deadline, max_bytes)
+    return decode(loads(payload), tail)
+
+
+def loads(payload: bytes) -> object:
+    """A frame's JSON part, parsed once it is known to be small: its lists,
+    objects and items counted first (brackets and commas inside strings
+    count too, which only ever refuses more), so that parsing it costs at
+    most some 10 MB and milliseconds."""
+    items = _items(payload)
+    if items > MAX_ITEMS:
+        raise WireError(f"refused a message of {items} lists, objects and items (limit {MAX_ITEMS})")
     try:
-        message = json.loads(payload)
+        return json.loads(payload)
     except (ValueError, RecursionError) as e:
         raise WireError(f"malformed message: {type(e).__name__}") from None
-    return decode(message, tail)
+
+
+def _items(payload: bytes) -> int:
+    return payload.count(b"[") + payload.count(b"{") + payload.count(b",")
 
 
 class Reader:
@@ -220,6 +301,7 @@ class Reader:
     def __init__(self, fd: int, ahead: bool = True):
         self.fd, self.ahead = fd, ahead
         self.buffer = bytearray()
+        self.taken = 0   # bytes of the frames taken so far
 
     def frame(self, deadline: float | None, max_bytes: int) -> tuple[bytearray, bytearray]:
         """The next frame's JSON and binary tail, taken only once all of it
@@ -227,11 +309,15 @@ class Reader:
         self._fill(HEADER.size, deadline)
         length, size = HEADER.unpack_from(self.buffer)
         if length + size > max_bytes:
-            raise WireError(f"refused a message of {length + size} bytes (limit {max_bytes})")
+            raise WireTooLarge(length + size, max_bytes)
+        if length > MAX_JSON:
+            raise WireError(f"refused a message whose JSON part is {length} bytes (limit {MAX_JSON}; arrays "
+                            "travel beside it)")
         start, end = HEADER.size + length, HEADER.size + length + size
         self._fill(end, deadline)
         payload, tail = self.buffer[HEADER.size:start], self.buffer[start:end]
         del self.buffer[:end]
+        self.taken += end
         return payload, tail
 
     def _fill(self, n: int, deadline: float | None) -> None:
