@@ -26,6 +26,13 @@ from .names import student_name
 from .spec import Limits
 from .zygote import SandboxError  # noqa: F401  (re-exported: a fault of the machine, not of a student)
 
+# The most bytes of answers the grading process reads from one submission's processes, all
+# calls together. Everything it holds on a submission's behalf comes from these bytes: arrays
+# are kept as views of them, and a frame's JSON part is bounded (see wire.py). So this is the
+# grading side's memory ceiling per submission, checked before a byte is read, and the same
+# in a forked worker, a thread or a single run: honest answers are the spec's shapes, some
+# hundred KB for every bundled assignment.
+ANSWER_BYTES = 256 * 2**20
 ERROR_KINDS = {"exception", "syntax", "missing_module", "exit", "timeout", "crashed", "protocol"}
 NATIVE_CRASH = {signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE, signal.SIGABRT}
 
@@ -52,7 +59,12 @@ class Sandbox:
     """One student's submission, in a process of its own. A request that
     times out or crashes that process gets a fresh one for the next
     request, so one broken function cannot sink the others; a function that
-    timed out is not called again (its later calls fail at once, the same way)."""
+    timed out is not called again (its later calls fail at once, the same way).
+    A submission whose answers pass ANSWER_BYTES gets no more calls: each
+    fails at once, saying so."""
+
+    received = 0                               # bytes of answers read so far, from every process
+    overspent: "StudentError | None" = None    # why no more answers are read, once ANSWER_BYTES is passed
 
     def __init__(self, path: Path, module: str, limits: Limits, hide: list[Path], support: Path | None = None):
         self.path, self.module, self.limits = Path(os.path.abspath(path)), module, limits  # no link followed
@@ -130,7 +142,7 @@ class Sandbox:
         start = 0
         while start < len(requests):
             rest = requests[start:]
-            waiting = [k for k, r in enumerate(rest) if r["function"] not in self.timed_out]
+            waiting = [k for k, r in enumerate(rest) if self._known(r) is None]
             loaded = self.load() if waiting else None
             if not waiting or not loaded.ok:
                 yield from (self._known(r) or loaded for r in rest)
@@ -142,14 +154,18 @@ class Sandbox:
                 if reply.error and reply.error.kind == "timeout" and function not in self.timed_out:
                     self.timed_out[function] = StudentError(
                         "timeout", f"{reply.error.message}; {function} was not called again after it timed out")
-                yield _checked(rest[k], reply)
+                checked = _checked(rest[k], reply)
+                if reply.ok and not checked.ok:  # a malformed answer: the rest go to a fresh process
+                    self._kill()
+                yield checked
                 done = k + 1
             start += done
 
     def _known(self, request: dict) -> Reply | None:
-        """The reply of a request to a function that timed out before: not sent."""
-        timed_out = self.timed_out.get(request["function"])
-        return Reply(False, error=timed_out) if timed_out else None
+        """The reply of a request to a function that timed out before, or of
+        any once the answers passed ANSWER_BYTES: not sent."""
+        known = self.overspent or self.timed_out.get(request["function"])
+        return Reply(False, error=known) if known else None
 
     def _exchange(self, requests: list[Request]) -> Iterator[Reply]:
         """Send the requests together (several: a batch frame with their
@@ -169,28 +185,41 @@ class Sandbox:
                 return
 
     def _receive(self) -> Reply:
-        """The next answer, within the call time limit and what is left of the submission's."""
+        """The next answer, within the call time limit and what is left of the
+        submission's, of its ANSWER_BYTES, checked (see _checked_reply)."""
         left = self.deadline - time.monotonic()
         if left <= 0:
             self._kill()
             return Reply(False, error=StudentError("timeout", "the submission's time limit was used up"))
         limit = min(self.call_timeout, left)
+        budget = ANSWER_BYTES - self.received
+        taken = self.answers.taken
         try:
-            reply = wire.receive(self.answers, deadline=time.monotonic() + limit)
+            reply = wire.receive(self.answers, deadline=time.monotonic() + limit, max_bytes=min(wire.MAX_FRAME, budget))
         except wire.WireTimeout:
             self._kill()
             return Reply(False, error=StudentError("timeout", f"no answer within {limit:.1f} s (infinite loop?)"))
         except (wire.WireClosed, OSError) as e:
             return Reply(False, error=self._ended(str(e)))
+        except wire.WireTooLarge as e:
+            self._kill()
+            if e.size <= wire.MAX_FRAME:
+                self.overspent = StudentError(
+                    "protocol", f"the student's answers passed {ANSWER_BYTES // 2**20} MiB in all, the most the "
+                                "grader reads from one submission: no more calls were made (are its outputs "
+                                "far larger than the spec's shapes?)")
+                return Reply(False, error=self.overspent)
+            return _protocol(str(e))
         except wire.WireError as e:
             self._kill()
-            return Reply(False, error=StudentError("protocol", f"the student's process sent a malformed answer ({e})"))
-        if not isinstance(reply, dict) or not isinstance(reply.get("ok"), bool):
+            return _protocol(str(e))
+        finally:
+            if self.answers is not None:
+                self.received += self.answers.taken - taken
+        reply = _checked_reply(reply)
+        if reply.error and reply.error.kind == "protocol":
             self._kill()
-            return Reply(False, error=StudentError("protocol", "the student's process sent a malformed answer"))
-        if reply["ok"]:
-            return Reply(True, data=reply)
-        return Reply(False, error=error_from(reply.get("error")))
+        return reply
 
     # --- the process ---------------------------------------------------------------
 
@@ -342,8 +371,9 @@ def _signal_name(number: int) -> str:
 
 
 def _text(value, limit: int) -> str:
-    """At most `limit` characters, keeping the end (where a traceback names the error)."""
-    text = str(value) if value is not None else ""
+    """Text the student's process sent, as valid UTF-8 (see wire.text), at
+    most `limit` characters, keeping the end (where a traceback names the error)."""
+    text = wire.text(value) if isinstance(value, str) else "" if value is None else wire.text(repr(value)[:limit])
     return text if len(text) <= limit else "[...]\n" + text[-limit:]
 
 
@@ -359,6 +389,15 @@ def _protocol(what: str) -> Reply:
     return Reply(False, error=StudentError("protocol", f"the student's process sent a malformed answer ({what})"))
 
 
+def _checked_reply(reply) -> Reply:
+    """A decoded answer as a Reply: a dict whose `ok` is true or false."""
+    if not isinstance(reply, dict) or not isinstance(reply.get("ok"), bool):
+        return _protocol("not an answer: no ok field")
+    if reply["ok"]:
+        return Reply(True, data=reply)
+    return Reply(False, error=error_from(reply.get("error")))
+
+
 def _checked_load(reply: Reply) -> Reply:
     """A load reply whose function list has the expected shape, or a protocol error."""
     if not reply.ok:
@@ -372,7 +411,8 @@ def _checked_load(reply: Reply) -> Reply:
         params, line = info.get("params"), info.get("line")
         if params is not None and not (isinstance(params, list) and all(isinstance(p, str) for p in params)):
             params = None
-        clean[str(name)[:200]] = {"params": params, "line": line if isinstance(line, int) else None}
+        line = line if type(line) is int and 0 < line < 2**31 else None
+        clean[name[:200]] = {"params": [p[:200] for p in params] if params else params, "line": line}
     return Reply(True, data={**reply.data, "functions": clean})
 
 
@@ -389,11 +429,14 @@ def _checked(message: dict, reply: Reply) -> Reply:
         mutated = [m for m in mutated if isinstance(m, str) and m in names] if isinstance(mutated, list) else []
         updated = data.get("updated")
         updated = {k: v for k, v in updated.items() if k in names} if isinstance(updated, dict) else {}
-        seconds = data.get("seconds")
-        return Reply(True, data={**data, "mutated": mutated, "updated": updated,
-                                 "seconds": float(seconds) if isinstance(seconds, (int, float)) else 0.0})
+        seconds = data.get("seconds", 0.0)
+        if type(seconds) not in (int, float) or not 0 <= seconds < 1e9:  # (NaN is neither)
+            return _protocol(f"seconds is {_text(seconds, 40)}, not a duration")
+        return Reply(True, data={**data, "mutated": mutated, "updated": updated, "seconds": float(seconds)})
     values = data.get("values")
     expected = (len(message["points"]),)
     if not isinstance(values, np.ndarray) or values.shape != expected or values.dtype.kind not in "fiu":
         return _protocol("probe values of the wrong shape")
+    if not isinstance(data.get("float32", False), bool):
+        return _protocol("float32 is not true or false")
     return Reply(True, data={**data, "values": values.astype(np.float64)})
