@@ -243,7 +243,14 @@ def _differences(where: str, got, expected, rtol: float, atol: float) -> list[st
             return [f"{where} should have shape {shape_text(np.shape(expected))}"]
         c = compare(where, np.asarray(got), expected, rtol, atol)
         return [] if c.passed else [c.message]
-    return [] if got == expected else [f"{where} is {got!r}, expected {expected!r}"]
+    if isinstance(got, (np.ndarray, Sequence, Unsupported)) or got != expected:  # (== on an array is an array)
+        return [f"{where} is {_short(got)}, expected {expected!r}"]
+    return []
+
+
+def _short(value) -> str:
+    text = _type_text(value) if isinstance(value, (np.ndarray, Sequence, Unsupported)) else repr(value)
+    return text if len(text) <= 80 else text[:80] + "..."
 
 
 def same(name: str, got: np.ndarray, expected: np.ndarray, rtol: float, atol: float, what: str) -> Verdict:
