@@ -80,15 +80,28 @@ def gradescope_main(argv: list[str]) -> int:
     p.add_argument("--results", type=Path, help="where to write results.json (default: ROOT/results/results.json)")
     p.add_argument("--seed", type=int, help="seed of the hidden cases (default: from the student)")
     args = p.parse_args(argv)
-    submission = args.submission or args.root / "submission"
     target = args.results or args.root / "results" / "results.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        a = Assignment(find_assignment(args.assignment))
+        return _grade_upload(args, target)
     except SpecError as e:
-        write_text(target, json.dumps(failure(f"The autograder is misconfigured and could not grade this "
-                                              f"submission; please tell your instructor.\n\n{e}"), indent=2) + "\n")
+        _failed(target, f"The autograder is misconfigured and could not grade this submission; please tell your "
+                        f"instructor.\n\n{e}")
         raise
+    except Exception as e:  # a fault of the grader or of the machine: the student still gets a results.json
+        _failed(target, f"The autograder failed on this submission; this is not your doing: please tell your "
+                        f"instructor.\n\n{type(e).__name__}: {e}")
+        raise
+
+
+def _failed(target: Path, message: str) -> None:
+    write_text(target, gradescope.strict_json(failure(message)))
+
+
+def _grade_upload(args, target: Path) -> int:
+    """Grade the upload and write results.json: the command's work, once its arguments are read."""
+    submission = args.submission or args.root / "submission"
+    a = Assignment(find_assignment(args.assignment))
     if not submission.is_dir():
         raise UsageError(f"{submission}: no such folder (Gradescope puts the upload in ROOT/submission)")
     module_file = f"{a.spec.module}.py"
@@ -113,7 +126,7 @@ def gradescope_main(argv: list[str]) -> int:
         result = nothing_to_grade(a, student, path, args.seed)
     data = gradescope.results(result)
     data["output"] = note + data["output"]
-    write_text(target, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    write_text(target, gradescope.strict_json(data))
     graded = shown_path(path, submission) if path.is_file() else module_file
     print(f"{a.name}: {result.score:g}/{result.max_score:g} for {for_log(graded)} (seed {result.seed}); wrote {target}")
     return 0

@@ -12,6 +12,7 @@ written to `gradescope/<student>.json`, to see what students would see."""
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 from ..results import AssignmentResult, Check, FunctionResult, SubmissionResult
@@ -65,7 +66,27 @@ def results(s: SubmissionResult) -> dict:
 
 
 def dumps(s: SubmissionResult) -> str:
-    return json.dumps(results(s), indent=2, ensure_ascii=False) + "\n"
+    return strict_json(results(s))
+
+
+def strict_json(data: dict) -> str:
+    """results.json as Gradescope parses it: strict JSON (no NaN or Infinity:
+    a number that is not finite is written as null) in valid UTF-8."""
+    try:
+        text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        text = json.dumps(_finite(data), indent=2, ensure_ascii=False, allow_nan=False)
+    return text.encode("utf-8", "backslashreplace").decode("utf-8") + "\n"
+
+
+def _finite(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
 
 
 def write(result: AssignmentResult, folder: Path) -> list[Path]:
