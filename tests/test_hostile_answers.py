@@ -17,10 +17,11 @@ import sys
 import tracemalloc
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from conftest import CLI_TIMEOUT, ROOT, SUBMISSIONS, cli_command, cli_env, replace_functions
-from grader import wire
+from grader import checks, wire
 
 CORPUS = ROOT / "tests" / "adversarial"
 FORGER = CORPUS / "forged_nan_seconds.py"   # a correct submission but for score_grads, with _forge()
@@ -243,3 +244,11 @@ def test_received_text_is_valid_utf8():
 def test_forged_values_are_refused(forged, refused):
     got, _ = receive(frame(json.dumps(forged).encode()))
     assert isinstance(got, wire.WireError) and refused in str(got)
+
+
+def test_an_updated_argument_of_the_wrong_kind_fails():
+    """bn_param's mode returned as an array: == on it is an array, whose truth the grader once asked."""
+    expected = {"mode": "train", "running_mean": np.zeros(3)}
+    verdict = checks.updated("bn_param", {"mode": np.zeros(3), "running_mean": np.zeros(3)}, expected, 1e-5, 1e-7)
+    assert verdict.status == "failed"
+    assert "bn_param['mode'] is one array of shape (3,), expected 'train'" in verdict.message
