@@ -121,7 +121,7 @@ def grade_submission(spec: Spec, source: Source, sub: Submission, visibilities=(
                 status = "timeout" if err.kind == "timeout" else "error"
                 functions = [_unloadable(f, status, f"{sub.path.name} could not be imported:\n{err.describe()}")
                              for f in spec.graded]
-        output = sandbox.captured_output()
+        output, hidden_output = sandbox.captured_output(), sandbox.captured_output(since_mark=True)
     hidden_not_run = 0
     if HIDDEN not in visibilities and spec.cases.hidden:
         hidden_not_run = sum(checks_per_case_group(f) for f in spec.graded)
@@ -129,24 +129,32 @@ def grade_submission(spec: Spec, source: Source, sub: Submission, visibilities=(
         student=sub.student, path=str(sub.path), seed=seed,
         score=round(sum(f.score for f in functions), 6), max_score=sum(f.points for f in spec.graded),
         mode="grade" if HIDDEN in visibilities else "self-check", hidden_not_run=hidden_not_run,
-        output=output, seconds=round(time.perf_counter() - start, 3), grader_version=__version__,
-        functions=functions)
+        output=output, hidden_output=hidden_output, seconds=round(time.perf_counter() - start, 3),
+        grader_version=__version__, functions=functions)
 
 
 def grade_functions(graders: list[FunctionGrader], sandbox: Sandbox, groups) -> list[FunctionResult]:
-    """Every function's calls in one exchange with the student's process,
-    each case checked as soon as its answers are in; then every probe of the
-    student's own forwards that the checks asked for, in a second exchange.
-    Two exchanges in all, rather than two per function: each one waits on
-    the other process."""
-    planned = [grader.plan(groups) for grader in graders]
-    replies = sandbox.stream([request for requests in planned for request in requests])
-    for grader in graders:
-        grader.check(replies)
-    asked = [grader.own_requests() for grader in graders]
-    answers = iter(sandbox.run([request for requests in asked for request in requests]))
-    for grader, requests in zip(graders, asked):
-        grader.settle([next(answers) for _ in requests])
+    """Each group of cases in turn, public first: every function's calls in
+    one exchange with the student's process, each case checked as soon as
+    its answers are in; then every probe of the student's own forwards that
+    the checks asked for, in a second exchange. Two exchanges a group, rather
+    than two per function: each one waits on the other process.
+
+    The hidden inputs stay hidden: none is sent before every public check is
+    settled, so nothing a public check says (shown at once, where hidden ones
+    are not) can come from a process that held one; and what the process
+    prints from then on is kept apart (see Sandbox.mark_output)."""
+    for visibility, cases in sorted(groups, key=lambda group: group[0] != PUBLIC):
+        if visibility != PUBLIC:
+            sandbox.mark_output()
+        planned = [grader.plan(visibility, cases) for grader in graders]
+        replies = sandbox.stream([request for requests in planned for request in requests])
+        for grader in graders:
+            grader.check(replies)
+        asked = [grader.own_requests() for grader in graders]
+        answers = iter(sandbox.run([request for requests in asked for request in requests]))
+        for grader, requests in zip(graders, asked):
+            grader.settle([next(answers) for _ in requests])
     return [grader.result(groups) for grader in graders]
 
 
@@ -172,34 +180,35 @@ def _unloadable(f: Function, status: str, message: str) -> FunctionResult:
 class FunctionGrader:
     """All checks of one function: its signature, then per visibility its
     return values on every case, folded into one check per name. Driven by
-    grade_functions: plan, check, own_requests, settle, result."""
+    grade_functions: for each group of cases plan, check, own_requests and
+    settle; then result."""
 
     def __init__(self, spec: Spec, f: Function, sandbox: Sandbox, source: Source, found: dict,
                  always_own: bool = True):
         self.spec, self.f, self.sandbox, self.source, self.found = spec, f, sandbox, source, found
         self.always_own = always_own  # the check against the student's own forward, even when the gradient passed
         self.checks: list[Check] = []
-        self.own_checks: list[OwnCheck] = []   # asked for by the cases checked so far
-        self.info: dict | None = None          # what the student's process said of the function
-        self.planned: list = []                # (visibility, [Plan]) once planned
-        self.verdicts: list = []               # (visibility, {check key: [(case, Verdict)]}) once checked
+        self.own_checks: list[OwnCheck] = []   # asked for by the cases checked since the last own_requests
+        self.info: dict | None = found.get(f.target)   # what the student's process said of the function
+        self.signed = checks.signature(f, self.info)
+        self._add("signature", PUBLIC, [(None, self.signed)])
+        self.planned: list = []                # (visibility, [Plan]) for each group planned
+        self.verdicts: list = []               # (visibility, {check key: [(case, Verdict)]}) for each group checked
         self.asked: list = []                  # (OwnCheck, (stencil, request)): the probes asked for
         self.failed: set[str] = set()          # the checks that failed on a case of the group being checked
 
-    def plan(self, groups) -> list[Request]:
-        """Check the signature; if it passes, plan every case's calls (see
-        grade_functions) and return them, in the order their answers are read."""
-        self.info = self.found.get(self.f.target)
-        sig = checks.signature(self.f, self.info)
-        self._add("signature", PUBLIC, [(None, sig)])
-        self.planned = [] if sig.status != "passed" else [
-            (visibility, [self._plan(case, first=i == 0) for i, case in enumerate(cases)])
-            for visibility, cases in groups]
-        return [request for _, plans in self.planned for plan in plans for request in plan.requests]
+    def plan(self, visibility: str, cases: list[Case]) -> list[Request]:
+        """Plan the calls of every case of one group (see grade_functions),
+        none if the signature failed; return them in the order their answers are read."""
+        plans = [] if self.signed.status != "passed" else [
+            self._plan(case, first=i == 0) for i, case in enumerate(cases)]
+        self.planned.append((visibility, plans))
+        return [request for plan in plans for request in plan.requests]
 
     def check(self, replies) -> None:
-        """Check every case, taking its answers from `replies` as they come."""
-        self.verdicts = [(visibility, self._check_group(plans, replies)) for visibility, plans in self.planned]
+        """Check every case of the group planned last, taking its answers from `replies` as they come."""
+        visibility, plans = self.planned[-1]
+        self.verdicts.append((visibility, self._check_group(plans, replies)))
 
     def result(self, groups) -> FunctionResult:
         for visibility, verdicts in self.verdicts:
@@ -383,8 +392,8 @@ class FunctionGrader:
         """The probes of the student's own forward that the checks asked for
         (each one's first look: float32's retries come after, one by one).
         Those that need no probe are settled here."""
-        self.asked = []
-        for own in self.own_checks:
+        self.asked, pending, self.own_checks = [], self.own_checks, []
+        for own in pending:
             if own.probe.forward not in self.found:
                 own.settle(Verdict("skipped", f"your module has no {own.probe.forward} to differentiate"))
                 continue

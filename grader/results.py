@@ -66,7 +66,8 @@ class SubmissionResult(Record):
     seed: int                      # replays every hidden case: grade --seed
     mode: Literal["grade", "self-check"] = "grade"
     hidden_not_run: int = 0        # checks that exist but were not run (self-check)
-    output: str = ""               # what the student's code printed
+    output: str = ""               # what the student's code printed before it was given a hidden input
+    hidden_output: str = ""        # ... and after: shown only where hidden checks are
     seconds: float = 0.0
     grader_version: str = ""
     functions: list[FunctionResult]

@@ -81,6 +81,7 @@ class Sandbox:
         self.failed_load: Reply | None = None  # an import that failed once is not retried
         self.timed_out: dict[str, StudentError] = {}
         self.sealed = False
+        self.marked: tuple[str, int] | None = None  # (what was printed before the mark, where it ends: see mark_output)
 
     @property
     def process(self) -> zygote.Lease | None:
@@ -292,14 +293,29 @@ class Sandbox:
             self.workdir = None
         self.loaded = None
 
-    def captured_output(self) -> str:
-        """What the student's processes printed, up to the limit. Their
-        writes moved the file's offset, which they share with this process:
-        it is where the output ends (the file may be larger)."""
+    def mark_output(self) -> None:
+        """Split what the student's processes print here: what they printed
+        until now is read now (nothing they do later can change it), and what
+        they print from now on is captured_output(since_mark=True)."""
+        end = self._output_end()
+        self.marked = (self._printed(0, end), end)
+
+    def captured_output(self, since_mark: bool = False) -> str:
+        """What the student's processes printed, up to the limit (before the
+        mark, if one was made); or what they printed since the mark."""
+        if self.marked is None:
+            return "" if since_mark else self._printed(0, self._output_end())
+        return self._printed(self.marked[1], self._output_end()) if since_mark else self.marked[0]
+
+    def _output_end(self) -> int:
+        """Where the output ends: the student's processes' writes moved the
+        file's offset, which they share with this process (the file may be larger)."""
+        return os.lseek(self.output.fileno(), 0, os.SEEK_CUR)
+
+    def _printed(self, start: int, end: int) -> str:
         limit = self.limits.output
-        fd = self.output.fileno()
-        end = min(os.lseek(fd, 0, os.SEEK_CUR), 4 * limit + 4)
-        data = os.pread(fd, end, 0).decode("utf-8", "replace")
+        size = max(0, min(end - start, 4 * limit + 4))
+        data = os.pread(self.output.fileno(), size, start).decode("utf-8", "replace")
         return data if len(data) <= limit else data[:limit] + "\n[... output truncated]"
 
     def close(self) -> None:

@@ -44,8 +44,9 @@ def suite(result: AssignmentResult, s: SubmissionResult) -> ET.Element:
             attrs = {"message": clean(first)} if kind == "skipped" else {
                 "message": clean(first), "type": c.diagnosis or c.status}
             ET.SubElement(case, kind, **attrs).text = clean(c.message) or None
-    if s.output:
-        ET.SubElement(element, "system-out").text = clean(s.output)
+    printed = s.output + (f"\n[printed once it was given hidden inputs:]\n{s.hidden_output}" if s.hidden_output else "")
+    if printed:
+        ET.SubElement(element, "system-out").text = clean(printed)
     return element
 
 
