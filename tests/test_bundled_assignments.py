@@ -109,5 +109,5 @@ def affine_backward(dout, cache):
     cases = spec.cases.public + spec.cases.hidden
     # per case: the call and one call on another dout; on each group's first case, three more (linearity, zero,
     # repeatability); three products would triple the last two if each made its own
-    assert s["output"].count("affine_backward called") == 2 * cases + 3 * 2
+    assert (s["output"] + s["hidden_output"]).count("affine_backward called") == 2 * cases + 3 * 2
     assert s["score"] == s["max_score"] == 28
