@@ -19,7 +19,8 @@ from .diagnosis import Context, Diagnosis, close
 from .expected import Expected, Probe, output_shape
 from .fixtures import CacheOf, Recipe
 from .results import SEVERITY, Check, FunctionResult, SubmissionResult
-from .runner import Reply, Request, Sandbox, call_request, probe_request
+from .answers import Reply
+from .runner import Request, Sandbox, call_request, probe_request
 from .sampling import HIDDEN, PUBLIC, Case
 from .spec import Function, Output, Spec
 from .wire import Sequence

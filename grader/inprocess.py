@@ -9,7 +9,8 @@ from typing import Iterator
 
 from . import wire
 from .child import Child
-from .runner import Reply, Request, call_request, error_from
+from .answers import Reply, error_from
+from .runner import Request, call_request
 from .spec import Limits
 
 _names = itertools.count()

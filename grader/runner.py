@@ -1,8 +1,8 @@
 """Running one submission in a student process forked by the fork server
-(zygote.py): load the student's module, send calls, enforce the time limits
-and kill the process when it overruns. Everything it returns is checked
-for shape and type here, and handed on as plain data for the checks to
-judge."""
+(zygote.py): hand it its files, load the student's module, send calls,
+enforce the time limits and kill the process when it overruns. What it
+sends back is checked (answers.py) and handed on as plain data for the
+checks to judge."""
 from __future__ import annotations
 
 import errno
@@ -13,7 +13,6 @@ import signal
 import stat
 import tempfile
 import time
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Iterator
@@ -21,6 +20,7 @@ from typing import Iterator
 import numpy as np
 
 from . import wire, zygote
+from .answers import Reply, StudentError, checked_answer, checked_load, checked_reply, protocol_error
 from .jobs import allowed_cores
 from .names import student_name
 from .spec import Limits
@@ -33,26 +33,7 @@ from .zygote import SandboxError  # noqa: F401  (re-exported: a fault of the mac
 # in a forked worker, a thread or a single run: honest answers are the spec's shapes, some
 # hundred KB for every bundled assignment.
 ANSWER_BYTES = 256 * 2**20
-ERROR_KINDS = {"exception", "syntax", "missing_module", "exit", "timeout", "crashed", "protocol"}
 NATIVE_CRASH = {signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE, signal.SIGABRT}
-
-
-@dataclass
-class StudentError:
-    kind: str      # exception, syntax, missing_module, exit, timeout, crashed, protocol
-    message: str
-    type: str = ""
-    traceback: str = ""
-
-    def describe(self) -> str:
-        return self.traceback or (f"{self.type}: {self.message}" if self.type else self.message)
-
-
-@dataclass
-class Reply:
-    ok: bool
-    data: dict = field(default_factory=dict)
-    error: StudentError | None = None
 
 
 class Sandbox:
@@ -106,7 +87,7 @@ class Sandbox:
             except NotRegularFile as e:
                 self.failed_load = Reply(False, error=StudentError("exception", str(e)))
                 return self.failed_load
-            self.loaded = _checked_load(self._receive())
+            self.loaded = checked_load(self._receive())
             if not self.loaded.ok:
                 self.failed_load = self.loaded
                 self._kill()
@@ -155,7 +136,7 @@ class Sandbox:
                 if reply.error and reply.error.kind == "timeout" and function not in self.timed_out:
                     self.timed_out[function] = StudentError(
                         "timeout", f"{reply.error.message}; {function} was not called again after it timed out")
-                checked = _checked(rest[k], reply)
+                checked = checked_answer(rest[k], reply)
                 if reply.ok and not checked.ok:  # a malformed answer: the rest go to a fresh process
                     self._kill()
                 yield checked
@@ -187,7 +168,7 @@ class Sandbox:
 
     def _receive(self) -> Reply:
         """The next answer, within the call time limit and what is left of the
-        submission's, of its ANSWER_BYTES, checked (see _checked_reply)."""
+        submission's, of its ANSWER_BYTES, checked (see answers.checked_reply)."""
         left = self.deadline - time.monotonic()
         if left <= 0:
             self._kill()
@@ -210,14 +191,14 @@ class Sandbox:
                                 "grader reads from one submission: no more calls were made (are its outputs "
                                 "far larger than the spec's shapes?)")
                 return Reply(False, error=self.overspent)
-            return _protocol(str(e))
+            return protocol_error(str(e))
         except wire.WireError as e:
             self._kill()
-            return _protocol(str(e))
+            return protocol_error(str(e))
         finally:
             if self.answers is not None:
                 self.received += self.answers.taken - taken
-        reply = _checked_reply(reply)
+        reply = checked_reply(reply)
         if reply.error and reply.error.kind == "protocol":
             self._kill()
         return reply
@@ -384,75 +365,3 @@ def _signal_name(number: int) -> str:
         return signal.Signals(number).name
     except ValueError:
         return f"signal {number}"
-
-
-def _text(value, limit: int) -> str:
-    """Text the student's process sent, as valid UTF-8 (see wire.text), at
-    most `limit` characters, keeping the end (where a traceback names the error)."""
-    text = wire.text(value) if isinstance(value, str) else "" if value is None else wire.text(repr(value)[:limit])
-    return text if len(text) <= limit else "[...]\n" + text[-limit:]
-
-
-def error_from(err) -> StudentError:
-    """A StudentError from the error part of a child's answer, each field checked and capped."""
-    err = err if isinstance(err, dict) else {}
-    kind = _text(err.get("kind"), 20)
-    return StudentError(kind if kind in ERROR_KINDS else "exception", _text(err.get("message"), 2000),
-                        _text(err.get("type"), 100), _text(err.get("traceback"), 20_000))
-
-
-def _protocol(what: str) -> Reply:
-    return Reply(False, error=StudentError("protocol", f"the student's process sent a malformed answer ({what})"))
-
-
-def _checked_reply(reply) -> Reply:
-    """A decoded answer as a Reply: a dict whose `ok` is true or false."""
-    if not isinstance(reply, dict) or not isinstance(reply.get("ok"), bool):
-        return _protocol("not an answer: no ok field")
-    if reply["ok"]:
-        return Reply(True, data=reply)
-    return Reply(False, error=error_from(reply.get("error")))
-
-
-def _checked_load(reply: Reply) -> Reply:
-    """A load reply whose function list has the expected shape, or a protocol error."""
-    if not reply.ok:
-        return reply
-    functions = reply.data.get("functions")
-    if not isinstance(functions, dict):
-        return _protocol("no function list")
-    clean = {}
-    for name, info in list(functions.items())[:1000]:
-        info = info if isinstance(info, dict) else {}
-        params, line = info.get("params"), info.get("line")
-        if params is not None and not (isinstance(params, list) and all(isinstance(p, str) for p in params)):
-            params = None
-        line = line if type(line) is int and 0 < line < 2**31 else None
-        clean[name[:200]] = {"params": [p[:200] for p in params] if params else params, "line": line}
-    return Reply(True, data={**reply.data, "functions": clean})
-
-
-def _checked(message: dict, reply: Reply) -> Reply:
-    """A call or probe reply with the fields the checks read, of the right types."""
-    if not reply.ok:
-        return reply
-    data = reply.data
-    if message["op"] == "call":
-        if "result" not in data:
-            return _protocol("no result")
-        mutated = data.get("mutated")
-        names = set(message["args"])
-        mutated = [m for m in mutated if isinstance(m, str) and m in names] if isinstance(mutated, list) else []
-        updated = data.get("updated")
-        updated = {k: v for k, v in updated.items() if k in names} if isinstance(updated, dict) else {}
-        seconds = data.get("seconds", 0.0)
-        if type(seconds) not in (int, float) or not 0 <= seconds < 1e9:  # (NaN is neither)
-            return _protocol(f"seconds is {_text(seconds, 40)}, not a duration")
-        return Reply(True, data={**data, "mutated": mutated, "updated": updated, "seconds": float(seconds)})
-    values = data.get("values")
-    expected = (len(message["points"]),)
-    if not isinstance(values, np.ndarray) or values.shape != expected or values.dtype.kind not in "fiu":
-        return _protocol("probe values of the wrong shape")
-    if not isinstance(data.get("float32", False), bool):
-        return _protocol("float32 is not true or false")
-    return Reply(True, data={**data, "values": values.astype(np.float64)})
