@@ -1,6 +1,5 @@
 # expect: total=9 score_grads=error ner_loss_and_grads=passed
 """Answers with NaN where the grader reads how long the call took."""
-import json
 import os
 import struct
 
