@@ -22,6 +22,7 @@ process it forked."""
 from __future__ import annotations
 
 import atexit
+import contextlib
 import fcntl
 import functools
 import gc
@@ -359,7 +360,7 @@ def serve(control_fd: int, grader_root: str) -> None:
     for entry in sys.path:
         child.real_path(entry or ".")
     devnull = os.open(os.devnull, os.O_RDWR)
-    features.update(_probe_child(features))
+    features.update(_probe_child(features, visible_paths(grader_root)))
     if features.get("filesystem"):  # every student's working directory: set once, here
         os.environ["HOME"] = os.environ["TMPDIR"] = confine.SCRATCH
     confine.prepare_seal()
@@ -375,29 +376,31 @@ def serve(control_fd: int, grader_root: str) -> None:
     os._exit(0)  # every student is reaped and nothing is buffered: the interpreter's teardown would only cost time
 
 
-def _probe_child(features: dict) -> dict:
+def _probe_child(features: dict, visible: list[str]) -> dict:
     """Whether a forked student process can get a scratch directory of its
-    own, take a user id of its own and seal itself (seccomp): tried once, in
-    a throwaway child, in the order a student's process takes them."""
+    own, take a user id of its own (and still read every `visible` path) and
+    seal itself (seccomp): tried once, in a throwaway child, in the order a
+    student's process takes them. Its exit code has a bit for each."""
     from . import confine
     pid = os.fork()
     if pid == 0:
-        code = 4
+        done = 0
         try:
-            uid = confine.BOX_UIDS.start if features.get("uids") else None
+            uid = confine.BOX_UIDS.start if features.get("uids") and features.get("filesystem") else None
             if features.get("filesystem"):
                 confine.private_scratch(1, uid)
-            code = 3
+                done |= 1
             if uid is not None:
-                confine.become_box_user(uid)
-            code = 0 if confine.seal(False) else 1
-        except BaseException:
-            pass
-        os._exit(code)
+                with contextlib.suppress(OSError):
+                    confine.become_box_user(uid)
+                    done |= 2 if all(os.access(p, os.R_OK) for p in visible if os.path.exists(p)) else 0
+            done |= 4 if confine.seal(False) else 0
+        finally:
+            os._exit(done)
     _, status = os.waitpid(pid, 0)
-    code = os.waitstatus_to_exitcode(status)
-    return {"seccomp": code == 0, "filesystem": bool(features.get("filesystem")) and code in (0, 1, 3),
-            "uids": bool(features.get("uids") and features.get("filesystem")) and code in (0, 1)}
+    done = max(0, os.waitstatus_to_exitcode(status))
+    return {"filesystem": bool(features.get("filesystem") and done & 1), "uids": bool(done & 2),
+            "seccomp": bool(done & 4)}
 
 
 def _fork_without_hooks():
