@@ -21,7 +21,7 @@ from .grading import Submission, grade_submission, submission_seed
 from .outputs import gradescope
 from .names import student_name
 from .outputs.atomic import write_text
-from .outputs.terminal import for_log
+from .names import for_log
 from .results import SubmissionResult
 from .spec import SpecError
 

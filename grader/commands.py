@@ -22,7 +22,8 @@ from .sampling import PUBLIC
 from .spec import SpecError, json_schema
 from .scaffold import new_assignment, write_starter
 from .validate import print_validation, validate
-from .outputs.terminal import for_log, print_self_check, print_summary
+from .names import for_log
+from .outputs.terminal import print_self_check, print_summary
 
 
 def grade_main(argv: list[str] | None = None) -> int:

@@ -8,7 +8,8 @@ every run (results are saved and found again under it) and different for
 different names (a backslash is doubled, so that no escape can be forged).
 Each output then escapes it, like any text, the way its own format needs.
 `valid_text` is what the result model does to every path and message, so
-that each can be written as UTF-8."""
+that each can be written as UTF-8; `for_log`, how the terminal and a CI
+log show any text."""
 from __future__ import annotations
 
 SURROGATES = range(0xD800, 0xE000)
@@ -51,3 +52,19 @@ def valid_text(text: str) -> str:
         return text
     except UnicodeEncodeError:
         return "".join(escape(c) if ord(c) in SURROGATES else c for c in text)
+
+
+def for_log(text: str) -> str:
+    """Text as the terminal and a CI log show it, where a line is more than
+    text: every unprintable character escaped (an ESC sequence drives a
+    terminal, a carriage return rewrites a line), and no line that a GitHub
+    runner would take for a workflow command: none starting with `::` (after
+    any spaces, which the runner skips), none holding the older `##[`."""
+    lines = []
+    for line in printable(text, keep="\n").split("\n"):
+        line = line.replace("##[", "#\\x23[")
+        start = len(line) - len(line.lstrip())
+        if line.startswith("::", start):
+            line = line[:start] + "\\x3a" + line[start + 1:]
+        lines.append(line)
+    return "\n".join(lines)

@@ -205,7 +205,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
     settings = config.stash.get(settings_key, None)
     if not settings or not settings.graded:
         return
-    from .outputs.terminal import for_log
+    from .names import for_log
     terminalreporter.section("backprop-grader")
     for path, result, name in settings.graded:
         line = f"{for_log(path.name)} ({name}): {result.score:g}/{result.max_score:g} points on the public checks"

@@ -4,26 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..names import printable
+from ..names import for_log
 from ..results import AssignmentResult, SubmissionResult
 
 MARK = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "timeout": "TIMEOUT", "skipped": "SKIP"}
-
-
-def for_log(text: str) -> str:
-    """Text as the terminal and a CI log show it, where a line is more than
-    text: every unprintable character escaped (an ESC sequence drives a
-    terminal, a carriage return rewrites a line), and no line that a GitHub
-    runner would take for a workflow command: none starting with `::` (after
-    any spaces, which the runner skips), none holding the older `##[`."""
-    lines = []
-    for line in printable(text, keep="\n").split("\n"):
-        line = line.replace("##[", "#\\x23[")
-        start = len(line) - len(line.lstrip())
-        if line.startswith("::", start):
-            line = line[:start] + "\\x3a" + line[start + 1:]
-        lines.append(line)
-    return "\n".join(lines)
 
 
 def print_table(rows: list) -> None:
