@@ -16,7 +16,7 @@ from pathlib import Path
 
 from grader.assignment import Assignment, ReferenceSource
 from grader.grading import Submission, grade_submission
-from grader.inprocess import InProcess
+from grader.sandbox.trusted import InProcess
 from grader.mutants import write_float32
 from grader.sampling import HIDDEN
 from grader.spec import Cases

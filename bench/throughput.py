@@ -37,11 +37,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from grader import zygote  # noqa: E402
+from grader.sandbox import fork_server  # noqa: E402
 from grader.batch import default_jobs, grade_batch  # noqa: E402
 from grader.discover import find_batches  # noqa: E402
 from grader.outputs import write_reports  # noqa: E402
-from grader.runner import Sandbox  # noqa: E402
+from grader.sandbox.runner import Sandbox  # noqa: E402
 from grader.sampling import HIDDEN, PUBLIC  # noqa: E402
 from grader.spec import Limits  # noqa: E402
 
@@ -112,7 +112,7 @@ def child_cost(tmp: Path, n: int = 40) -> tuple[float, float]:
     trivial file, answer one call, be reaped; ms for `python -c 'import numpy'`)."""
     trivial = tmp / "trivial.py"
     trivial.write_text("def f(x):\n    return x\n", encoding="utf-8")
-    zygote.shared()
+    fork_server.shared()
     forked = []
     for _ in range(n):
         start = time.perf_counter()
@@ -133,7 +133,7 @@ def cpu_seconds() -> dict[str, float]:
     processes it reaped; the kernel counts a process's page faults, fork
     and exit in its own time."""
     tick = os.sysconf("SC_CLK_TCK")
-    fields = Path(f"/proc/{zygote.shared().process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    fields = Path(f"/proc/{fork_server.shared().process.pid}/stat").read_text().rsplit(")", 1)[1].split()
     times = os.times()
     return {"grading process": times.user + times.system,
             "grading workers": times.children_user + times.children_system,
@@ -168,10 +168,10 @@ def phases(batch_dir: Path, out: Path, jobs: int) -> tuple[dict[str, float], dic
 AREAS = [
     # a write that wakes the student's process (or the fork server) is charged the time it runs first
     ("waiting for the student's process", ("select", "writev", "sendmsg", "killpg")),
-    ("sandbox: fork server, wire, runner", ("zygote.py", "wire.py", "runner.py", "confine.py", "posix.read",
+    ("sandbox: fork server, wire, runner", ("fork_server.py", "wire.py", "runner.py", "answers.py", "confine.py", "posix.read",
                                             "readv", "socket")),
     ("reference and expected values", ("expected.py", "assignment.py", "reference.py", "numeric.py",
-                                       "sampling.py", "fixtures.py", "copy.py")),
+                                       "sampling.py", "recipes.py", "copy.py")),
     ("checks, comparisons, diagnoses", ("checks.py", "compare.py", "diagnosis.py", "grading.py")),
     ("results and the store", ("results.py", "store.py", "pydantic", "atomic.py", "json")),
 ]
@@ -221,7 +221,7 @@ def main() -> None:
         files = make_class(batch, args.copies)
         print(f"{args.copies} submissions, -j {args.jobs}, {os.cpu_count()} cores, load average "
               f"{os.getloadavg()[0]:.1f}; medians of {args.repeats} runs", flush=True)
-        print(f"isolation in force: {zygote.shared().features}", flush=True)
+        print(f"isolation in force: {fork_server.shared().features}", flush=True)
 
         cold, _ = ours(batch, tmp / "out", args.jobs)
         print(f"ours, cold: the first run, computing the case pool: {cold:.2f} s for {args.copies} = "

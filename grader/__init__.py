@@ -1,8 +1,8 @@
 """backprop-grader: grades hand-derived gradient exercises.
 
-The pipeline, one module a stage: spec -> sampling -> runner (child, wire)
--> expected, numeric -> checks (compare, diagnosis) -> grading -> results
--> outputs."""
+The pipeline: spec -> sampling -> expected, numeric -> grading, which runs
+each submission through sandbox/ (a student's process and everything that
+touches it) -> checks (compare, diagnosis) -> results -> outputs."""
 
 import os
 

@@ -20,14 +20,15 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__, zygote
+from . import __version__
 from .admission import refusal, unopened
 from .discover import Batch
-from .jobs import cores
 from .grading import Submission, grade_submission, submission_seed
 from .progress import Progress
 from .results import AssignmentResult, Check, FunctionResult, SubmissionResult
-from .runner import SandboxError
+from .sandbox import fork_server
+from .sandbox.cores import cores
+from .sandbox.fork_server import SandboxError
 from .sampling import HIDDEN, PUBLIC
 from .store import ResultStore, result_key
 from .workers import in_processes, in_threads
@@ -67,9 +68,9 @@ def grade_batch(batch: Batch, out: Path, seed: int | None = None, force: bool = 
         else:
             todo.append(job)
     if todo:
-        zygote.shared()  # starts the fork server, which imports numpy while the reference's cases are read
+        fork_server.shared()  # starts the fork server, which imports numpy while the reference's cases are read
         workers = min(jobs, len(todo))
-        forked = workers > 1 and zygote.fork_server_possible()
+        forked = workers > 1 and fork_server.fork_server_possible()
         source = Serialized(a.reference_source()) if workers > 1 and not forked else a.reference_source()
         warn_about_isolation()
         hide = a.hidden_paths()
@@ -93,7 +94,7 @@ def grade_batch(batch: Batch, out: Path, seed: int | None = None, force: bool = 
             done(job, _grader_failure(a.spec, job, detail))
 
         if forked:
-            zygote.share_with_forks()
+            fork_server.share_with_forks()
             in_processes(todo, workers, grade, done, fault, lambda job: store.load(job.sub.student, job.key))
         elif workers > 1:
             in_threads(todo, workers, grade, done, fault)
@@ -148,7 +149,7 @@ def warn_about_isolation() -> None:
     if _warned:
         return
     _warned = True
-    features = zygote.shared().features
+    features = fork_server.shared().features
     missing = {**MISSING, **(MISSING_AS_ROOT if getattr(os, "getuid", lambda: 1)() == 0 else {})}
     for name, consequence in missing.items():
         if not features.get(name):

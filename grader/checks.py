@@ -11,7 +11,7 @@ from .compare import Comparison, bound, compare, compare_along, non_finite, shap
 from .diagnosis import Context, Diagnosis, diagnose
 from .results import Element, Status
 from .spec import Function, Output
-from .wire import Sequence, Unsupported
+from .sandbox.wire import Sequence, Unsupported
 
 
 @dataclass

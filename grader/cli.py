@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 
-from . import zygote
+from .sandbox import fork_server
 
 # Subcommands of `grade` that never run a student's code.
 NO_STUDENT_CODE = {"publish", "schema", "validate", "new", "starter", "merge"}
@@ -20,7 +20,7 @@ NO_STUDENT_CODE = {"publish", "schema", "validate", "new", "starter", "merge"}
 def grade_main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not (argv and argv[0] in NO_STUDENT_CODE) and not {"-h", "--help"} & set(argv):
-        zygote.shared()
+        fork_server.shared()
     from . import commands
     return commands.grade_main(argv)
 
@@ -28,6 +28,6 @@ def grade_main(argv: list[str] | None = None) -> int:
 def self_check_main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not {"-h", "--help"} & set(argv):
-        zygote.shared()
+        fork_server.shared()
     from . import commands
     return commands.self_check_main(argv)

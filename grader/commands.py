@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import zygote
+from .sandbox import fork_server
 from .admission import refusal, unopened
 from .assignment import Assignment, find_assignment
 from .autograder import gradescope_main
@@ -17,7 +17,7 @@ from .outputs import FORMATS, write_reports
 from .progress import Progress, choose_mode
 from .published import publish
 from .results import AssignmentResult
-from .runner import SandboxError
+from .sandbox.fork_server import SandboxError
 from .sampling import PUBLIC
 from .spec import SpecError, json_schema
 from .scaffold import new_assignment, write_starter
@@ -82,7 +82,7 @@ def _grade(argv: list[str]) -> int:
             print(f"error: {e}", file=sys.stderr)
             return 1
         if whole is batches[-1]:  # (with --shard, `batch` is the shard's selection of it)
-            zygote.retire()
+            fork_server.retire()
         result = graded.result
         failed += [f"{batch.assignment.name}/{student}" for student in graded.failed]
         folder = args.out / batch.assignment.name

@@ -17,13 +17,13 @@ from .checks import Verdict
 from .compare import FLOAT32_RTOL, bound
 from .diagnosis import Context, Diagnosis, close
 from .expected import Expected, Probe, output_shape
-from .fixtures import CacheOf, Recipe
+from .sandbox.recipes import CacheOf, Recipe
 from .results import SEVERITY, Check, FunctionResult, SubmissionResult
-from .answers import Reply
-from .runner import Request, Sandbox, call_request, probe_request
+from .sandbox.answers import Reply
+from .sandbox.runner import Request, Sandbox, call_request, probe_request
 from .sampling import HIDDEN, PUBLIC, Case
 from .spec import Function, Output, Spec
-from .wire import Sequence
+from .sandbox.wire import Sequence
 
 ERROR_STATUS = {"timeout": "timeout"}  # any other failure of the student's process is an "error"
 

@@ -17,29 +17,6 @@ NUMBER = struct.Struct("<I")
 CHUNK = getattr(select, "PIPE_BUF", 512) // NUMBER.size * NUMBER.size
 
 
-def cores() -> int:
-    """How many cores this process may run on."""
-    allowed = allowed_cores()
-    return len(allowed) if allowed else os.cpu_count() or 1
-
-
-def allowed_cores() -> list[int] | None:
-    """The cores this process may run on, where the platform says (Linux)."""
-    try:
-        return sorted(os.sched_getaffinity(0)) or None
-    except (AttributeError, OSError):
-        return None
-
-
-def pin(core_set: list[int] | None) -> None:
-    """Run this process (and what it forks from now on) on these cores only, if the platform can."""
-    if core_set:
-        try:
-            os.sched_setaffinity(0, core_set)
-        except (AttributeError, OSError, ValueError, TypeError):
-            pass
-
-
 def woken_without_preempting() -> None:
     """When this process is woken, let it wait for the running process's turn
     to end rather than take the core at once (SCHED_BATCH), if the platform can."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .fixtures import CacheOf, Recipe
+from .sandbox.recipes import CacheOf, Recipe
 from .spec import (Argument, Constant, DimValue, Fixture, Function, Integers, Labels, Normal, Spec, Uniform,
                    distinct_choices, evaluate_size)
 

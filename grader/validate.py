@@ -11,7 +11,7 @@ from .assignment import Assignment, ReferenceSource
 from .diagnosis import close
 from .expected import by_name, import_trusted
 from .grading import Submission, grade_submission
-from .inprocess import InProcess
+from .sandbox.trusted import InProcess
 from .mutants import Mutant, mutants_of
 from .outputs.terminal import print_table
 from .sampling import HIDDEN, PUBLIC

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from conftest import USERS, as_user
-from grader import zygote
+from grader.sandbox import fork_server
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).resolve().parent / "adversarial"
@@ -63,7 +63,7 @@ def expectations() -> dict[str, dict]:
 
 
 def features() -> dict[str, bool]:
-    return zygote.shared().features
+    return fork_server.shared().features
 
 
 def grade(batch: Path, assignment: Path, out: Path, user: str) -> dict:

@@ -8,7 +8,7 @@ import struct
 
 import pytest
 
-from grader import seccomp
+from grader.sandbox import seccomp
 
 PID = 4242
 

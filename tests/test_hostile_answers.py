@@ -21,7 +21,8 @@ import numpy as np
 import pytest
 
 from conftest import CLI_TIMEOUT, ROOT, SUBMISSIONS, cli_command, cli_env, replace_functions
-from grader import checks, wire
+from grader import checks
+from grader.sandbox import wire
 
 CORPUS = ROOT / "tests" / "adversarial"
 FORGER = CORPUS / "forged_nan_seconds.py"   # a correct submission but for score_grads, with _forge()

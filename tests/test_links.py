@@ -123,7 +123,7 @@ def test_the_pytest_plugin_refuses_a_link(tmp_path):
 def test_the_runner_opens_no_link(tmp_path):
     """The last wall, whatever discovery checked: the grading process opens
     the file for the student's process with O_NOFOLLOW."""
-    from grader.runner import Sandbox
+    from grader.sandbox.runner import Sandbox
     from grader.spec import Limits
     link = tmp_path / "ner_window.py"
     link.symlink_to(REFERENCE)

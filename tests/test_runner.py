@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader.runner import Sandbox
+from grader.sandbox.runner import Sandbox
 from grader.spec import Limits
 
 STUDENT = '''\
@@ -130,7 +130,7 @@ def test_an_exception_is_reported_with_the_students_frames_only(sandbox):
     text = err.describe()
     assert 'File "student.py"' in text and "in broken" in text and "in helper" in text
     assert "ValueError: shapes do not line up" in text
-    assert "grader" not in text and "child.py" not in text
+    assert "grader" not in text and "sandbox" not in text
 
 
 def test_what_the_student_prints_is_captured(sandbox):
@@ -157,7 +157,7 @@ def test_a_timeout_kills_the_child_and_the_next_call_gets_a_new_one(sandbox):
 
 
 def test_replies_stream_in_order_and_a_stream_left_early_takes_its_process_with_it(sandbox):
-    from grader.runner import call_request
+    from grader.sandbox.runner import call_request
     requests = [call_request("double", {"x": k}) for k in range(3)] + [call_request("slow", {"x": 0}),
                                                                         call_request("double", {"x": 5})]
     replies = list(sandbox.stream(requests))

@@ -16,9 +16,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader import child, rehearsal, wire, zygote
 from grader.progress import Progress, choose_mode
-from grader.runner import Sandbox
+from grader.sandbox import fork_server, wire
+from grader.sandbox import student as student_side
+from grader.sandbox.runner import Sandbox
 from grader.spec import Limits
 
 STUDENT = '''\
@@ -122,6 +123,11 @@ def modules(x):
     return sorted(name for name in sys.modules if "rehearsal" in name or name == "student")
 
 
+def loaded(x):
+    return (sorted(name for name in sys.modules if name.split(".")[0] == "grader"),
+            sorted({name.split(".")[0] for name in sys.modules} - set(sys.stdlib_module_names)))
+
+
 import random
 import struct
 import threading
@@ -135,7 +141,7 @@ LIMITS = Limits(call_timeout=5, timeout=60, memory=700, file_size=3, open_files=
 
 
 def features() -> dict:
-    return zygote.shared().features
+    return fork_server.shared().features
 
 
 @pytest.fixture
@@ -215,7 +221,7 @@ def test_only_the_scratch_folder_is_writable_and_it_is_private(student):
         assert result(one, "listing", str(student.parent)) == "FileNotFoundError"
         top = set(result(one, "listing", "/"))
         # Only the grader's own folders (wherever this clone and its Python live) and the system's.
-        exposed = {Path(path).parts[1] for path in zygote.visible_paths(zygote.GRADER_ROOT) if len(Path(path).parts) > 1}
+        exposed = {Path(path).parts[1] for path in fork_server.visible_paths(fork_server.GRADER_ROOT) if len(Path(path).parts) > 1}
         assert top <= exposed | {"usr", "lib", "lib32", "lib64", "libx32", "etc", "dev", "tmp", "bin", "scratch"}
         assert "proc" not in top and "sys" not in top
 
@@ -259,29 +265,42 @@ def test_a_forged_frame_is_a_protocol_error_and_costs_nothing(box):
 
 
 def test_the_fork_servers_rehearsal_goes_as_planned_and_leaves_no_module_behind():
-    """The server rehearses a student's process once (grader/rehearsal.py);
+    """The server rehearses a student's process once (grader/sandbox/rehearsal.py);
     were a request of it to fail unseen, it would rehearse nothing."""
-    code = ("import sys; from grader import rehearsal; "
+    code = ("import sys; from grader.sandbox import rehearsal; "
             "print(rehearsal.rehearse(), rehearsal.MODULE in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=zygote.GRADER_ROOT,
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=fork_server.GRADER_ROOT,
                           timeout=60)
     assert done.stdout.split() == ["True", "False"], done.stderr
 
 
 def test_the_fork_server_rehearsed_before_it_said_hello():
-    server = zygote.shared()
-    if not isinstance(server, zygote.Zygote):
+    server = fork_server.shared()
+    if not isinstance(server, fork_server.ForkServer):
         pytest.skip("no fork server here: each student process is a fresh Python")
     assert server.features is not None and server.rehearsed
 
 
+def test_the_fork_server_holds_only_the_sandbox_and_numpy(box):
+    """A student's process is forked from the server and holds what it held:
+    of the grader, only the sandbox package, which imports nothing else of
+    it (grader/sandbox/__init__.py); of the libraries the grading side uses,
+    only numpy."""
+    grader_modules, others = result(box, "loaded")
+    assert "grader.sandbox.student" in grader_modules
+    assert [m for m in grader_modules if m != "grader" and not m.startswith("grader.sandbox")] == []
+    assert "numpy" in others
+    assert set(others) & {"pydantic", "pydantic_core", "jinja2", "markupsafe", "pytest", "_pytest", "hypothesis",
+                          "yaml", "jsonschema"} == set(), others
+
+
 def test_a_student_sees_no_trace_of_the_rehearsal(box):
-    assert result(box, "modules") == ["grader.rehearsal", "student"]  # the server's code, and this file only
+    assert result(box, "modules") == ["grader.sandbox.rehearsal", "student"]  # the server's code, and this file only
 
 
 def test_a_student_process_is_the_main_thread_and_draws_the_same_numbers_at_import(student):
     """A student's process is forked without Python's after-fork hooks
-    (zygote._fork_without_hooks): its one thread is still threading's main
+    (fork_server._fork_without_hooks): its one thread is still threading's main
     thread, and `random` and `np.random` are reseeded before the import."""
     drawn = []
     for _ in range(2):
@@ -296,7 +315,7 @@ def test_students_die_with_the_fork_server(student):
     with Sandbox(student, "student", LIMITS, []) as box:
         assert box.load().ok
         pid = box.process.pid
-        server = zygote.shared()
+        server = fork_server.shared()
         server.process.kill()
         server.process.wait()
         deadline = time.monotonic() + 5
@@ -312,10 +331,10 @@ def test_a_retired_fork_server_ends_at_once_and_a_new_one_takes_over(student):
     the reports are written, and anything that still needs one gets a new one."""
     with Sandbox(student, "student", LIMITS, []) as box:
         assert box.load().ok
-    server = zygote.shared()
-    zygote.retire()
+    server = fork_server.shared()
+    fork_server.retire()
     assert server.process.wait(timeout=5) == 0
-    assert zygote.shared() is not server
+    assert fork_server.shared() is not server
     with Sandbox(student, "student", LIMITS, []) as box:
         assert result(box, "limits")
 
@@ -354,15 +373,15 @@ def frame(message: dict, tail: bytes = b"") -> bytes:
 def test_a_malformed_batch_is_refused(count):
     r, _ = os.pipe()
     with pytest.raises(wire.WireError, match="malformed batch"):
-        child._batch(wire.Reader(r), {"op": "batch", "count": count})
+        student_side._batch(wire.Reader(r), {"op": "batch", "count": count})
 
 
 def test_a_batch_is_its_frames():
     r, w = os.pipe()
     os.write(w, wire.encode({"op": "call", "n": 1}) + wire.encode({"op": "call", "n": 2}))
-    requests = wire.Reader(r)  # as the student's process reads them (child.serve)
-    assert [m["n"] for m in child._batch(requests, {"op": "batch", "count": 2})] == [1, 2]
-    assert child._batch(requests, {"op": "call", "n": 3}) == [{"op": "call", "n": 3}]
+    requests = wire.Reader(r)  # as the student's process reads them (student_side.serve)
+    assert [m["n"] for m in student_side._batch(requests, {"op": "batch", "count": 2})] == [1, 2]
+    assert student_side._batch(requests, {"op": "call", "n": 3}) == [{"op": "call", "n": 3}]
 
 
 @pytest.mark.parametrize("marker, tail, refused", [
@@ -479,9 +498,9 @@ def test_the_bar_shows_count_rate_and_time_left():
 # --- where no fork server can run -----------------------------------------------------
 
 def test_without_a_fork_server_each_student_process_is_a_fresh_python(student, monkeypatch):
-    monkeypatch.setattr(zygote, "fork_server_possible", lambda: False)
-    monkeypatch.setattr(zygote, "_shared", None)
-    assert isinstance(zygote.shared(), zygote.Spawner)
+    monkeypatch.setattr(fork_server, "fork_server_possible", lambda: False)
+    monkeypatch.setattr(fork_server, "_shared", None)
+    assert isinstance(fork_server.shared(), fork_server.Spawner)
     with Sandbox(student, "student", Limits(call_timeout=2, timeout=60, memory=700), []) as box:
         assert box.load().ok
         assert result(box, "limits")[0] == [700 * 2**20] * 2
@@ -491,4 +510,4 @@ def test_without_a_fork_server_each_student_process_is_a_fresh_python(student, m
         assert result(box, "big") == "written"  # no file size limit here: file_size is 16 MiB by default
         reply = box.call("chatter", {"n": 3})
         assert reply.ok and "y" * 999 in box.captured_output()
-    monkeypatch.setattr(zygote, "_shared", None)
+    monkeypatch.setattr(fork_server, "_shared", None)

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from grader import commands, zygote
+from grader import commands
+from grader.sandbox import fork_server
 from grader.discover import Batch
 from grader.shards import Shard
 
@@ -118,7 +119,7 @@ def test_a_shard_may_be_empty():
 def test_the_fork_server_is_retired_once_a_shards_grading_is_done(monkeypatch, tmp_path):
     """As after a whole class: no student process is needed for the reports."""
     retired = []
-    monkeypatch.setattr(zygote, "retire", lambda: retired.append(True))
+    monkeypatch.setattr(fork_server, "retire", lambda: retired.append(True))
     monkeypatch.setenv("BACKPROP_GRADER_ASSIGNMENTS", str(ROOT / "assignments"))
     argv = [str(ROOT / "submissions" / "ner_window"), "--shard", f"1/{N}", "--out", str(tmp_path), "-q"]
     assert commands.grade_main(argv) == 0

@@ -33,7 +33,7 @@ from pathlib import Path
 import pytest
 
 from conftest import USERS, as_user
-from grader import zygote
+from grader.sandbox import fork_server
 
 ROOT = Path(__file__).resolve().parent.parent
 CORRECT = ROOT / "submissions" / "ner_window" / "ada.py"
@@ -120,7 +120,7 @@ print("tried:", sorted(set(_tried)))
 
 
 def features() -> dict:
-    return zygote.shared().features
+    return fork_server.shared().features
 
 
 class Sampler:
@@ -159,7 +159,7 @@ def segments() -> set[str]:
         return {line.split()[1] for line in list(f)[1:]}
 
 
-@pytest.mark.skipif(not zygote.fork_server_possible(), reason="the walls of a Linux fork server")
+@pytest.mark.skipif(not fork_server.fork_server_possible(), reason="the walls of a Linux fork server")
 @pytest.mark.parametrize("user", USERS)
 def test_a_student_can_signal_no_one_and_allocate_nothing_outside_its_limits(tmp_path, user):
     victim = subprocess.Popen(["sleep", "120"])

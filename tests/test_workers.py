@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.runner import SandboxError
+from grader.sandbox.fork_server import SandboxError
 from grader.workers import in_processes, in_threads
 
 

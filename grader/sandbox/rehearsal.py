@@ -1,7 +1,7 @@
 """A student's process, rehearsed once in the fork server before it forks
 any: this very file is loaded as a submission and served a batch of
 requests (calls, a kept cache, an argument updated in place, a probe,
-errors) through the code every student's process runs (child.serve).
+errors) through the code every student's process runs (student.serve).
 
 Python sets up much of what that code touches on its first use: bytecode
 specializes as it runs, numpy finds each ufunc's loop for the dtypes it
@@ -26,8 +26,8 @@ def rehearse() -> bool:
     """Serve this file every request at once, as the grading process does,
     and read every answer back; True if each went as planned (the last two
     fail by design). Nothing is kept but what was set up."""
-    from . import child, fixtures, wire  # here: loaded as a submission, this file is no package's module
-    requests = _requests(np.random.default_rng(0), fixtures.HANDLE)
+    from . import recipes, student, wire  # here: loaded as a submission, this file is no package's module
+    requests = _requests(np.random.default_rng(0), recipes.HANDLE)
     answers = []
     to_child_r, to_child_w = os.pipe()
     from_child_r, from_child_w = os.pipe()
@@ -38,7 +38,7 @@ def rehearse() -> bool:
                           + [wire.encode(r) for r in requests])
         os.close(to_child_w)
         to_child_w = -1
-        child.serve(to_child_r, from_child_w, __file__, None)  # returns at the end of the requests
+        student.serve(to_child_r, from_child_w, __file__, None)  # returns at the end of the requests
         reader = wire.Reader(from_child_r)
         answers = [wire.receive(reader) for _ in requests]
     finally:

@@ -3,7 +3,7 @@ already imported, which forks a fresh student process on request, so a
 submission costs a fork (milliseconds), not a Python start-up.
 
 It is clean by construction: it is started from a scrubbed environment
-with `python -I`, imports only numpy, `grader.child`, `grader.wire`,
+with `python -I`, imports only numpy and the modules of `grader.sandbox`
 `grader.confine`, `grader.jobs` and `grader.rehearsal` (a student's
 process it rehearses once, on a file of its own), and receives nothing
 but requests to fork: never the reference, never an expected value. The
@@ -39,12 +39,12 @@ import threading
 import time
 from pathlib import Path
 
-from .jobs import pin
+from .cores import pin
 
 RECORD = struct.Struct("<cq")  # b"P" pid, b"X" exit code, b"S" killed by signal
-GRADER_ROOT = str(Path(__file__).resolve().parent.parent)
-BOOT = ("import sys; sys.path.insert(0, sys.argv[2]); from grader import zygote; "
-        "del sys.path[0]; zygote.serve(int(sys.argv[1]), sys.argv[2])")
+GRADER_ROOT = str(Path(__file__).resolve().parents[2])  # the folder that holds the grader package
+BOOT = ("import sys; sys.path.insert(0, sys.argv[2]); from grader.sandbox import fork_server; "
+        "del sys.path[0]; fork_server.serve(int(sys.argv[1]), sys.argv[2])")
 MAX_SOURCE = 4 * 2**20
 CHILD_FDS = 5  # 0 stdin, 1 stdout, 2 stderr, 3 requests, 4 answers
 
@@ -62,7 +62,7 @@ def clean_env() -> dict:
     return env
 
 
-class Zygote:
+class ForkServer:
     """A running fork server; `spawn` asks it for a student process."""
 
     def __init__(self, start_timeout: float = 60.0):
@@ -203,7 +203,7 @@ class Lease:
         self.sock.close()
 
 
-_shared: Zygote | None = None
+_shared: ForkServer | None = None
 _share_with_forks = False
 _shared_lock = threading.Lock()
 
@@ -222,8 +222,8 @@ class Spawner:
         return self.owner == os.getpid()
 
     def spawn(self, request: dict, fds: list[int], timeout: float = 30.0) -> "SpawnedLease":
-        code = ("import sys; sys.path.insert(0, sys.argv[1]); from grader import zygote; del sys.path[0]; "
-                "zygote.spawned(sys.argv[2], [int(fd) for fd in sys.argv[3:]])")
+        code = ("import sys; sys.path.insert(0, sys.argv[1]); from grader.sandbox import fork_server; "
+                "del sys.path[0]; fork_server.spawned(sys.argv[2], [int(fd) for fd in sys.argv[3:]])")
         process = subprocess.Popen([sys.executable, "-I", "-B", "-c", code, GRADER_ROOT, json.dumps(request)]
                                    + [str(fd) for fd in fds], pass_fds=tuple(fds), cwd=request.get("workdir") or "/",
                                    env=clean_env(), stdin=subprocess.DEVNULL, start_new_session=True)
@@ -279,13 +279,13 @@ def fork_server_possible() -> bool:
     return sys.platform.startswith("linux") and hasattr(os, "waitid") and hasattr(socket, "SOCK_SEQPACKET")
 
 
-def shared() -> Zygote | Spawner:
+def shared() -> ForkServer | Spawner:
     """This process's fork server, started on first use (and again if it died);
     a Spawner where a fork server cannot run."""
     global _shared
     with _shared_lock:
         if _shared is None or not _shared.alive():
-            _shared = Zygote() if fork_server_possible() else Spawner()
+            _shared = ForkServer() if fork_server_possible() else Spawner()
         return _shared
 
 
@@ -295,7 +295,7 @@ def retire() -> None:
     when the run would wait for it. Should one be asked for after all, a new
     server starts."""
     with _shared_lock:
-        if isinstance(_shared, Zygote):
+        if isinstance(_shared, ForkServer):
             _shared.close(wait=False)
 
 
@@ -305,7 +305,7 @@ def share_with_forks() -> None:
     answers on a socket of its own) instead of starting their own."""
     global _share_with_forks
     server = shared()
-    if isinstance(server, Zygote):
+    if isinstance(server, ForkServer):
         server.features  # noqa: B018  its hello is read here, before two processes could race for it
         _share_with_forks = True
 
@@ -315,7 +315,7 @@ def _forget_after_fork() -> None:
     talk on, or keep open, this one's), unless it is a grading worker."""
     global _shared, _shared_lock
     _shared_lock = threading.Lock()
-    if _share_with_forks and isinstance(_shared, Zygote):
+    if _share_with_forks and isinstance(_shared, ForkServer):
         _shared.owner, _shared.lock, _shared.inherited = os.getpid(), threading.Lock(), True
         return
     if getattr(_shared, "sock", None) is not None:
@@ -353,12 +353,12 @@ def serve(control_fd: int, grader_root: str) -> None:
     from . import confine  # before numpy: a user namespace needs a single-threaded process
     sock = socket.socket(fileno=control_fd)
     features = confine.isolate_server(visible_paths(grader_root))
-    from . import child, rehearsal  # numpy, imported once here for every student
+    from . import rehearsal, student  # numpy, imported once here for every student
     import numpy
     for lazy in ("random", "linalg", "fft"):
         getattr(numpy, lazy)
     for entry in sys.path:
-        child.real_path(entry or ".")
+        student.real_path(entry or ".")
     devnull = os.open(os.devnull, os.O_RDWR)
     features.update(_probe_child(features, visible_paths(grader_root)))
     if features.get("filesystem"):  # every student's working directory: set once, here
@@ -567,7 +567,7 @@ def become_student(request: dict, requests: int, answers: int, output: int, sour
     """In the forked process: confine it, then serve the grading process's
     requests. `uid`, where given, is a user id of its own, taken once its
     scratch folder is ready."""
-    from . import child, confine, wire
+    from . import confine, student, wire
     pin(request.get("cores"))  # those of the grading process that asked (see workers._work)
     limits = request.get("limits") or {}
     try:
@@ -615,7 +615,7 @@ def become_student(request: dict, requests: int, answers: int, output: int, sour
     stream.buffer.left = max(0, int(limits.get("output", 20_000))) * 4 + 1024  # bytes: room for multi-byte characters
     sys.stdout = sys.stderr = stream
     wire.send(4, {"ready": True, "sealed": sealed})
-    child.serve(3, 4, path, support_path)
+    student.serve(3, 4, path, support_path)
 
 
 def _copy_tree(src: int, dest: str, budget: list[int]) -> None:

@@ -121,7 +121,7 @@ def _marker(value, tail: list):
 def decode(obj, tail=b"", max_elements: int = MAX_ELEMENTS, depth: int = 0):
     """Received data back into values, checking every marker's shape, every
     integer's size and every string's text. Values that JSON cannot hold
-    (arrays of a message decoded in this process, see inprocess.py) pass as they are."""
+    (arrays of a message decoded in this process, see trusted.py) pass as they are."""
     if depth > MAX_DEPTH:
         raise WireError(f"refused data nested more than {MAX_DEPTH} deep")
     if isinstance(obj, dict):

@@ -1,5 +1,5 @@
 """Running one submission in a student process forked by the fork server
-(zygote.py): hand it its files, load the student's module, send calls,
+(fork_server.py): hand it its files, load the student's module, send calls,
 enforce the time limits and kill the process when it overruns. What it
 sends back is checked (answers.py) and handed on as plain data for the
 checks to judge."""
@@ -19,12 +19,12 @@ from typing import Iterator
 
 import numpy as np
 
-from . import wire, zygote
+from . import fork_server, wire
 from .answers import Reply, StudentError, checked_answer, checked_load, checked_reply, protocol_error
-from .jobs import allowed_cores
-from .names import student_name
-from .spec import Limits
-from .zygote import SandboxError  # noqa: F401  (re-exported: a fault of the machine, not of a student)
+from ..names import student_name
+from ..spec import Limits
+from .cores import allowed_cores
+from .fork_server import SandboxError  # noqa: F401  (re-exported: a fault of the machine, not of a student)
 
 # The most bytes of answers the grading process reads from one submission's processes, all
 # calls together. Everything it holds on a submission's behalf comes from these bytes: arrays
@@ -54,7 +54,7 @@ class Sandbox:
         self.deadline = time.monotonic() + limits.timeout
         self.hide = [os.path.realpath(p) for p in hide]  # resolved here, where they exist
         self.output = output_file(4 * limits.output + 2048)  # the student's process writes at most 4 * output + 1 KiB
-        self.lease: zygote.Lease | None = None
+        self.lease: fork_server.Lease | None = None
         self.pipes: tuple[int, int] | None = None   # (to the child, from the child)
         self.answers: wire.Reader | None = None     # reads the pipe from the child
         self.workdir: str | None = None             # only where the fork server has no scratch mount
@@ -65,7 +65,7 @@ class Sandbox:
         self.marked: tuple[str, int] | None = None  # (what was printed before the mark, where it ends: see mark_output)
 
     @property
-    def process(self) -> zygote.Lease | None:
+    def process(self) -> fork_server.Lease | None:
         """The student's process at the moment (it has a `pid`), or None."""
         return self.lease
 
@@ -209,7 +209,7 @@ class Sandbox:
         """Start a student process and send it its `first` request at once: it
         is read once the process is ready, which is waited for here."""
         source = open_regular(self.path)
-        server = zygote.shared()
+        server = fork_server.shared()
         if not server.features.get("filesystem"):
             self.workdir = tempfile.mkdtemp(prefix="bpg-")
         to_child_r, to_child_w = os.pipe()

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Iterator
 
 from . import wire
-from .child import Child
+from ..spec import Limits
 from .answers import Reply, error_from
 from .runner import Request, call_request
-from .spec import Limits
+from .student import Child
 
 _names = itertools.count()
 

@@ -20,7 +20,7 @@ import types
 
 import numpy as np
 
-from . import fixtures, wire
+from . import recipes, wire
 
 
 class Child:
@@ -66,10 +66,10 @@ class Child:
     def materialize(self, value):
         """An argument as the student's function takes it: a kept cache, a
         fixture built from its recipe, or a fresh copy of plain data."""
-        if isinstance(value, dict) and fixtures.HANDLE in value:
-            return self.handles[int(value[fixtures.HANDLE])]
-        if isinstance(value, dict) and fixtures.FIXTURE in value:
-            return fixtures.build(value)
+        if isinstance(value, dict) and recipes.HANDLE in value:
+            return self.handles[int(value[recipes.HANDLE])]
+        if isinstance(value, dict) and recipes.FIXTURE in value:
+            return recipes.build(value)
         return value.copy() if isinstance(value, np.ndarray) else copy.deepcopy(value)
 
     def call(self, name: str, args: dict, keep=None, updates=None) -> dict:
@@ -90,7 +90,7 @@ class Child:
             handles = self.keep(result, keep or [])
             described = wire.describe(result)
             for index, handle in handles.items():
-                described["items"][index] = {fixtures.HANDLE: handle}
+                described["items"][index] = {recipes.HANDLE: handle}
             mutated = [k for k in args if k not in updates and not _tagged(args[k]) and not _same(args[k], kept[k])]
             updated = {k: wire.describe(kept[k]) for k in updates if k in kept}
         except BaseException as e:  # e.g. MemoryError while encoding a huge view
@@ -182,7 +182,7 @@ def _reseed() -> None:
 @functools.cache
 def real_path(path: str) -> str:
     """os.path.realpath, kept: the fork server finds its own path's entries
-    once (see zygote.serve), and every student process it forks inherits them
+    once (see fork_server.serve), and every student process it forks inherits them
     rather than looking them up again (some 300 us a process)."""
     return os.path.realpath(path)
 
@@ -228,7 +228,7 @@ def _first_line(e: BaseException) -> str:
 
 
 def _tagged(value) -> bool:
-    return isinstance(value, dict) and (fixtures.HANDLE in value or fixtures.FIXTURE in value)
+    return isinstance(value, dict) and (recipes.HANDLE in value or recipes.FIXTURE in value)
 
 
 def _same(a, b) -> bool:
