@@ -35,7 +35,7 @@ import pytest
 from conftest import USERS, as_user
 from grader.sandbox import fork_server
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CORRECT = ROOT / "submissions" / "ner_window" / "ada.py"
 GiB = 2**30
 
