@@ -12,10 +12,11 @@ from typing import Protocol
 
 import numpy as np
 
-from . import __version__, checks
-from .checks import Verdict
-from .compare import FLOAT32_RTOL, bound
-from .diagnosis import Context, Diagnosis, close
+from . import __version__
+from .judge import checks
+from .judge.checks import Verdict
+from .judge.compare import FLOAT32_RTOL, bound
+from .judge.diagnosis import Context, Diagnosis, close
 from .expected import Expected, Probe, output_shape
 from .sandbox.recipes import CacheOf, Recipe
 from .results import SEVERITY, Check, FunctionResult, SubmissionResult

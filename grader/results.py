@@ -36,7 +36,7 @@ class Check(Record):
     name: str
     status: Status
     message: Text = ""
-    diagnosis: str | None = None   # a stable code, such as "transposed"; see diagnosis.py
+    diagnosis: str | None = None   # a stable code, such as "transposed"; see judge/diagnosis.py
     visibility: Literal["public", "hidden"] = "public"
     scored: bool = True            # False: reported, but costs no points
     output: str | None = None      # the output it judges, if any

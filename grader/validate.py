@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assignment import Assignment, ReferenceSource
-from .diagnosis import close
+from .judge.diagnosis import close
 from .expected import by_name, import_trusted
 from .grading import Submission, grade_submission
 from .sandbox.trusted import InProcess

@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 
 from conftest import CLI_TIMEOUT, ROOT, SUBMISSIONS, cli_command, cli_env, replace_functions
-from grader import checks
+from grader.judge import checks
 from grader.sandbox import wire
 
 CORPUS = ROOT / "tests" / "adversarial"

@@ -113,7 +113,7 @@ FLOATS = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinit
 def test_a_tolerance_worked_out_before_judges_as_one_worked_out_then(expected, noise, rtol, single):
     """grading.Prepared keeps compare.bound per case for every student: the
     same verdict, margin and message as a comparison that works it out."""
-    from grader.compare import bound, compare
+    from grader.judge.compare import bound, compare
     e = np.array(expected)
     got = (e + 1e-6 * np.array(noise[:e.size])).astype(np.float32 if single else np.float64)
     fresh = compare("x", got, e, rtol, 1e-7)
@@ -131,8 +131,8 @@ def test_a_nan_or_inf_anywhere_is_named_as_such(expected, where, bad, explain):
     still reported as such, whether or not the failure is explained."""
     from types import SimpleNamespace
 
-    from grader import checks
-    from grader.diagnosis import Context
+    from grader.judge import checks
+    from grader.judge.diagnosis import Context
     from grader.spec import Output
     truth = np.array(expected)
     got = truth.copy()

@@ -9,9 +9,9 @@ import numpy as np
 
 from .compare import Comparison, bound, compare, compare_along, non_finite, shape_text
 from .diagnosis import Context, Diagnosis, diagnose
-from .results import Element, Status
-from .spec import Function, Output
-from .sandbox.wire import Sequence, Unsupported
+from ..results import Element, Status
+from ..sandbox.wire import Sequence, Unsupported
+from ..spec import Function, Output
 
 
 @dataclass

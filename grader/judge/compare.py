@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .results import Element
+from ..results import Element
 
 FLOAT32_RTOL = 2e-3   # float32 answers: judged with float32's precision, not float64's
 TINY = float(np.finfo(np.float64).tiny)   # the least a tolerance can be: a ratio never divides by zero
