@@ -2,7 +2,7 @@
 
 The pipeline: spec -> sampling -> expected, numeric -> grading, which runs
 each submission through sandbox/ (a student's process and everything that
-touches it) and judge/ (comparisons, checks, diagnoses) -> results -> outputs."""
+touches it) and judge/ (comparisons, checks, diagnoses) -> results -> reports/."""
 
 import os
 

@@ -4,7 +4,7 @@ Gradescope unpacks the student's upload into /autograder/submission, runs
 `run_autograder`, and reads /autograder/results/results.json. This command
 finds the assignment's module file in the upload, grades it like `grade`
 does (every check, public and hidden, in a sandboxed child process) and
-writes results.json (see outputs/gradescope.py). The root folder is
+writes results.json (see reports/gradescope.py). The root folder is
 $AUTOGRADER_ROOT when set, and each path can be given, so the same command
 runs anywhere for a test."""
 from __future__ import annotations
@@ -18,9 +18,9 @@ from .admission import refusal, shown_path, unopened
 from .assignment import Assignment, find_assignment
 from .discover import UsageError
 from .grading import Submission, grade_submission, submission_seed
-from .outputs import gradescope
+from .reports import gradescope
 from .names import student_name
-from .outputs.atomic import write_text
+from .atomic import write_text
 from .names import for_log
 from .results import SubmissionResult
 from .spec import SpecError

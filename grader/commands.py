@@ -13,7 +13,7 @@ from .shards import Shard, formats_for, merge_main, write_manifest
 from .batch import default_jobs, grade_batch
 from .discover import UsageError, find_batches
 from .grading import grade_submission, submission_seed
-from .outputs import FORMATS, write_reports
+from .reports import FORMATS, write_reports
 from .progress import Progress, choose_mode
 from .published import publish
 from .results import AssignmentResult
@@ -23,7 +23,7 @@ from .spec import SpecError, json_schema
 from .scaffold import new_assignment, write_starter
 from .validate import print_validation, validate
 from .names import for_log
-from .outputs.terminal import print_self_check, print_summary
+from .reports.terminal import print_self_check, print_summary
 
 
 def grade_main(argv: list[str] | None = None) -> int:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import build_id
 from .expected import Expected
-from .outputs.atomic import write_text
+from .atomic import write_text
 from .published import CaseJSON, Value, expected_from, from_json, function_case, to_json
 from .sampling import Case
 

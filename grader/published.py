@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from . import __version__
 from .expected import Expected, Numeric, Probe, SecondUpstream
 from .sandbox.recipes import CacheOf, Recipe
-from .outputs.atomic import write_text
+from .atomic import write_text
 from .sampling import PUBLIC, Case
 from .spec import Function, Spec, SpecError, spec_path
 

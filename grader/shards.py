@@ -14,10 +14,10 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from .discover import Batch, UsageError
-from .outputs import FORMATS, write_reports
-from .outputs.atomic import write_text
-from .outputs.json_report import FILENAME as GRADES
-from .outputs.terminal import print_summary
+from .reports import FORMATS, write_reports
+from .atomic import write_text
+from .reports.json_report import FILENAME as GRADES
+from .reports.terminal import print_summary
 from .results import AssignmentResult, SubmissionResult
 
 MANIFEST = "shard.json"

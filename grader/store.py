@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from . import build_id
-from .outputs.atomic import write_text
+from .atomic import write_text
 from .results import SubmissionResult
 
 
@@ -47,7 +47,7 @@ class ResultStore:
         return stored.result if stored.key == key else None
 
     def save(self, key: str, result: SubmissionResult) -> None:
-        """Atomically (outputs/atomic.py): a temporary file put in the result's
+        """Atomically (atomic.py): a temporary file put in the result's
         place in one step, so a reader (or a run killed at any moment, even
         with SIGKILL) sees the old result or the new one, never half of one.
         There is no fsync: it would cost milliseconds per submission and only

@@ -13,7 +13,7 @@ from .expected import by_name, import_trusted
 from .grading import Submission, grade_submission
 from .sandbox.trusted import InProcess
 from .mutants import Mutant, mutants_of
-from .outputs.terminal import print_table
+from .reports.terminal import print_table
 from .sampling import HIDDEN, PUBLIC
 
 

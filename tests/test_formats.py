@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.outputs import FORMATS, classroom, github, gradescope, junit, write_reports
+from grader.reports import FORMATS, classroom, github, gradescope, junit, write_reports
 from grader.results import AssignmentResult, Check, FunctionResult, SubmissionResult
 
 # Gradescope's documented fields (autograder specification), top level and per test

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from grader.outputs import FORMATS, write_reports
-from grader.outputs import atomic, csv_report, dashboard, html, json_report
-from grader.outputs.spread import spread
+from grader.reports import FORMATS, write_reports
+from grader import atomic
+from grader.reports import csv_report, dashboard, html, json_report
+from grader.reports.spread import spread
 from grader.results import AssignmentResult, Check, Element, FunctionResult, SubmissionResult
 
 FUNCTIONS = ["forward", "backward", "loss"]

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.outputs import dashboard
-from grader.outputs.html import points
+from grader.reports import dashboard
+from grader.reports.html import points
 from grader.results import AssignmentResult, SubmissionResult
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Mapping
 
 from ..results import AssignmentResult, FunctionResult, SubmissionResult
-from .atomic import write_text
+from ..atomic import write_text
 from .github import relative, set_outputs
 
 FILENAME = "classroom.json"

@@ -15,7 +15,7 @@ from typing import Mapping
 
 from ..names import printable
 from ..results import AssignmentResult, FunctionResult, SubmissionResult
-from .atomic import write_text
+from ..atomic import write_text
 from .html import points
 
 FILENAME = "summary.md"

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from ..results import AssignmentResult, Check, SubmissionResult
-from .atomic import write_text
+from ..atomic import write_text
 
 FILENAME = "junit.xml"
 ELEMENT = {"failed": "failure", "error": "error", "timeout": "error", "skipped": "skipped"}

@@ -16,7 +16,7 @@ import math
 from pathlib import Path
 
 from ..results import AssignmentResult, Check, FunctionResult, SubmissionResult
-from .atomic import write_text
+from ..atomic import write_text
 from .html import page_names, points
 
 FOLDER = "gradescope"

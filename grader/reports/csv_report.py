@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 from ..results import AssignmentResult
-from .atomic import write_text
+from ..atomic import write_text
 
 FILENAME = "grades.csv"
 # A cell starting with one of these is run as a formula by spreadsheet programs;

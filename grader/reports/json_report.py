@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..results import AssignmentResult
-from .atomic import write_text
+from ..atomic import write_text
 
 FILENAME = "grades.json"
 

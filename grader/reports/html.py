@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 
 from ..results import AssignmentResult, Check, Element, FunctionResult, SubmissionResult
 from . import dashboard
-from .atomic import write_text
+from ..atomic import write_text
 from .csv_report import function_names
 from .spread import spread
 
