@@ -9,12 +9,12 @@ from .sandbox import fork_server
 from .admission import refusal, unopened
 from .assignment import Assignment, find_assignment
 from .autograder import gradescope_main
-from .shards import Shard, formats_for, merge_main, write_manifest
 from .batch import default_jobs, grade_batch
+from .batch.shards import Shard, formats_for, merge_main, write_manifest
 from .discover import UsageError, find_batches
 from .grading import grade_submission, submission_seed
 from .reports import FORMATS, write_reports
-from .progress import Progress, choose_mode
+from .batch.progress import Progress, choose_mode
 from .published import publish
 from .results import AssignmentResult
 from .sandbox.fork_server import SandboxError

@@ -257,7 +257,7 @@ def test_classroom_status_of_the_graded_run(graded):
 
 def test_a_result_holding_nan_and_infinity_is_saved_and_read_back(tmp_path):
     from grader.results import Element
-    from grader.store import ResultStore
+    from grader.batch.store import ResultStore
     bob = toy().submissions[1]
     check = bob.functions[1].checks[1]
     check.margin, check.worst = float("inf"), [Element(index=[0, 1], expected=2.0, got=float("nan"))]

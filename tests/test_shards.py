@@ -17,7 +17,7 @@ from conftest import ROOT
 from grader import commands
 from grader.sandbox import fork_server
 from grader.discover import Batch
-from grader.shards import Shard
+from grader.batch.shards import Shard
 
 N = 3
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from grader.sandbox.fork_server import SandboxError
-from grader.workers import in_processes, in_threads
+from grader.batch.workers import in_processes, in_threads
 
 
 def run(tmp_path: Path, grade, jobs=8, workers=2):

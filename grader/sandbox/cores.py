@@ -1,5 +1,5 @@
 """Which cores a process runs on: a grading worker is pinned to one, and
-the student processes it asks for run on the same (see workers.py)."""
+the student processes it asks for run on the same (see batch/workers.py)."""
 from __future__ import annotations
 
 import os

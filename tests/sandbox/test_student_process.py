@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader.progress import Progress, choose_mode
+from grader.batch.progress import Progress, choose_mode
 from grader.sandbox import fork_server, wire
 from grader.sandbox import student as student_side
 from grader.sandbox.runner import Sandbox

@@ -19,9 +19,9 @@ import threading
 import traceback
 from typing import Callable
 
-from .jobs import JobPipe, collection_paused, woken_without_preempting
-from .sandbox.cores import allowed_cores, pin
-from .sandbox.fork_server import SandboxError
+from ..jobs import JobPipe, collection_paused, woken_without_preempting
+from ..sandbox.cores import allowed_cores, pin
+from ..sandbox.fork_server import SandboxError
 
 
 # A worker's collections of young objects: one per 10,000 new containers rather than Python's 700.
@@ -83,7 +83,7 @@ def _work(todo: list, jobs: JobPipe, out: int, grade: Callable) -> None:
     leave both with cold caches. Instead the student's process answers on
     until it waits for requests, and the worker reads every answer that
     queued up in one go: 3 % less CPU a submission, 4-6 % faster."""
-    from .sandbox import confine
+    from ..sandbox import confine
     code = 0
     try:
         confine.die_with_parent()  # a grading run killed with SIGKILL takes its workers with it

@@ -8,7 +8,7 @@ import os
 import sys
 import time
 
-from .names import for_log
+from ..names import for_log
 
 
 def choose_mode(quiet: bool, stream=None) -> str:

@@ -13,12 +13,12 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from .discover import Batch, UsageError
-from .reports import FORMATS, write_reports
-from .atomic import write_text
-from .reports.json_report import FILENAME as GRADES
-from .reports.terminal import print_summary
-from .results import AssignmentResult, SubmissionResult
+from ..discover import Batch, UsageError
+from ..reports import FORMATS, write_reports
+from ..atomic import write_text
+from ..reports.json_report import FILENAME as GRADES
+from ..reports.terminal import print_summary
+from ..results import AssignmentResult, SubmissionResult
 
 MANIFEST = "shard.json"
 DEFAULT_FORMATS = ("html", "json", "csv")

@@ -11,9 +11,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from . import build_id
-from .atomic import write_text
-from .results import SubmissionResult
+from .. import build_id
+from ..atomic import write_text
+from ..results import SubmissionResult
 
 
 class Stored(BaseModel):

@@ -6,7 +6,7 @@ moment it is done, so a run killed at any point (even with SIGKILL) loses
 only the submissions in flight. The class result is then rebuilt from the
 results.
 
-With -j N, N workers grade at a time (grader/workers.py): forked processes
+With -j N, N workers grade at a time (workers.py): forked processes
 where a fork server can run, each with every case already computed; threads
 elsewhere, sharing the reference behind a lock, which runs one computation
 at a time so that the random state it reseeds is never shared and every
@@ -20,16 +20,16 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
-from .admission import refusal, unopened
-from .discover import Batch
-from .grading import Submission, grade_submission, submission_seed
+from .. import __version__
+from ..admission import refusal, unopened
+from ..discover import Batch
+from ..grading import Submission, grade_submission, submission_seed
 from .progress import Progress
-from .results import AssignmentResult, Check, FunctionResult, SubmissionResult
-from .sandbox import fork_server
-from .sandbox.cores import cores
-from .sandbox.fork_server import SandboxError
-from .sampling import HIDDEN, PUBLIC
+from ..results import AssignmentResult, Check, FunctionResult, SubmissionResult
+from ..sandbox import fork_server
+from ..sandbox.cores import cores
+from ..sandbox.fork_server import SandboxError
+from ..sampling import HIDDEN, PUBLIC
 from .store import ResultStore, result_key
 from .workers import in_processes, in_threads
 
