@@ -17,7 +17,7 @@ from pathlib import Path
 from grader.assignment import Assignment, ReferenceSource
 from grader.grading import Submission, grade_submission
 from grader.sandbox.trusted import InProcess
-from grader.mutants import write_float32
+from grader.authoring.mutants import write_float32
 from grader.sampling import HIDDEN
 from grader.spec import Cases
 

@@ -20,8 +20,8 @@ from .results import AssignmentResult
 from .sandbox.fork_server import SandboxError
 from .sampling import PUBLIC
 from .spec import SpecError, json_schema
-from .scaffold import new_assignment, write_starter
-from .validate import print_validation, validate
+from .authoring.scaffold import new_assignment, write_starter
+from .authoring.validate import print_validation, validate
 from .names import for_log
 from .reports.terminal import print_self_check, print_summary
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from grader.assignment import Assignment, ReferenceSource
 from grader.grading import Submission, grade_submission
 from grader.sandbox.trusted import InProcess
-from grader.mutants import write_float32
+from grader.authoring.mutants import write_float32
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = sorted(p.parent for p in (ROOT / "assignments").glob("*/assignment.toml"))

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .spec import Function, Spec
+from ..spec import Function, Spec
 
 HEADER = '''import importlib.util as _util
 import numpy as _np

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .spec import Argument, Constant, DimValue, Fixture, Function, Output, Spec, SpecError
+from ..spec import Argument, Constant, DimValue, Fixture, Function, Output, Spec, SpecError
 
 STARTER_HEADER = '''"""{title}
 
