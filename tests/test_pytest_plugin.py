@@ -20,7 +20,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-PLUGIN = "grader.pytest_plugin"
+PLUGIN = "grader.cli.pytest_plugin"
 
 
 def installed() -> bool:

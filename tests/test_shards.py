@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from grader import commands
+from grader.cli import commands
 from grader.sandbox import fork_server
 from grader.discover import Batch
 from grader.batch.shards import Shard

@@ -5,25 +5,25 @@ import argparse
 import sys
 from pathlib import Path
 
-from .sandbox import fork_server
-from .admission import refusal, unopened
-from .assignment import Assignment, find_assignment
-from .autograder import gradescope_main
-from .batch import default_jobs, grade_batch
-from .batch.shards import Shard, formats_for, merge_main, write_manifest
-from .discover import UsageError, find_batches
-from .grading import grade_submission, submission_seed
-from .reports import FORMATS, write_reports
-from .batch.progress import Progress, choose_mode
-from .published import publish
-from .results import AssignmentResult
-from .sandbox.fork_server import SandboxError
-from .sampling import PUBLIC
-from .spec import SpecError, json_schema
-from .authoring.scaffold import new_assignment, write_starter
-from .authoring.validate import print_validation, validate
-from .names import for_log
-from .reports.terminal import print_self_check, print_summary
+from ..sandbox import fork_server
+from ..admission import refusal, unopened
+from ..assignment import Assignment, find_assignment
+from .gradescope import gradescope_main
+from ..batch import default_jobs, grade_batch
+from ..batch.shards import Shard, formats_for, merge_main, write_manifest
+from ..discover import UsageError, find_batches
+from ..grading import grade_submission, submission_seed
+from ..reports import FORMATS, write_reports
+from ..batch.progress import Progress, choose_mode
+from ..published import publish
+from ..results import AssignmentResult
+from ..sandbox.fork_server import SandboxError
+from ..sampling import PUBLIC
+from ..spec import SpecError, json_schema
+from ..authoring.scaffold import new_assignment, write_starter
+from ..authoring.validate import print_validation, validate
+from ..names import for_log
+from ..reports.terminal import print_self_check, print_summary
 
 
 def grade_main(argv: list[str] | None = None) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 
-from .sandbox import fork_server
+from ..sandbox import fork_server
 
 # Subcommands of `grade` that never run a student's code.
 NO_STUDENT_CODE = {"publish", "schema", "validate", "new", "starter", "merge"}

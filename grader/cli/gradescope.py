@@ -14,16 +14,15 @@ import json
 import os
 from pathlib import Path
 
-from .admission import refusal, shown_path, unopened
-from .assignment import Assignment, find_assignment
-from .discover import UsageError
-from .grading import Submission, grade_submission, submission_seed
-from .reports import gradescope
-from .names import student_name
-from .atomic import write_text
-from .names import for_log
-from .results import SubmissionResult
-from .spec import SpecError
+from ..admission import refusal, shown_path, unopened
+from ..assignment import Assignment, find_assignment
+from ..discover import UsageError
+from ..grading import Submission, grade_submission, submission_seed
+from ..reports import gradescope as report
+from ..atomic import write_text
+from ..names import for_log, student_name
+from ..results import SubmissionResult
+from ..spec import SpecError
 
 ROOT_ENV = "AUTOGRADER_ROOT"
 DEFAULT_ROOT = "/autograder"
@@ -95,7 +94,7 @@ def gradescope_main(argv: list[str]) -> int:
 
 
 def _failed(target: Path, message: str) -> None:
-    write_text(target, gradescope.strict_json(failure(message)))
+    write_text(target, report.strict_json(failure(message)))
 
 
 def _grade_upload(args, target: Path) -> int:
@@ -124,9 +123,9 @@ def _grade_upload(args, target: Path) -> int:
                                   seed=args.seed, hide=a.hidden_paths())
     else:
         result = nothing_to_grade(a, student, path, args.seed)
-    data = gradescope.results(result)
+    data = report.results(result)
     data["output"] = note + data["output"]
-    write_text(target, gradescope.strict_json(data))
+    write_text(target, report.strict_json(data))
     graded = shown_path(path, submission) if path.is_file() else module_file
     print(f"{a.name}: {result.score:g}/{result.max_score:g} for {for_log(graded)} (seed {result.seed}); wrote {target}")
     return 0

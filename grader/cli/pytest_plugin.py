@@ -81,7 +81,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _assignment(settings: Settings):
-    from .assignment import Assignment, find_assignment
+    from ..assignment import Assignment, find_assignment
     return Assignment(find_assignment(settings.assignment))
 
 
@@ -130,13 +130,13 @@ def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector):
 
 class StudentFile(pytest.File):
     def collect(self):
-        from .admission import refusal, unopened
-        from .discover import UsageError
-        from .grading import Submission, grade_submission, submission_seed
-        from .names import student_name
-        from .published import PUBLIC_FILE
-        from .sampling import PUBLIC
-        from .spec import SpecError
+        from ..admission import refusal, unopened
+        from ..discover import UsageError
+        from ..grading import Submission, grade_submission, submission_seed
+        from ..names import student_name
+        from ..published import PUBLIC_FILE
+        from ..sampling import PUBLIC
+        from ..spec import SpecError
 
         settings = self.config.stash[settings_key]
         try:
@@ -205,7 +205,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
     settings = config.stash.get(settings_key, None)
     if not settings or not settings.graded:
         return
-    from .names import for_log
+    from ..names import for_log
     terminalreporter.section("backprop-grader")
     for path, result, name in settings.graded:
         line = f"{for_log(path.name)} ({name}): {result.score:g}/{result.max_score:g} points on the public checks"
