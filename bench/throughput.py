@@ -170,7 +170,7 @@ AREAS = [
     ("waiting for the student's process", ("select", "writev", "sendmsg", "killpg")),
     ("sandbox: fork server, wire, runner", ("fork_server.py", "wire.py", "runner.py", "answers.py", "confine.py", "posix.read",
                                             "readv", "socket")),
-    ("reference and expected values", ("expected.py", "assignment.py", "reference.py", "numeric.py",
+    ("reference and expected values", ("expected.py", "assignment.py", "reference.py", "finite_differences.py",
                                        "sampling.py", "recipes.py", "copy.py")),
     ("checks, comparisons, diagnoses", ("checks.py", "compare.py", "diagnosis.py", "grading.py")),
     ("results and the store", ("results.py", "store.py", "pydantic", "atomic.py", "json")),

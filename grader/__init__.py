@@ -1,6 +1,6 @@
 """backprop-grader: grades hand-derived gradient exercises.
 
-The pipeline: spec -> sampling -> expected, numeric -> grading, which runs
+The pipeline: spec -> sampling -> reference/ (its answers) -> grading, which runs
 each submission through sandbox/ (a student's process and everything that
 touches it) and judge/ (comparisons, checks, diagnoses) -> results -> reports/."""
 

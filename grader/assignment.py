@@ -9,10 +9,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .expected import Expected, Reference
-from .published import PublishedSource
+from .reference.expected import Expected, Reference
+from .reference.public import PublishedSource
 from .sampling import HIDDEN, PUBLIC, Case, sample_case
-from .pool import CasePool, pool_key, source_files
+from .reference.pool import CasePool, pool_key, source_files
 from .spec import SPEC_FILE, Function, Spec, SpecError, load_spec, spec_path
 
 REFERENCE, STARTER, INSTRUCTIONS = "reference.py", "starter.py", "instructions.md"

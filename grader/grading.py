@@ -17,7 +17,7 @@ from .judge import checks
 from .judge.checks import Verdict
 from .judge.compare import FLOAT32_RTOL, bound
 from .judge.diagnosis import Context, Diagnosis, close
-from .expected import Expected, Probe, output_shape
+from .reference.expected import Expected, Probe, output_shape
 from .sandbox.recipes import CacheOf, Recipe
 from .results import SEVERITY, Check, FunctionResult, SubmissionResult
 from .sandbox.answers import Reply

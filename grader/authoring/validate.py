@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..assignment import Assignment, ReferenceSource
 from ..judge.diagnosis import close
-from ..expected import by_name, import_trusted
+from ..reference.expected import by_name, import_trusted
 from ..grading import Submission, grade_submission
 from ..sandbox.trusted import InProcess
 from .mutants import Mutant, mutants_of

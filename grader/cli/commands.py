@@ -15,7 +15,7 @@ from ..discover import UsageError, find_batches
 from ..grading import grade_submission, submission_seed
 from ..reports import FORMATS, write_reports
 from ..batch.progress import Progress, choose_mode
-from ..published import publish
+from ..reference.public import publish
 from ..results import AssignmentResult
 from ..sandbox.fork_server import SandboxError
 from ..sampling import PUBLIC

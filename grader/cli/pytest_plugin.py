@@ -134,7 +134,7 @@ class StudentFile(pytest.File):
         from ..discover import UsageError
         from ..grading import Submission, grade_submission, submission_seed
         from ..names import student_name
-        from ..published import PUBLIC_FILE
+        from ..reference.public import PUBLIC_FILE
         from ..sampling import PUBLIC
         from ..spec import SpecError
 

@@ -16,11 +16,11 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, ValidationError
 
-from . import build_id
+from .. import build_id
 from .expected import Expected
-from .atomic import write_text
-from .published import CaseJSON, Value, expected_from, from_json, function_case, to_json
-from .sampling import Case
+from ..atomic import write_text
+from .public import CaseJSON, Value, expected_from, from_json, function_case, to_json
+from ..sampling import Case
 
 POOL_FOLDER = ".pool"
 

@@ -11,12 +11,12 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ValidationError
 
-from . import __version__
+from .. import __version__
 from .expected import Expected, Numeric, Probe, SecondUpstream
-from .sandbox.recipes import CacheOf, Recipe
-from .atomic import write_text
-from .sampling import PUBLIC, Case
-from .spec import Function, Spec, SpecError, spec_path
+from ..sandbox.recipes import CacheOf, Recipe
+from ..atomic import write_text
+from ..sampling import PUBLIC, Case
+from ..spec import Function, Spec, SpecError, spec_path
 
 PUBLIC_FILE = "public.json"
 
