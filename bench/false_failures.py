@@ -14,11 +14,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from grader.assignment import Assignment, ReferenceSource
+from grader.cases.assignment import Assignment, ReferenceSource
 from grader.grading import Submission, grade_submission
 from grader.sandbox.trusted import InProcess
 from grader.authoring.mutants import write_float32
-from grader.sampling import HIDDEN
+from grader.cases.sampling import HIDDEN
 from grader.spec import Cases
 
 ROOT = Path(__file__).resolve().parent.parent

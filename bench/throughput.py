@@ -39,10 +39,10 @@ sys.path.insert(0, str(ROOT))
 
 from grader.sandbox import fork_server  # noqa: E402
 from grader.batch import default_jobs, grade_batch  # noqa: E402
-from grader.discover import find_batches  # noqa: E402
+from grader.cases.discover import find_batches  # noqa: E402
 from grader.reports import write_reports  # noqa: E402
 from grader.sandbox.runner import Sandbox  # noqa: E402
-from grader.sampling import HIDDEN, PUBLIC  # noqa: E402
+from grader.cases.sampling import HIDDEN, PUBLIC  # noqa: E402
 from grader.spec import Limits  # noqa: E402
 
 BUNDLED = ROOT / "submissions" / "ner_window"

@@ -1,8 +1,10 @@
 """backprop-grader: grades hand-derived gradient exercises.
 
-The pipeline: spec -> sampling -> reference/ (its answers) -> grading, which runs
-each submission through sandbox/ (a student's process and everything that
-touches it) and judge/ (comparisons, checks, diagnoses) -> results -> reports/."""
+The pipeline: spec -> cases/ (what is graded, on what inputs) -> reference/
+(its answers) -> grading, which runs each submission through sandbox/ (a
+student's process and everything that touches it) and judge/ (comparisons,
+checks, diagnoses) -> results -> reports/. batch/ grades many submissions,
+cli/ holds the commands, authoring/ the instructor's tools."""
 
 import os
 

@@ -22,7 +22,7 @@ from .sandbox.recipes import CacheOf, Recipe
 from .results import SEVERITY, Check, FunctionResult, SubmissionResult
 from .sandbox.answers import Reply
 from .sandbox.runner import Request, Sandbox, call_request, probe_request
-from .sampling import HIDDEN, PUBLIC, Case
+from .cases.sampling import HIDDEN, PUBLIC, Case
 from .spec import Function, Output, Spec
 from .sandbox.wire import Sequence
 

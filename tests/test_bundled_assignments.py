@@ -7,8 +7,8 @@ import json
 import pytest
 
 from conftest import ROOT, run_cli
-from grader.assignment import Assignment
-from grader.sampling import PUBLIC
+from grader.cases.assignment import Assignment
+from grader.cases.sampling import PUBLIC
 
 # assignment -> student -> (score, {function: points kept}, diagnosis codes that must appear)
 EXPECTED = {

@@ -18,9 +18,9 @@ from conftest import ASSIGNMENT, CORRECT, ROOT, correct_source, replace_function
 from test_gradescope import autograder, results
 from test_pytest_plugin import run_pytest
 
-from grader.assignment import Assignment
+from grader.cases.assignment import Assignment
 from grader.grading import submission_seed
-from grader.sampling import HIDDEN
+from grader.cases.sampling import HIDDEN
 
 MARKER = "bpg-harvest"
 

@@ -16,7 +16,7 @@ import pytest
 from conftest import ROOT
 from grader.cli import commands
 from grader.sandbox import fork_server
-from grader.discover import Batch
+from grader.cases.discover import Batch
 from grader.batch.shards import Shard
 
 N = 3

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from conftest import ASSIGNMENT, copy_assignment, run_cli
-from grader.sampling import HIDDEN, PUBLIC, sample_case
+from grader.cases.sampling import HIDDEN, PUBLIC, sample_case
 from grader.spec import DimValue, Integers, Labels, Spec, SpecError, evaluate_size, load_spec
 
 try:

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grader.assignment import Assignment, ReferenceSource
+from grader.cases.assignment import Assignment, ReferenceSource
 from grader.grading import Submission, grade_submission
 from grader.sandbox.trusted import InProcess
 from grader.authoring.mutants import write_float32

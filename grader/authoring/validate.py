@@ -7,14 +7,14 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..assignment import Assignment, ReferenceSource
+from ..cases.assignment import Assignment, ReferenceSource
 from ..judge.diagnosis import close
 from ..reference.expected import by_name, import_trusted
 from ..grading import Submission, grade_submission
 from ..sandbox.trusted import InProcess
 from .mutants import Mutant, mutants_of
 from ..reports.terminal import print_table
-from ..sampling import HIDDEN, PUBLIC
+from ..cases.sampling import HIDDEN, PUBLIC
 
 
 @dataclass

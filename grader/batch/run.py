@@ -21,15 +21,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
-from ..admission import refusal, unopened
-from ..discover import Batch
+from ..cases.admission import refusal, unopened
+from ..cases.discover import Batch
 from ..grading import Submission, grade_submission, submission_seed
 from .progress import Progress
 from ..results import AssignmentResult, Check, FunctionResult, SubmissionResult
 from ..sandbox import fork_server
 from ..sandbox.cores import cores
 from ..sandbox.fork_server import SandboxError
-from ..sampling import HIDDEN, PUBLIC
+from ..cases.sampling import HIDDEN, PUBLIC
 from .store import ResultStore, result_key
 from .workers import in_processes, in_threads
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from ..discover import Batch, UsageError
+from ..cases.discover import Batch, UsageError
 from ..reports import FORMATS, write_reports
 from ..atomic import write_text
 from ..reports.json_report import FILENAME as GRADES

@@ -6,19 +6,19 @@ import sys
 from pathlib import Path
 
 from ..sandbox import fork_server
-from ..admission import refusal, unopened
-from ..assignment import Assignment, find_assignment
+from ..cases.admission import refusal, unopened
+from ..cases.assignment import Assignment, find_assignment
 from .gradescope import gradescope_main
 from ..batch import default_jobs, grade_batch
 from ..batch.shards import Shard, formats_for, merge_main, write_manifest
-from ..discover import UsageError, find_batches
+from ..cases.discover import UsageError, find_batches
 from ..grading import grade_submission, submission_seed
 from ..reports import FORMATS, write_reports
 from ..batch.progress import Progress, choose_mode
 from ..reference.public import publish
 from ..results import AssignmentResult
 from ..sandbox.fork_server import SandboxError
-from ..sampling import PUBLIC
+from ..cases.sampling import PUBLIC
 from ..spec import SpecError, json_schema
 from ..authoring.scaffold import new_assignment, write_starter
 from ..authoring.validate import print_validation, validate

@@ -14,9 +14,9 @@ import json
 import os
 from pathlib import Path
 
-from ..admission import refusal, shown_path, unopened
-from ..assignment import Assignment, find_assignment
-from ..discover import UsageError
+from ..cases.admission import refusal, shown_path, unopened
+from ..cases.assignment import Assignment, find_assignment
+from ..cases.discover import UsageError
 from ..grading import Submission, grade_submission, submission_seed
 from ..reports import gradescope as report
 from ..atomic import write_text

@@ -81,7 +81,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _assignment(settings: Settings):
-    from ..assignment import Assignment, find_assignment
+    from ..cases.assignment import Assignment, find_assignment
     return Assignment(find_assignment(settings.assignment))
 
 
@@ -130,12 +130,12 @@ def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector):
 
 class StudentFile(pytest.File):
     def collect(self):
-        from ..admission import refusal, unopened
-        from ..discover import UsageError
+        from ..cases.admission import refusal, unopened
+        from ..cases.discover import UsageError
         from ..grading import Submission, grade_submission, submission_seed
         from ..names import student_name
         from ..reference.public import PUBLIC_FILE
-        from ..sampling import PUBLIC
+        from ..cases.sampling import PUBLIC
         from ..spec import SpecError
 
         settings = self.config.stash[settings_key]

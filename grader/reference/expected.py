@@ -21,7 +21,7 @@ import numpy as np
 
 from ..sandbox.recipes import CacheOf, Recipe, build, reseed
 from .finite_differences import Directional, Stencil, choose_coords, evaluate_locally, unreliable
-from ..sampling import Case, sample_arg
+from ..cases.sampling import Case, sample_arg
 from ..spec import Function, Output, Spec, SpecError, evaluate_size
 
 

@@ -20,7 +20,7 @@ from .. import build_id
 from .expected import Expected
 from ..atomic import write_text
 from .public import CaseJSON, Value, expected_from, from_json, function_case, to_json
-from ..sampling import Case
+from ..cases.sampling import Case
 
 POOL_FOLDER = ".pool"
 

@@ -15,7 +15,7 @@ from .. import __version__
 from .expected import Expected, Numeric, Probe, SecondUpstream
 from ..sandbox.recipes import CacheOf, Recipe
 from ..atomic import write_text
-from ..sampling import PUBLIC, Case
+from ..cases.sampling import PUBLIC, Case
 from ..spec import Function, Spec, SpecError, spec_path
 
 PUBLIC_FILE = "public.json"

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .reference.expected import Expected, Reference
-from .reference.public import PublishedSource
+from ..reference.expected import Expected, Reference
+from ..reference.public import PublishedSource
 from .sampling import HIDDEN, PUBLIC, Case, sample_case
-from .reference.pool import CasePool, pool_key, source_files
-from .spec import SPEC_FILE, Function, Spec, SpecError, load_spec, spec_path
+from ..reference.pool import CasePool, pool_key, source_files
+from ..spec import SPEC_FILE, Function, Spec, SpecError, load_spec, spec_path
 
 REFERENCE, STARTER, INSTRUCTIONS = "reference.py", "starter.py", "instructions.md"
 SEARCH_ENV = "BACKPROP_GRADER_ASSIGNMENTS"
@@ -117,7 +117,7 @@ class ReferenceSource:
 
 
 def search_roots() -> list[Path]:
-    roots = [Path.cwd() / "assignments", Path(__file__).resolve().parent.parent / "assignments"]
+    roots = [Path.cwd() / "assignments", Path(__file__).resolve().parents[2] / "assignments"]
     extra = os.environ.get(SEARCH_ENV)
     if extra:
         roots = [Path(p) for p in extra.split(os.pathsep)] + roots

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .assignment import Assignment, find_assignment, is_assignment_name
-from .grading import Submission
-from .names import student_name
+from ..grading import Submission
+from ..names import student_name
 
 
 class UsageError(Exception):

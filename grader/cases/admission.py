@@ -7,7 +7,7 @@ refused, wherever it leads: the student's report says which link, with an
 `error` on every function, and the rest of the batch is graded. A link that
 stays inside the submission is refused too, for three reasons. It is one
 rule, checked the way the grading process opens the file (O_NOFOLLOW, see
-runner.py), with no gap between where a link leads when it is checked and
+sandbox/runner.py), with no gap between where a link leads when it is checked and
 where it leads when the file is opened. A submission never needs one: the
 file itself does the same. And a link that stays inside the batch folder
 may still lead out of this submission, to another student's file. So no
@@ -19,10 +19,10 @@ import os
 import stat
 from pathlib import Path
 
-from . import __version__
-from .names import student_name
-from .results import Check, FunctionResult, SubmissionResult
-from .spec import Spec
+from .. import __version__
+from ..names import student_name
+from ..results import Check, FunctionResult, SubmissionResult
+from ..spec import Spec
 
 
 def shown_path(path: Path, root: Path) -> str:

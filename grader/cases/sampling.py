@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .sandbox.recipes import CacheOf, Recipe
-from .spec import (Argument, Constant, DimValue, Fixture, Function, Integers, Labels, Normal, Spec, Uniform,
+from ..sandbox.recipes import CacheOf, Recipe
+from ..spec import (Argument, Constant, DimValue, Fixture, Function, Integers, Labels, Normal, Spec, Uniform,
                    distinct_choices, evaluate_size)
 
 PUBLIC, HIDDEN = "public", "hidden"
