@@ -24,7 +24,7 @@ from ..atomic import write_text
 from .csv_report import function_names
 from .spread import spread
 
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = Path(__file__).parent.parent / "templates"  # grader/templates: the HTML report's pages
 INDEX = "index.html"
 
 
