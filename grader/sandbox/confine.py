@@ -44,7 +44,6 @@ MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
 MNT_DETACH = 2
 PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS = 1, 38
-SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}
 SYS_MOUNT_SETATTR, AT_RECURSIVE, MOUNT_ATTR_RDONLY = 442, 0x8000, 0x1
 MIB = 2**20
 SCRATCH = "/tmp"  # where a student's private scratch is mounted (moved if a visible path is under it)
@@ -80,7 +79,7 @@ def isolate_server(visible: list[str], devices=("null", "zero", "random", "urand
     if _libc is None:
         return done
     uid, gid = os.getuid(), os.getgid()
-    mapper = _IdMapper() if uid == 0 and MACHINE in SYS_PIVOT_ROOT else None
+    mapper = _IdMapper() if uid == 0 and _arch() is not None else None
     if _libc.unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC) != 0:
         if mapper:
             mapper.give(0)
@@ -151,7 +150,7 @@ def _start_init() -> bool:
     if pid == 0:
         try:
             _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-            os.closerange(0, _max_fd())
+            os.closerange(0, max_fd())
             signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # orphans are reaped by the kernel
             while True:
                 signal.pause()
@@ -160,7 +159,8 @@ def _start_init() -> bool:
     return True
 
 
-def _max_fd() -> int:
+def max_fd() -> int:
+    """One more than the highest descriptor this process may hold."""
     try:
         return os.sysconf("SC_OPEN_MAX")
     except (ValueError, OSError):
@@ -203,7 +203,7 @@ def _enter_root(paths: list[str], sources: dict[str, int]) -> None:
         _mount(f"/proc/self/fd/{sources[path]}", target, None, MS_BIND | MS_REC)
     os.makedirs(new + SCRATCH, exist_ok=True)
     os.chdir(new)
-    _check(_libc.syscall(ctypes.c_long(SYS_PIVOT_ROOT[MACHINE]), b".", b"."), "pivot_root")
+    _check(_libc.syscall(ctypes.c_long(_arch()["deny"]["pivot_root"]), b".", b"."), "pivot_root")
     _check(_libc.umount2(b".", MNT_DETACH), "umount old root")
     os.chdir("/")
     _read_only("/")

@@ -585,7 +585,7 @@ def become_student(request: dict, requests: int, answers: int, output: int, sour
     if support is not None:  # kept open (as descriptor 5) until its files are copied
         os.dup2(support, CHILD_FDS)
         support = CHILD_FDS
-    os.closerange(CHILD_FDS + (support is not None), _max_fd())
+    os.closerange(CHILD_FDS + (support is not None), confine.max_fd())
     os.umask(0o022)  # its copies are readable under its own user id
     if features.get("filesystem"):
         workdir = confine.private_scratch(int(limits.get("file_size", 16)), uid)
@@ -651,13 +651,6 @@ def _read_all(fd: int, limit: int) -> bytes:
         chunks.append(chunk)
         size += len(chunk)
     return b"".join(chunks)
-
-
-def _max_fd() -> int:
-    try:
-        return os.sysconf("SC_OPEN_MAX")
-    except (ValueError, OSError):
-        return 4096
 
 
 class _CappedOutput(io.RawIOBase):

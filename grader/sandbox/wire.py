@@ -231,15 +231,23 @@ def encode(message) -> bytes:
     return b"".join([HEADER.pack(len(payload), tail[0]), payload] + tail[1:])
 
 
-def too_large(frame: bytes) -> str | None:
-    """Why a frame would be refused for its JSON part (see Reader.frame and loads), or None."""
-    length, _ = HEADER.unpack_from(frame)
-    payload = memoryview(frame)[HEADER.size:HEADER.size + length].tobytes()
-    items = _items(payload)
-    if length > MAX_JSON or items > MAX_ITEMS:
-        return (f"its description takes {length} bytes and {items} lists, objects and items "
-                f"(the limits are {MAX_JSON} and {MAX_ITEMS}: return numpy arrays, not nested lists)")
+def json_refusal(length: int, payload: bytes | None = None) -> str | None:
+    """Why a frame's JSON part is refused, or None: its length in bytes, and
+    once it is read, its count of lists, objects and items. The one rule the
+    reader applies (Reader.frame, loads) and a sender checks (too_large)."""
+    if length > MAX_JSON:
+        return f"its JSON part is {length} bytes (limit {MAX_JSON}; arrays travel beside it)"
+    items = _items(payload) if payload is not None else 0
+    if items > MAX_ITEMS:
+        return f"it holds {items} lists, objects and items (limit {MAX_ITEMS})"
     return None
+
+
+def too_large(frame: bytes) -> str | None:
+    """Why the reader would refuse this frame for its JSON part, or None."""
+    length, _ = HEADER.unpack_from(frame)
+    problem = json_refusal(length, memoryview(frame)[HEADER.size:HEADER.size + length].tobytes())
+    return problem and f"{problem}: return numpy arrays, not nested lists"
 
 
 def send(fd: int, message) -> None:
@@ -277,9 +285,9 @@ def loads(payload: bytes) -> object:
     objects and items counted first (brackets and commas inside strings
     count too, which only ever refuses more), so that parsing it costs at
     most some 10 MB and milliseconds."""
-    items = _items(payload)
-    if items > MAX_ITEMS:
-        raise WireError(f"refused a message of {items} lists, objects and items (limit {MAX_ITEMS})")
+    problem = json_refusal(len(payload), payload)
+    if problem:
+        raise WireError(f"refused a message: {problem}")
     try:
         return json.loads(payload)
     except (ValueError, RecursionError) as e:
@@ -310,9 +318,9 @@ class Reader:
         length, size = HEADER.unpack_from(self.buffer)
         if length + size > max_bytes:
             raise WireTooLarge(length + size, max_bytes)
-        if length > MAX_JSON:
-            raise WireError(f"refused a message whose JSON part is {length} bytes (limit {MAX_JSON}; arrays "
-                            "travel beside it)")
+        problem = json_refusal(length)  # before its bytes are read
+        if problem:
+            raise WireError(f"refused a message: {problem}")
         start, end = HEADER.size + length, HEADER.size + length + size
         self._fill(end, deadline)
         payload, tail = self.buffer[HEADER.size:start], self.buffer[start:end]
