@@ -530,12 +530,14 @@ class FunctionGrader:
         else:
             case, v = max(results, key=lambda cv: cv[1].margin or 0.0)
         label = case.label if case is not None else None
-        message = v.message if not label or not bad else f"on {label}: {v.message}"
+        said, _, explanation = v.message.partition("\nDiagnosis: ")
+        message = said if not label or not bad else f"on {label}: {said}"
         if not bad and len(results) > 1:
             message += f" (all {len(results)} {visibility} cases)"
         self.checks.append(Check(
             name=name if visibility == PUBLIC else f"{name} (hidden)", status=v.status, message=message,
-            diagnosis=v.diagnosis.code if v.diagnosis else None, visibility=visibility, scored=scored,
+            diagnosis=v.diagnosis.code if v.diagnosis else None,
+            explanation=explanation, visibility=visibility, scored=scored,
             output=output, case=label if bad else None, margin=v.margin, worst=v.worst))
 
     def _score(self) -> float:

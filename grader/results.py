@@ -32,16 +32,25 @@ class Element(Record):
     got: float
 
 
+class Tolerance(Record):
+    """A comparison passes where |got - expected| <= atol + rtol * |expected|."""
+    rtol: float
+    atol: float
+
+
 class Check(Record):
+    """One check's verdict, as fields: every output format words it from these."""
     name: str
     status: Status
-    message: Text = ""
+    message: Text = ""             # what was found, built from the numbers
     diagnosis: str | None = None   # a stable code, such as "transposed"; see judge/diagnosis.py
+    explanation: Text = ""         # the diagnosis in words, for the student
     visibility: Literal["public", "hidden"] = "public"
     scored: bool = True            # False: reported, but costs no points
     output: str | None = None      # the output it judges, if any
     case: str | None = None        # the first case on which it failed, e.g. "hidden case 2"
     margin: float | None = None    # worst |got - expected| / tolerance: below 1 passes
+    tolerance: Tolerance | None = None   # what the comparison allowed, where there was one
     worst: list[Element] = []
 
 

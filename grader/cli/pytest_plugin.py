@@ -186,14 +186,16 @@ class CheckItem(pytest.Item):
             return
         if c.status == "skipped":
             pytest.skip(c.message or "skipped")
-        raise CheckFailed(c.message)
+        from ..reports.wording import check_text
+        raise CheckFailed(check_text(c))
 
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, CheckFailed):
             c, f = self.check, self.parent.function
             where = f"{self.path.name}, line {f.line}" if f.line else self.path.name
             note = "" if c.scored else "; this check costs no points"
-            return f"{c.message}\n\n({c.status}: {f.name} › {c.name}, {where}{note})"
+            from ..reports.wording import check_text
+            return f"{check_text(c)}\n\n({c.status}: {f.name} › {c.name}, {where}{note})"
         return super().repr_failure(excinfo, style)
 
     def reportinfo(self):

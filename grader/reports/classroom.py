@@ -16,6 +16,7 @@ from typing import Mapping
 from ..results import AssignmentResult, FunctionResult, SubmissionResult
 from ..atomic import write_text
 from .github import relative, set_outputs
+from .wording import check_text
 
 FILENAME = "classroom.json"
 VERSION = 1
@@ -29,7 +30,7 @@ def status(f: FunctionResult) -> str:
 
 def message(f: FunctionResult) -> str:
     bad = [c for c in f.checks if c.status != "passed" and c.scored]
-    return "\n\n".join(f"{c.name}: {c.message}" for c in bad)
+    return "\n\n".join(f"{c.name}: {check_text(c)}" for c in bad)
 
 
 def test(s: SubmissionResult, f: FunctionResult, prefix: str, workspace: Path) -> dict:

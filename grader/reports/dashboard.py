@@ -8,7 +8,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..results import AssignmentResult, Check, SubmissionResult
+from ..results import AssignmentResult, SubmissionResult
 
 
 @dataclass
@@ -106,13 +106,6 @@ def grid(result: AssignmentResult, cols: list[Column], check_id) -> list[list[Ce
     return rows
 
 
-def sentence(check: Check) -> str:
-    for line in check.message.splitlines():
-        if line.startswith("Diagnosis: "):
-            return line.removeprefix("Diagnosis: ")
-    return ""
-
-
 def diagnoses(result: AssignmentResult, limit: int = 20) -> list[Diagnosis]:
     """Diagnosis codes by how many students got them, most first."""
     found: dict[str, Diagnosis] = {}
@@ -121,7 +114,7 @@ def diagnoses(result: AssignmentResult, limit: int = 20) -> list[Diagnosis]:
             for c in f.checks:
                 if c.status == "passed" or not c.diagnosis:
                     continue
-                d = found.setdefault(c.diagnosis, Diagnosis(c.diagnosis, sentence(c)))
+                d = found.setdefault(c.diagnosis, Diagnosis(c.diagnosis, c.explanation))
                 d.checks += 1
                 if s.student not in d.students:
                     d.students.append(s.student)

@@ -17,6 +17,7 @@ from ..names import printable
 from ..results import AssignmentResult, FunctionResult, SubmissionResult
 from ..atomic import write_text
 from .html import points
+from .wording import check_text
 
 FILENAME = "summary.md"
 ICON = {"passed": "✅", "failed": "❌", "error": "💥", "timeout": "⏱️", "skipped": "➖"}
@@ -59,7 +60,7 @@ def submission_summary(s: SubmissionResult) -> list[str]:
                       "</summary>", ""]
         for f, c in bad[:MAX_FAILURES_SHOWN]:
             lines += [f"**`{cell(f.name)}` › {cell(c.name)}** ({c.status}"
-                      + (f", diagnosis `{cell(c.diagnosis)}`" if c.diagnosis else "") + ")", "", fenced(c.message), ""]
+                      + (f", diagnosis `{cell(c.diagnosis)}`" if c.diagnosis else "") + ")", "", fenced(check_text(c)), ""]
         if len(bad) > MAX_FAILURES_SHOWN:
             lines += [f"... and {len(bad) - MAX_FAILURES_SHOWN} more.", ""]
         lines.append("</details>")
@@ -130,7 +131,7 @@ def function_annotation(s: SubmissionResult, f: FunctionResult, workspace: Path)
     shown = scored or unscored
     first = shown[0]
     title = f"{f.name}: {outof(f.score, f.max_score)} points" + ("" if scored else " (a check that costs no points)")
-    message = f"{first.name}: {first.message}"
+    message = f"{first.name}: {check_text(first)}"
     if len(shown) > 1:
         message += f"\n(and {len(shown) - 1} more: " + ", ".join(c.name for c in shown[1:6]) + \
                    (", ..." if len(shown) > 6 else "") + ")"

@@ -18,6 +18,7 @@ from pathlib import Path
 from ..results import AssignmentResult, Check, FunctionResult, SubmissionResult
 from ..atomic import write_text
 from .html import page_names, points
+from .wording import check_text
 
 FOLDER = "gradescope"
 VISIBILITY = {"public": "visible", "hidden": "after_published"}
@@ -25,7 +26,7 @@ MARK = {"passed": "passed", "failed": "FAILED", "error": "ERROR", "timeout": "TI
 
 
 def check_test(f: FunctionResult, c: Check, number: str) -> dict:
-    text = c.message if c.scored else f"{c.message}\n(This check costs no points.)".lstrip()
+    text = check_text(c) if c.scored else f"{check_text(c)}\n(This check costs no points.)".lstrip()
     test = {"name": f"{f.name} › {c.name}", "number": number, "output": text, "output_format": "text",
             "visibility": VISIBILITY[c.visibility], "tags": [f.name] + ([c.diagnosis] if c.diagnosis else [])}
     if c.status != "skipped":  # Gradescope knows passed and failed only; a skipped check is neither

@@ -23,6 +23,7 @@ from . import dashboard
 from ..atomic import write_text
 from .csv_report import function_names
 from .spread import spread
+from .wording import check_text
 
 TEMPLATES = Path(__file__).parent.parent / "templates"  # grader/templates: the HTML report's pages
 INDEX = "index.html"
@@ -174,7 +175,7 @@ def check_block(function: str, number: int, c: Check) -> str:
     first line, no newline after its last."""
     ok = " ok" if c.status == "passed" else ""
     hidden = " hidden" if c.visibility == "hidden" else ""
-    message = f"<pre>{esc(c.message)}</pre>" if c.message else ""
+    message = f"<pre>{esc(check_text(c))}</pre>" if c.message or c.explanation else ""
     return (f'<div class="check{ok}" id="{esc(check_id(function, number))}">\n'
             f'    <div class="check-head">\n'
             f'      {badge(c.status)}\n'

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..results import AssignmentResult, Check, SubmissionResult
 from ..atomic import write_text
+from .wording import check_text
 
 FILENAME = "junit.xml"
 ELEMENT = {"failed": "failure", "error": "error", "timeout": "error", "skipped": "skipped"}
@@ -43,7 +44,7 @@ def suite(result: AssignmentResult, s: SubmissionResult) -> ET.Element:
             first = c.message.splitlines()[0] if c.message else c.status
             attrs = {"message": clean(first)} if kind == "skipped" else {
                 "message": clean(first), "type": c.diagnosis or c.status}
-            ET.SubElement(case, kind, **attrs).text = clean(c.message) or None
+            ET.SubElement(case, kind, **attrs).text = clean(check_text(c)) or None
     printed = s.output + (f"\n[printed once it was given hidden inputs:]\n{s.hidden_output}" if s.hidden_output else "")
     if printed:
         ET.SubElement(element, "system-out").text = clean(printed)

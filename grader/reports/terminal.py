@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..names import for_log
 from ..results import AssignmentResult, SubmissionResult
+from .wording import check_text
 
 MARK = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "timeout": "TIMEOUT", "skipped": "SKIP"}
 
@@ -38,7 +39,7 @@ def print_self_check(result: SubmissionResult, assignment: str) -> None:
             extra = "" if c.scored else " (costs no points)"
             print(f"  {MARK[c.status]:7s} {c.name}{extra}")
             if c.status != "passed":
-                for line in for_log(c.message).splitlines():
+                for line in for_log(check_text(c)).splitlines():
                     print(f"          {line}")
         print()
     failed = sum(c.status != "passed" for c in result.checks())
