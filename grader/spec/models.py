@@ -1,0 +1,253 @@
+"""The pydantic models of an assignment spec: the single source of truth for
+`assignment.toml`, its validation, its error messages and its JSON Schema."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+from .consistency import check_spec
+from .sizes import Size, check_dims
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- how to sample an argument -------------------------------------------------
+
+class Normal(Strict):
+    kind: Literal["normal"] = "normal"
+    mean: float = 0.0
+    std: float = Field(1.0, gt=0)
+
+
+class Uniform(Strict):
+    kind: Literal["uniform"]
+    low: float = -1.0
+    high: float = 1.0
+
+
+class Integers(Strict):
+    """Integers in [low, high); `repeats` guarantees a value repeated within a
+    row and across rows, as word indices in real text are."""
+    kind: Literal["integers"]
+    low: Size = 0
+    high: Size
+    repeats: bool = False
+
+
+class Labels(Strict):
+    """Class labels 0..classes-1, each class present when there is room."""
+    kind: Literal["labels"]
+    classes: int = Field(2, ge=2)
+
+
+class DimValue(Strict):
+    """A Python int equal to a dimension, such as the vocabulary size V."""
+    kind: Literal["dim"]
+    dim: str
+
+
+class Constant(Strict):
+    """The same value every time: a number, a string, a list or a table
+    (a dict), such as conv_param = {stride = 1, pad = 1}."""
+    kind: Literal["constant"]
+    value: Any
+
+
+class Fixture(Strict):
+    """An object built by FUNCTION(**args, seed=...) from a module of the
+    assignment's support folder, in the student's process and, for the
+    reference, in the grading process. A string in args that names a
+    dimension becomes its size."""
+    kind: Literal["fixture"]
+    factory: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_]*$")
+    args: dict[str, Any] = {}
+
+
+Distribution = Annotated[Union[Normal, Uniform, Integers, Labels, DimValue, Constant, Fixture],
+                         Field(discriminator="kind")]
+
+
+class Argument(Strict):
+    name: str
+    shape: list[Size] = []
+    dtype: Literal["float64", "float32", "int64", "object"] = "float64"
+    sample: Distribution = Normal()
+    away_from: list[float] = Field([], description="kinks: values are sampled at least `kink_margin` away from these")
+    kink_margin: float = Field(1e-2, ge=0)
+    cache: str | None = Field(None, description="this argument is the cache the named forward returned: that "
+                              "forward runs on its own inputs of the case first, and its cache stays in the "
+                              "student's process")
+    updates: bool = Field(False, description="the function changes this argument in place by contract; its "
+                          "final value is checked against the reference's")
+
+
+# --- what a function returns --------------------------------------------------
+
+class Gradient(Strict):
+    """This output is the gradient of the scalar `of` with respect to argument `wrt`.
+    `of` is an output of the same function ("J"), a function with one scalar
+    output ("score") or "function.output"."""
+    of: str
+    wrt: str
+
+
+class VJP(Strict):
+    """This output is the vector-Jacobian product upstream^T d(of)/d(wrt):
+    the gradient with respect to `wrt` of sum(of * upstream)."""
+    of: str
+    wrt: str
+    upstream: str
+
+
+class Jacobian(Strict):
+    """This output is the full Jacobian d(of)/d(wrt): its shape is the shape of
+    `of` followed by the shape of `wrt` (an (m, n) matrix for vectors)."""
+    of: str
+    wrt: str
+
+
+class Output(Strict):
+    name: str
+    shape: list[Size] = []
+    gradient: Gradient | None = None
+    vjp: VJP | None = None
+    jacobian: Jacobian | None = None
+    rtol: float | None = Field(None, gt=0)
+    atol: float | None = Field(None, ge=0)
+    opaque: bool = Field(False, description="a cache: stays in the student's process, never checked, no points")
+
+    @property
+    def derivative(self) -> Gradient | VJP | Jacobian | None:
+        return self.gradient or self.vjp or self.jacobian
+
+    @property
+    def derivative_kind(self) -> str | None:
+        return "gradient" if self.gradient else "vjp" if self.vjp else "jacobian" if self.jacobian else None
+
+
+class Mistake(Strict):
+    """A well-known mistake: `variant` is a function of the reference module
+    that returns what a student making it would return."""
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    message: str
+    variant: str
+
+
+class Function(Strict):
+    name: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    points: float = Field(0, ge=0)
+    student: bool = Field(True, description="False: a forward that only the reference defines, named by the "
+                          "derivatives of functions students write; it is not graded")
+    calls: str | None = Field(None, description="the function this entry calls, when it is not `name`: checks "
+                              "one function again in another mode (batchnorm at test time, say)")
+    description: str = ""
+    args: list[Argument]
+    outputs: list[Output] = Field(min_length=1)
+    mistakes: list[Mistake] = []
+
+    @property
+    def target(self) -> str:
+        """The name of the function called, in the student's file and in the reference."""
+        return self.calls or self.name
+
+    def arg(self, name: str) -> Argument | None:
+        return next((a for a in self.args if a.name == name), None)
+
+    def output(self, name: str) -> Output | None:
+        return next((o for o in self.outputs if o.name == name), None)
+
+
+class Cases(Strict):
+    public: int = Field(2, ge=0, description="cases whose inputs and expected outputs may be published")
+    hidden: int = Field(3, ge=0, description="hidden cases per submission, chosen by its recorded seed")
+    hidden_pool: int = Field(32, ge=0, description="hidden cases are chosen from a pool of this many, so the "
+                             "reference's work is shared by a class; 0: fresh cases for every submission")
+    public_seed: int = 0
+
+    @model_validator(mode="after")
+    def _pool_large_enough(self) -> "Cases":
+        if self.hidden_pool and self.hidden_pool < self.hidden:
+            raise ValueError(f"cases.hidden_pool ({self.hidden_pool}) is smaller than cases.hidden ({self.hidden})")
+        return self
+
+
+class Tolerance(Strict):
+    rtol: float = Field(1e-5, gt=0)
+    atol: float = Field(1e-7, ge=0)
+    require_float64: bool = Field(False, description="fail float32 answers instead of judging them with "
+                                  "float32 tolerances")
+
+
+class Limits(Strict):
+    """What one submission's process may use. A process that overruns is
+    killed; the next request gets a fresh one."""
+    timeout: float = Field(60.0, gt=0, description="wall-clock seconds for a whole submission")
+    call_timeout: float = Field(10.0, gt=0, description="wall-clock seconds for one request to the student's process")
+    cpu: float = Field(60.0, gt=0, description="CPU seconds one student process may use")
+    memory: int = Field(1024, ge=256, description="address space of one student process, in MiB")
+    file_size: int = Field(16, ge=1, description="largest file a student process may write, in MiB "
+                                                 "(also the size of its scratch directory)")
+    open_files: int = Field(64, ge=16, description="file descriptors one student process may hold open")
+    processes: bool = Field(False, description="whether student code may start processes or threads")
+    output: int = Field(20_000, ge=0, description="characters of a submission's stdout and stderr kept for its report")
+
+
+class Checks(Strict):
+    fd_budget: int = Field(400, ge=1, description="most coordinates of one argument differentiated element by "
+                           "element per case; past it, a random subset touching every row and column")
+    kink_redraws: int = Field(5, ge=0, description="times a case's inputs are redrawn when a finite difference "
+                              "straddles a kink")
+
+
+class Spec(Strict):
+    name: str = Field(pattern=r"^[A-Za-z0-9_\-]+$")
+    title: str = ""
+    module: str = Field("", description="the file students submit, without .py; defaults to name")
+    support: str | None = Field(None, description="a folder beside the spec that students get too, importable "
+                                "in their process (helper modules, fixtures)")
+    dims: dict[str, Union[int, list[int], str]]
+    functions: list[Function] = Field(min_length=1)
+    cases: Cases = Cases()
+    tolerance: Tolerance = Tolerance()
+    limits: Limits = Limits()
+    checks: Checks = Checks()
+    _folder: Path | None = PrivateAttr(None)   # where the spec was read from
+
+    @property
+    def support_path(self) -> Path | None:
+        """The support folder, importable in the student's process."""
+        return self._folder / self.support if self.support and self._folder else None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Spec":
+        if not self.module:
+            self.module = self.name
+        check_dims(self.dims)
+        check_spec(self)
+        return self
+
+    @property
+    def graded(self) -> list[Function]:
+        """The functions students write, in order."""
+        return [f for f in self.functions if f.student]
+
+    def function(self, name: str) -> Function | None:
+        return next((f for f in self.functions if f.name == name), None)
+
+    def resolve(self, owner: Function, of: str) -> tuple[Function, Output] | None:
+        """The function and output that a gradient's `of` names, seen from `owner`."""
+        if owner.output(of) is not None:
+            return owner, owner.output(of)
+        fname, _, oname = of.partition(".")
+        target = self.function(fname)
+        if target is None:
+            return None
+        if oname:
+            out = target.output(oname)
+            return (target, out) if out else None
+        return (target, target.outputs[0]) if len(target.outputs) == 1 else None
+
