@@ -1,6 +1,7 @@
 """The assignment spec: its models (models), the arithmetic of its dimension
-sizes (sizes), the checks that need the whole spec (consistency), and reading
-it from `assignment.toml` with the errors an instructor gets (loading)."""
+sizes (sizes), the checks that need the whole spec (consistency), problems
+located as pydantic locates its errors (problems), and reading it from
+`assignment.toml` with the errors an instructor gets (loading)."""
 from .loading import SPEC_FILE, SpecError, json_schema, load_spec, spec_path
 from .models import (VJP, Argument, Cases, Checks, Constant, DimValue, Distribution, Fixture, Function, Gradient,
                      Integers, Jacobian, Labels, Limits, Mistake, Normal, Output, Spec, Tolerance, Uniform)

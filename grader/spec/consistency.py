@@ -1,120 +1,127 @@
-"""Checks that need the whole spec: every name a function, argument or
-output refers to exists, and shapes agree with the derivatives they hold."""
+"""Checks that need the whole spec: every name a function, argument or output
+refers to exists, and shapes agree with the derivatives they hold. Each check
+yields problems located relative to the part it looks at."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from .problems import Problem, duplicates, within
 from .sizes import Size, distinct_choices, evaluate_size, size_names
 
 if TYPE_CHECKING:
-    from .models import Function, Output, Spec
+    from .models import Argument, Function, Integers, Output, Spec
 
 
-def check_spec(spec: Spec) -> None:
-    """A ValueError naming the field, unless the spec's functions are consistent."""
-    _unique([f.name for f in spec.functions], "functions")
+def spec_problems(spec: Spec) -> list[Problem]:
+    """Every reference that names nothing and every shape that disagrees with
+    its declaration. Derivatives are checked only once every name and shape is
+    known, so that one mistake is not reported again as a wrong derivative."""
+    problems = list(duplicates([f.name for f in spec.functions], ("functions",)))
     for i, f in enumerate(spec.functions):
-        _check_function(spec, f, f"functions[{i}] ({f.name})")
-        if f.student and f.points <= 0:
-            raise ValueError(f"functions[{i}] ({f.name}).points: a function students write needs points > 0")
+        for j, a in enumerate(f.args):
+            problems += within(("functions", i, "args", j), _argument_problems(spec, a))
+        for j, o in enumerate(f.outputs):
+            problems += within(("functions", i, "outputs", j, "shape"), _shape_problems(o.shape, spec.dims))
+    if problems:
+        return problems
+    for i, f in enumerate(spec.functions):
+        for j, o in enumerate(f.outputs):
+            if o.derivative:
+                problems += within(("functions", i, "outputs", j), _derivative_problems(spec, f, o))
+    return problems
 
 
-def _unique(names: list[str], where: str) -> None:
-    seen = set()
-    for n in names:
-        if n in seen:
-            raise ValueError(f"{where}: {n!r} is declared twice")
-        seen.add(n)
+def _argument_problems(spec: Spec, a: Argument) -> Iterator[Problem]:
+    yield from within(("shape",), _shape_problems(a.shape, spec.dims))
+    s = a.sample
+    if s.kind == "integers":
+        yield from within(("sample",), _bounds_problems(s, spec.dims))
+    if s.kind == "dim" and s.dim not in spec.dims:
+        yield ("sample", "dim"), f"unknown dimension {s.dim!r}"
+    if a.cache:
+        forward = spec.function(a.cache)
+        if forward is None or not any(o.opaque for o in forward.outputs):
+            yield ("cache",), f"{a.cache!r} is not a function with an opaque (cache) output"
+    if s.kind == "fixture" and not spec.support:
+        yield ("sample",), "a fixture needs the spec's `support` folder"
 
 
-def _check_shape(shape: list[Size], dims: dict, where: str) -> None:
-    for s in shape:
+def _shape_problems(shape: list[Size], dims: dict) -> Iterator[Problem]:
+    for k, size in enumerate(shape):
         try:
-            unknown = size_names(s) - dims.keys()
+            unknown = size_names(size) - dims.keys()
         except ValueError as e:
-            raise ValueError(f"{where}.shape: {e}") from None
+            yield (k,), str(e)
+            continue
         if unknown:
-            raise ValueError(f"{where}.shape: unknown dimensions {sorted(unknown)}; declared: {sorted(dims)}")
+            yield (k,), f"unknown dimensions {sorted(unknown)}; declared: {sorted(dims)}"
+
+
+def _bounds_problems(sample: Integers, dims: dict) -> Iterator[Problem]:
+    for field in ("low", "high"):
+        bound = getattr(sample, field)
+        try:
+            unknown = size_names(bound) - dims.keys()
+        except ValueError as e:
+            yield (field,), str(e)
+            return
+        if unknown:
+            yield (field,), f"unknown dimension in bound {bound!r}"
+            return
+    try:
+        wrong_order = any(evaluate_size(sample.low, sizes) >= evaluate_size(sample.high, sizes)
+                          for sizes in distinct_choices(dims))
+    except ValueError as e:
+        yield (), str(e)
+        return
+    if wrong_order:
+        yield (), f"low ({sample.low}) must be below high ({sample.high}); high is excluded"
 
 
 def _same_shape(a: list[Size], b: list[Size]) -> bool:
     return [str(x).replace(" ", "") for x in a] == [str(x).replace(" ", "") for x in b]
 
 
-def _check_function(spec: Spec, f: Function, where: str) -> None:
-    _unique([a.name for a in f.args], f"{where}.args")
-    _unique([o.name for o in f.outputs], f"{where}.outputs")
-    for j, a in enumerate(f.args):
-        here = f"{where}.args[{j}] ({a.name})"
-        _check_shape(a.shape, spec.dims, here)
-        s = a.sample
-        if s.kind == "integers":
-            for bound in (s.low, s.high):
-                if size_names(bound) - spec.dims.keys():
-                    raise ValueError(f"{here}.sample: unknown dimension in bound {bound!r}")
-            for sizes in distinct_choices(spec.dims):
-                if evaluate_size(s.low, sizes) >= evaluate_size(s.high, sizes):
-                    raise ValueError(f"{here}.sample: low ({s.low}) must be below high ({s.high}); high is excluded")
-        if s.kind == "dim":
-            if s.dim not in spec.dims:
-                raise ValueError(f"{here}.sample.dim: unknown dimension {s.dim!r}")
-            if a.shape:
-                raise ValueError(f"{here}: a 'dim' argument is a plain int; its shape must be []")
-        if s.kind in ("integers", "labels", "dim") and a.dtype != "int64":
-            raise ValueError(f"{here}.dtype: integer samples need dtype 'int64'")
-        if a.cache:
-            forward = spec.function(a.cache)
-            if forward is None or not any(o.opaque for o in forward.outputs):
-                raise ValueError(f"{here}.cache: {a.cache!r} is not a function with an opaque (cache) output")
-        if s.kind == "fixture" and not spec.support:
-            raise ValueError(f"{here}.sample: a fixture needs the spec's `support` folder")
-    if all(o.opaque for o in f.outputs):
-        raise ValueError(f"{where}.outputs: every output is opaque; nothing could be checked")
-    for j, o in enumerate(f.outputs):
-        here = f"{where}.outputs[{j}] ({o.name})"
-        _check_shape(o.shape, spec.dims, here)
-        if o.opaque and o.derivative:
-            raise ValueError(f"{here}: an opaque output cannot be a derivative")
-        if sum(d is not None for d in (o.gradient, o.vjp, o.jacobian)) > 1:
-            raise ValueError(f"{here}: declare one of gradient, vjp and jacobian, not several")
-        if o.derivative:
-            _check_derivative(spec, f, o, here)
-    for j, m in enumerate(f.mistakes):
-        if not m.variant.isidentifier():
-            raise ValueError(f"{where}.mistakes[{j}].variant: {m.variant!r} is not a function name")
-
-
-def _check_derivative(spec: Spec, f: Function, o: Output, where: str) -> None:
+def _derivative_problems(spec: Spec, f: Function, o: Output) -> Iterator[Problem]:
+    """The first problem of a derivative output: each check needs the ones before it to pass."""
     d, kind = o.derivative, o.derivative_kind
     found = spec.resolve(f, d.of)
     if found is None:
-        raise ValueError(f"{where}.{kind}.of: {d.of!r} names neither an output of {f.name} nor a function "
-                         f"(or function.output); functions: {[g.name for g in spec.functions]}")
+        yield (kind, "of"), (f"{d.of!r} names neither an output of {f.name} nor a function (or function.output); "
+                             f"functions: {[g.name for g in spec.functions]}")
+        return
     forward, target = found
     if kind == "gradient" and target.shape:
-        raise ValueError(f"{where}.gradient.of: {d.of!r} has shape {target.shape}; a gradient needs a scalar (use vjp)")
+        yield ("gradient", "of"), f"{d.of!r} has shape {target.shape}; a gradient needs a scalar (use vjp)"
+        return
     wrt = forward.arg(d.wrt)
     if wrt is None:
-        raise ValueError(f"{where}.{kind}.wrt: {forward.name} has no argument {d.wrt!r}")
+        yield (kind, "wrt"), f"{forward.name} has no argument {d.wrt!r}"
+        return
     if wrt.dtype == "int64":
-        raise ValueError(f"{where}.{kind}.wrt: {d.wrt!r} is an integer argument and has no gradient")
+        yield (kind, "wrt"), f"{d.wrt!r} is an integer argument and has no gradient"
+        return
     shape = target.shape + wrt.shape if kind == "jacobian" else wrt.shape
     if not _same_shape(o.shape, shape):
-        raise ValueError(f"{where}.shape: {o.shape} should be {shape}, "
-                         + ("the shape of the output followed by that of " if kind == "jacobian" else "the shape of ")
-                         + repr(d.wrt))
-    if forward is not f:
-        if kind in ("gradient", "jacobian"):
-            missing = [a.name for a in forward.args if f.arg(a.name) is None]
-            if missing:
-                raise ValueError(f"{where}.{kind}: {f.name} lacks {forward.name}'s arguments {missing}")
-        else:
-            up = f.arg(d.upstream)
-            if up is None:
-                raise ValueError(f"{where}.vjp.upstream: {f.name} has no argument {d.upstream!r}")
-            if not _same_shape(up.shape, target.shape):
-                raise ValueError(f"{where}.vjp.upstream: {d.upstream!r} has shape {up.shape}, "
-                                 f"but {forward.name}'s output {target.name} has shape {target.shape}")
+        of_what = "the shape of the output followed by that of " if kind == "jacobian" else "the shape of "
+        yield ("shape",), f"{o.shape} should be {shape}, {of_what}{d.wrt!r}"
+        return
+    if forward is f:
+        if kind == "vjp":
+            yield ("vjp", "of"), "a vjp is of another function's output"
     elif kind == "vjp":
-        raise ValueError(f"{where}.vjp.of: a vjp is of another function's output")
+        yield from _upstream_problems(f, forward, target, d.upstream)
+    else:
+        missing = [a.name for a in forward.args if f.arg(a.name) is None]
+        if missing:
+            yield (kind,), f"{f.name} lacks {forward.name}'s arguments {missing}"
 
+
+def _upstream_problems(f: Function, forward: Function, target: Output, upstream: str) -> Iterator[Problem]:
+    up = f.arg(upstream)
+    if up is None:
+        yield ("vjp", "upstream"), f"{f.name} has no argument {upstream!r}"
+    elif not _same_shape(up.shape, target.shape):
+        yield ("vjp", "upstream"), (f"{upstream!r} has shape {up.shape}, but {forward.name}'s output "
+                                    f"{target.name} has shape {target.shape}")

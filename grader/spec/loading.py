@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -23,6 +24,7 @@ class SpecError(Exception):
 
 
 def spec_path(location: str | Path) -> Path:
+    """The spec file itself, given it or the assignment folder that holds it."""
     path = Path(location)
     return path / SPEC_FILE if path.is_dir() else path
 
@@ -39,21 +41,40 @@ def load_spec(location: str | Path) -> Spec:
     try:
         spec = Spec.model_validate(data)
     except ValidationError as e:
-        raise SpecError(f"{path}: invalid spec:\n" + _describe(e)) from None
+        raise SpecError(f"{path}: invalid spec:\n" + _describe(e, data)) from None
     spec._folder = path.parent.resolve()
     if spec.support and not (spec._folder / spec.support).is_dir():
         raise SpecError(f"{path}: support: no folder {spec.support!r} beside the spec")
     return spec
 
 
-def _describe(error: ValidationError) -> str:
+def _describe(error: ValidationError, data: dict) -> str:
+    """One line per problem: where it is, with the names of the functions,
+    arguments and outputs on the way (from `data`, the spec as read), and what it is."""
     lines = []
-    for err in error.errors():
-        loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-after"))
-        msg = err["msg"].removeprefix("Value error, ")
-        lines.append(f"  {loc}: {msg}" if loc else f"  {msg}")
+    for problem in error.errors():
+        where = _place(problem["loc"], data)
+        lines.append(f"  {where}: {problem['msg']}" if where else f"  {problem['msg']}")
     return "\n".join(lines)
 
 
+def _place(location: tuple, data: Any) -> str:
+    """A location such as ("functions", 2, "args", 0, "shape") as
+    `functions[2] (score).args[0] (x).shape`."""
+    text, node = "", data
+    for part in location:
+        if isinstance(node, dict) and part not in node and part == node.get("kind"):
+            continue  # pydantic names the member of a tagged union (a sample's kind); the spec does not
+        if isinstance(part, int):
+            node = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+            name = node.get("name") if isinstance(node, dict) else None
+            text += f"[{part}]" + (f" ({name})" if isinstance(name, str) else "")
+        else:
+            node = node.get(part) if isinstance(node, dict) else None
+            text += f".{part}" if text else str(part)
+    return text
+
+
 def json_schema() -> str:
+    """The JSON Schema of assignment.toml, for editors and for `grade schema`."""
     return json.dumps(Spec.model_json_schema(), indent=2)

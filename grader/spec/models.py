@@ -5,25 +5,29 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
-from .consistency import check_spec
-from .sizes import Size, check_dims
+from .consistency import spec_problems
+from .problems import Problem, duplicates, invalid
+from .sizes import Size, dims_problems
 
 
 class Strict(BaseModel):
+    """A model that refuses keys it does not declare, so a misspelt field is an error."""
     model_config = ConfigDict(extra="forbid")
 
 
 # --- how to sample an argument -------------------------------------------------
 
 class Normal(Strict):
+    """Normally distributed floats (the default)."""
     kind: Literal["normal"] = "normal"
     mean: float = 0.0
     std: float = Field(1.0, gt=0)
 
 
 class Uniform(Strict):
+    """Floats drawn uniformly from [low, high)."""
     kind: Literal["uniform"]
     low: float = -1.0
     high: float = 1.0
@@ -72,6 +76,7 @@ Distribution = Annotated[Union[Normal, Uniform, Integers, Labels, DimValue, Cons
 
 
 class Argument(Strict):
+    """One argument of a function: its shape, its dtype and how its values are sampled."""
     name: str
     shape: list[Size] = []
     dtype: Literal["float64", "float32", "int64", "object"] = "float64"
@@ -83,6 +88,17 @@ class Argument(Strict):
                               "student's process")
     updates: bool = Field(False, description="the function changes this argument in place by contract; its "
                           "final value is checked against the reference's")
+
+    @model_validator(mode="after")
+    def _sample_fits(self) -> Argument:
+        problems: list[Problem] = []
+        if isinstance(self.sample, DimValue) and self.shape:
+            problems.append((("shape",), "a 'dim' argument is a plain int; its shape must be []"))
+        if isinstance(self.sample, (Integers, Labels, DimValue)) and self.dtype != "int64":
+            problems.append((("dtype",), "integer samples need dtype 'int64'"))
+        if problems:
+            raise invalid("Argument", problems)
+        return self
 
 
 # --- what a function returns --------------------------------------------------
@@ -111,6 +127,7 @@ class Jacobian(Strict):
 
 
 class Output(Strict):
+    """One value a function returns: a value, a derivative (gradient, vjp or jacobian) or an opaque cache."""
     name: str
     shape: list[Size] = []
     gradient: Gradient | None = None
@@ -120,12 +137,22 @@ class Output(Strict):
     atol: float | None = Field(None, ge=0)
     opaque: bool = Field(False, description="a cache: stays in the student's process, never checked, no points")
 
+    @model_validator(mode="after")
+    def _one_kind(self) -> Output:
+        if self.opaque and self.derivative:
+            raise invalid("Output", [((), "an opaque output cannot be a derivative")])
+        if sum(d is not None for d in (self.gradient, self.vjp, self.jacobian)) > 1:
+            raise invalid("Output", [((), "declare one of gradient, vjp and jacobian, not several")])
+        return self
+
     @property
     def derivative(self) -> Gradient | VJP | Jacobian | None:
+        """What this output is the derivative of, if it is one."""
         return self.gradient or self.vjp or self.jacobian
 
     @property
     def derivative_kind(self) -> str | None:
+        """"gradient", "vjp" or "jacobian"; None for a value or a cache."""
         return "gradient" if self.gradient else "vjp" if self.vjp else "jacobian" if self.jacobian else None
 
 
@@ -136,8 +163,16 @@ class Mistake(Strict):
     message: str
     variant: str
 
+    @field_validator("variant")
+    @classmethod
+    def _a_function_name(cls, variant: str) -> str:
+        if not variant.isidentifier():
+            raise invalid("Mistake", [((), f"{variant!r} is not a function name")])
+        return variant
+
 
 class Function(Strict):
+    """A function students write (or a forward only the reference defines), its arguments and its outputs."""
     name: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
     points: float = Field(0, ge=0)
     student: bool = Field(True, description="False: a forward that only the reference defines, named by the "
@@ -154,14 +189,29 @@ class Function(Strict):
         """The name of the function called, in the student's file and in the reference."""
         return self.calls or self.name
 
+    @model_validator(mode="after")
+    def _outputs_and_points(self) -> Function:
+        problems = [*duplicates([a.name for a in self.args], ("args",)),
+                    *duplicates([o.name for o in self.outputs], ("outputs",))]
+        if all(o.opaque for o in self.outputs):
+            problems.append((("outputs",), "every output is opaque; nothing could be checked"))
+        if self.student and self.points <= 0:
+            problems.append((("points",), "a function students write needs points > 0"))
+        if problems:
+            raise invalid("Function", problems)
+        return self
+
     def arg(self, name: str) -> Argument | None:
+        """The argument of that name, if there is one."""
         return next((a for a in self.args if a.name == name), None)
 
     def output(self, name: str) -> Output | None:
+        """The output of that name, if there is one."""
         return next((o for o in self.outputs if o.name == name), None)
 
 
 class Cases(Strict):
+    """How many cases are public and hidden, and where the hidden ones come from."""
     public: int = Field(2, ge=0, description="cases whose inputs and expected outputs may be published")
     hidden: int = Field(3, ge=0, description="hidden cases per submission, chosen by its recorded seed")
     hidden_pool: int = Field(32, ge=0, description="hidden cases are chosen from a pool of this many, so the "
@@ -169,13 +219,15 @@ class Cases(Strict):
     public_seed: int = 0
 
     @model_validator(mode="after")
-    def _pool_large_enough(self) -> "Cases":
+    def _pool_large_enough(self) -> Cases:
         if self.hidden_pool and self.hidden_pool < self.hidden:
-            raise ValueError(f"cases.hidden_pool ({self.hidden_pool}) is smaller than cases.hidden ({self.hidden})")
+            raise invalid("Cases", [(("hidden_pool",), f"the pool ({self.hidden_pool}) is smaller than "
+                                     f"cases.hidden ({self.hidden})")])
         return self
 
 
 class Tolerance(Strict):
+    """How far a float64 answer may be from the reference's (float32 answers get float32's own)."""
     rtol: float = Field(1e-5, gt=0)
     atol: float = Field(1e-7, ge=0)
     require_float64: bool = Field(False, description="fail float32 answers instead of judging them with "
@@ -197,6 +249,7 @@ class Limits(Strict):
 
 
 class Checks(Strict):
+    """How hard the finite-difference checks work on one case."""
     fd_budget: int = Field(400, ge=1, description="most coordinates of one argument differentiated element by "
                            "element per case; past it, a random subset touching every row and column")
     kink_redraws: int = Field(5, ge=0, description="times a case's inputs are redrawn when a finite difference "
@@ -204,6 +257,7 @@ class Checks(Strict):
 
 
 class Spec(Strict):
+    """An assignment: its dimensions, the functions students write, and how they are graded."""
     name: str = Field(pattern=r"^[A-Za-z0-9_\-]+$")
     title: str = ""
     module: str = Field("", description="the file students submit, without .py; defaults to name")
@@ -222,12 +276,21 @@ class Spec(Strict):
         """The support folder, importable in the student's process."""
         return self._folder / self.support if self.support and self._folder else None
 
+    @field_validator("dims")
+    @classmethod
+    def _usable_dims(cls, dims: dict) -> dict:
+        problems = dims_problems(dims)
+        if problems:
+            raise invalid("Spec", problems)
+        return dims
+
     @model_validator(mode="after")
-    def _consistent(self) -> "Spec":
+    def _consistent(self) -> Spec:
         if not self.module:
             self.module = self.name
-        check_dims(self.dims)
-        check_spec(self)
+        problems = spec_problems(self)
+        if problems:
+            raise invalid("Spec", problems)
         return self
 
     @property
@@ -236,6 +299,7 @@ class Spec(Strict):
         return [f for f in self.functions if f.student]
 
     def function(self, name: str) -> Function | None:
+        """The function of that name, if there is one."""
         return next((f for f in self.functions if f.name == name), None)
 
     def resolve(self, owner: Function, of: str) -> tuple[Function, Output] | None:

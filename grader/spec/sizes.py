@@ -5,7 +5,10 @@ from __future__ import annotations
 import ast
 import functools
 import itertools
+from collections.abc import Iterator
 from typing import Union
+
+from .problems import Problem
 
 Size = Union[int, str]  # a literal size, a dimension name or an expression such as "5*d"
 
@@ -62,6 +65,15 @@ def free_dims(dims: dict) -> dict[str, list[int]]:
     return {k: (v if isinstance(v, list) else [v]) for k, v in dims.items() if not isinstance(v, str)}
 
 
+class DimensionError(ValueError):
+    """A dimension whose size cannot be derived; `name` is None when several
+    depend on each other."""
+
+    def __init__(self, name: str | None, problem: str):
+        super().__init__(problem)
+        self.name = name
+
+
 def derive_dims(dims: dict, chosen: dict[str, int]) -> dict[str, int]:
     """All dimension sizes, given a choice for the free ones."""
     out = dict(chosen)
@@ -69,12 +81,12 @@ def derive_dims(dims: dict, chosen: dict[str, int]) -> dict[str, int]:
     while pending:
         ready = [k for k, v in pending.items() if size_names(v) <= out.keys()]
         if not ready:
-            raise ValueError(f"dims: {sorted(pending)} depend on each other or on unknown names")
+            raise DimensionError(None, f"{sorted(pending)} depend on each other or on unknown names")
         for k in ready:
             try:
                 out[k] = evaluate_size(pending.pop(k), out)
             except ValueError as e:
-                raise ValueError(f"dims.{k}: {e}") from None
+                raise DimensionError(k, str(e)) from None
     return out
 
 
@@ -91,24 +103,34 @@ def distinct_choices(dims: dict) -> list[dict[str, int]]:
     return result
 
 
-def check_dims(dims: dict) -> None:
-    """A ValueError naming the dimension, unless the declared dimensions can be used."""
-    for name, value in dims.items():
-        if not name.isidentifier():
-            raise ValueError(f"dims.{name}: a dimension name must be an identifier")
-        for v in (value if isinstance(value, list) else [value] if isinstance(value, int) else []):
-            if v < SMALLEST:
-                raise ValueError(f"dims.{name}: size {v} is below 3; use sizes of at least 3 so mistakes show in shapes")
-        if isinstance(value, list) and not value:
-            raise ValueError(f"dims.{name}: give at least one size")
-        if isinstance(value, str):
-            unknown = size_names(value) - dims.keys()
-            if unknown:
-                raise ValueError(f"dims.{name}: {value!r} uses unknown dimensions {sorted(unknown)}")
-    choices = distinct_choices(dims)
+def dims_problems(dims: dict) -> list[Problem]:
+    """What makes the declared dimensions unusable, each located at its dimension."""
+    problems = [((name,), problem) for name, value in dims.items() for problem in _dimension_problems(name, value, dims)]
+    if problems:
+        return problems
+    try:
+        choices = distinct_choices(dims)
+    except DimensionError as e:
+        return [((e.name,) if e.name else (), str(e))]
     if not choices:
-        raise ValueError("dims: no choice of sizes makes every dimension different; give more sizes")
-    for name in dims:
-        small = [c[name] for c in choices if c[name] < SMALLEST]
-        if small:
-            raise ValueError(f"dims.{name}: derives to {small[0]}, below 3")
+        return [((), "no choice of sizes makes every dimension different; give more sizes")]
+    smallest = {name: min(c[name] for c in choices) for name in dims}
+    return [((name,), f"derives to {size}, below {SMALLEST}") for name, size in smallest.items() if size < SMALLEST]
+
+
+def _dimension_problems(name: str, value: int | list[int] | str, dims: dict) -> Iterator[str]:
+    if not name.isidentifier():
+        yield "a dimension name must be an identifier"
+    for size in (value if isinstance(value, list) else [value] if isinstance(value, int) else []):
+        if size < SMALLEST:
+            yield f"size {size} is below {SMALLEST}; use sizes of at least {SMALLEST} so mistakes show in shapes"
+    if isinstance(value, list) and not value:
+        yield "give at least one size"
+    if isinstance(value, str):
+        try:
+            unknown = size_names(value) - dims.keys()
+        except ValueError as e:
+            yield str(e)
+            return
+        if unknown:
+            yield f"{value!r} uses unknown dimensions {sorted(unknown)}"
