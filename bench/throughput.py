@@ -172,7 +172,7 @@ AREAS = [
                                             "readv", "socket")),
     ("reference and expected values", ("expected.py", "assignment.py", "reference.py", "finite_differences.py",
                                        "sampling.py", "recipes.py", "copy.py")),
-    ("checks, comparisons, diagnoses", ("checks.py", "compare.py", "diagnosis.py", "grading.py")),
+    ("grading: checks, comparisons, diagnoses", ("/judge/", "/grading/")),
     ("results and the store", ("results.py", "store.py", "pydantic", "atomic.py", "json")),
 ]
 

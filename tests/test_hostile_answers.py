@@ -22,6 +22,7 @@ import pytest
 
 from conftest import CLI_TIMEOUT, ROOT, SUBMISSIONS, cli_command, cli_env, replace_functions
 from grader.judge import checks
+from grader.results import Tolerance
 from grader.sandbox import wire
 
 CORPUS = ROOT / "tests" / "adversarial"
@@ -250,6 +251,6 @@ def test_forged_values_are_refused(forged, refused):
 def test_an_updated_argument_of_the_wrong_kind_fails():
     """bn_param's mode returned as an array: == on it is an array, whose truth the grader once asked."""
     expected = {"mode": "train", "running_mean": np.zeros(3)}
-    verdict = checks.updated("bn_param", {"mode": np.zeros(3), "running_mean": np.zeros(3)}, expected, 1e-5, 1e-7)
+    verdict = checks.updated("bn_param", {"mode": np.zeros(3), "running_mean": np.zeros(3)}, expected, Tolerance(rtol=1e-5, atol=1e-7))
     assert verdict.status == "failed"
     assert "bn_param['mode'] is one array of shape (3,), expected 'train'" in verdict.message

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from grader.cases.assignment import Assignment, ReferenceSource
 from grader.grading import Submission, grade_submission
+from grader.results import Tolerance
 from grader.sandbox.trusted import InProcess
 from grader.authoring.mutants import write_float32
 
@@ -104,6 +105,7 @@ def test_validate_fails_when_the_reference_is_wrong(tmp_path):
     assert "failed checks" in done.stdout and "abs_loss: dx gradient" in done.stdout
 
 
+TOL = Tolerance(rtol=1e-5, atol=1e-7)
 FLOATS = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
 
 
@@ -111,13 +113,13 @@ FLOATS = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinit
 @given(expected=st.lists(FLOATS, min_size=1, max_size=8), noise=st.lists(FLOATS, min_size=8, max_size=8),
        rtol=st.sampled_from([1e-5, 1e-3]), single=st.booleans())
 def test_a_tolerance_worked_out_before_judges_as_one_worked_out_then(expected, noise, rtol, single):
-    """grading.Prepared keeps compare.bound per case for every student: the
+    """Grading keeps compare.bound per case for every student: the
     same verdict, margin and message as a comparison that works it out."""
     from grader.judge.compare import bound, compare
     e = np.array(expected)
     got = (e + 1e-6 * np.array(noise[:e.size])).astype(np.float32 if single else np.float64)
-    fresh = compare("x", got, e, rtol, 1e-7)
-    kept = compare("x", got, e, rtol, 1e-7, tol=bound(e, rtol, 1e-7))
+    fresh = compare("x", got, e, Tolerance(rtol=rtol, atol=1e-7))
+    kept = compare("x", got, e, Tolerance(rtol=rtol, atol=1e-7), bounds=bound(e, rtol, 1e-7))
     assert (fresh.passed, fresh.message, fresh.worst) == (kept.passed, kept.message, kept.worst)
     assert fresh.margin == kept.margin or (np.isnan(fresh.margin) and np.isnan(kept.margin))
 
@@ -141,10 +143,10 @@ def test_a_nan_or_inf_anywhere_is_named_as_such(expected, where, bad, explain):
     numeric = SimpleNamespace(values=truth, errors=np.zeros_like(truth), flat=np.arange(truth.size),
                               along=np.array([truth.sum()]), along_error=np.zeros(1))
     probe = SimpleNamespace(direction=np.ones(truth.size))
-    verdicts = [checks.value(o, got, truth, 1e-5, 1e-7, ctx, explain=explain),
-                checks.gradient(o, got, numeric, probe, truth, 1e-5, 1e-7, ctx, explain=explain)]
+    verdicts = [checks.value(o, got, truth, TOL, ctx, explain=explain),
+                checks.gradient(o, got, numeric, probe, truth, TOL, ctx, explain=explain)]
     for verdict in verdicts:
         assert verdict.status == "failed" and verdict.diagnosis.code == "not_finite"
         assert ("NaN" if np.isnan(bad) else "inf") in verdict.message
-    assert checks.value(o, truth, truth, 1e-5, 1e-7, ctx, explain=explain).status == "passed"
-    assert checks.gradient(o, truth, numeric, probe, truth, 1e-5, 1e-7, ctx, explain=explain).status == "passed"
+    assert checks.value(o, truth, truth, TOL, ctx, explain=explain).status == "passed"
+    assert checks.gradient(o, truth, numeric, probe, truth, TOL, ctx, explain=explain).status == "passed"

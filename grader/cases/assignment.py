@@ -3,7 +3,6 @@ published public cases, and where to find one by name."""
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 
@@ -79,8 +78,7 @@ class ReferenceSource:
         if not self.pooled:
             return [self._case(HIDDEN, i + 1, seed, shared=False) for i in range(c.hidden)]
         chosen = np.random.default_rng(seed).choice(c.hidden_pool, size=c.hidden, replace=False)
-        return [replace(self._case(HIDDEN, int(k) + 1, c.public_seed, shared=True), number=n + 1)
-                for n, k in enumerate(chosen)]
+        return [self._case(HIDDEN, int(k) + 1, c.public_seed, shared=True) for k in chosen]
 
     def _case(self, visibility: str, index: int, seed: int, shared: bool) -> Case:
         key = (visibility, index)

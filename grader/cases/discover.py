@@ -9,12 +9,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .assignment import Assignment, find_assignment, is_assignment_name
-from ..grading import Submission
 from ..names import student_name
 
 
 class UsageError(Exception):
     """The command line names nothing gradable; the message says why."""
+
+
+@dataclass
+class Submission:
+    student: str
+    path: Path          # the student's module file (may not exist: then every check says so)
 
 
 @dataclass

@@ -15,7 +15,7 @@ from ..spec import (Argument, Constant, DimValue, Fixture, Function, Integers, L
 PUBLIC, HIDDEN = "public", "hidden"
 
 
-@dataclass
+@dataclass(eq=False)   # a case is itself: grading keeps what it works out per case (grading/memo.py)
 class Case:
     """Inputs for every function, drawn from one seed."""
     visibility: str          # "public" or "hidden"
@@ -23,19 +23,12 @@ class Case:
     seed: int
     dims: dict[str, int]
     inputs: dict[str, dict[str, object]] = field(default_factory=dict)
-    number: int = 0          # its place among the cases a submission gets (labels only)
     redrawn: dict[str, int] = field(default_factory=dict)  # function -> draws discarded at kinks
-    planned: dict = field(default_factory=dict, repr=False, compare=False)  # grading's calls on it (grading.Plan)
-
-    @property
-    def label(self) -> str:
-        return f"{self.visibility} case {self.number or self.index}"
 
     def redraw(self, spec: Spec, function: str) -> None:
         """New inputs for one function, e.g. when the old ones sit on a kink."""
         attempt = self.redrawn.get(function, 0) + 1
         self.redrawn[function] = attempt
-        self.planned.clear()
         rng = np.random.default_rng([self.seed, self.index, _code(self.visibility), 1000 + attempt])
         self.inputs[function] = sample_args(spec.function(function), self.dims, rng)
 

@@ -8,25 +8,28 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .compare import Comparison, bound, compare, compare_along, non_finite, shape_text
+from .tolerance import dtype_note
 from .diagnosis import Context, Diagnosis, diagnose
-from ..results import Element, Status
+from ..results import Element, Status, Tolerance
 from ..sandbox.wire import Sequence, Unsupported
 from ..spec import Function, Output
 
 
 @dataclass
 class Verdict:
+    """One check on one case, as data: what was found (`message`, built from
+    the numbers), the mistake it looks like, and the numbers themselves."""
     status: Status
     message: str
     diagnosis: Diagnosis | None = None
     margin: float | None = None
     worst: list[Element] = field(default_factory=list)
+    tolerance: Tolerance | None = None
 
     @classmethod
     def of(cls, comparison: Comparison, diagnosis: Diagnosis | None = None) -> "Verdict":
         status = "passed" if comparison.passed else "failed"
-        message = comparison.message + (f"\nDiagnosis: {diagnosis.sentence}" if diagnosis else "")
-        return cls(status, message, diagnosis, comparison.margin, comparison.worst)
+        return cls(status, comparison.message, diagnosis, comparison.margin, comparison.worst, comparison.tolerance)
 
 
 def signature(f: Function, found: dict | None) -> Verdict:
@@ -115,7 +118,8 @@ def _failed(o: Output, got: np.ndarray, explain: bool, margin: float) -> Verdict
     (said first, whatever else is wrong), or a failure that goes unreported."""
     bad = non_finite(o.name, got)
     if bad:
-        return Verdict("failed", bad, Diagnosis("not_finite", bad))
+        return Verdict("failed", bad, Diagnosis("not_finite", f"{o.name} is not finite: look for a division by zero, "
+                                                              "a log of 0 or an overflowing exp"))
     return None if explain else Verdict("failed", UNEXPLAINED, margin=margin)
 
 
@@ -127,20 +131,19 @@ def shape(o: Output, got: np.ndarray, expected_shape: tuple, truth, ctx: Context
     got_text = "is a scalar" if not got.shape else f"has shape {shape_text(got.shape)}"
     wanted = "a scalar" if not expected_shape else f"{shape_text(tuple(o.shape))} = {shape_text(expected_shape)}"
     message = f"{o.name} {got_text}; expected {wanted}"
-    found = diagnose(got, truth, ctx)
-    return Verdict("failed", message + (f"\nDiagnosis: {found.sentence}" if found else ""), found)
+    return Verdict("failed", message, diagnose(got, truth, ctx))
 
 
-def value(o: Output, got: np.ndarray, truth, rtol: float, atol: float, ctx: Context,
-          tol: np.ndarray | None = None, explain: bool = True) -> Verdict:
-    """Against the reference's value, element by element (`tol`: compare.bound, if worked out before)."""
-    comparison = compare(o.name, got, truth, rtol, atol, tol=tol, explain=False)
+def value(o: Output, got: np.ndarray, truth, tol: Tolerance, ctx: Context,
+          bounds: np.ndarray | None = None, explain: bool = True) -> Verdict:
+    """Against the reference's value, element by element (`bounds`: compare.bound, if worked out before)."""
+    comparison = compare(o.name, got, truth, tol, bounds=bounds, explain=False)
     if comparison.passed:  # then every element is finite
         return Verdict.of(comparison)
     failed = _failed(o, got, explain, comparison.margin)
     if failed:
         return failed
-    return Verdict.of(compare(o.name, got, truth, rtol, atol, tol=tol), diagnose(got, truth, ctx))
+    return Verdict.of(compare(o.name, got, truth, tol, bounds=bounds), diagnose(got, truth, ctx))
 
 
 def float64_required(o: Output, got: np.ndarray) -> Verdict | None:
@@ -156,12 +159,12 @@ def rows(answer, count: int) -> np.ndarray:
     return np.asarray(answer, dtype=np.float64).reshape(count, -1)
 
 
-def along_tolerance(direction: np.ndarray, answer, error, rtol: float, atol: float) -> np.ndarray:
+def along_tolerance(direction: np.ndarray, answer, error, tol: Tolerance) -> np.ndarray:
     """How far each row of answer . v may be from a finite difference along v:
     the element-wise tolerances summed along v, plus the estimate's own error."""
     error = np.atleast_1d(error)
     v = np.abs(direction).reshape(-1)
-    return atol * v.sum() + rtol * (np.abs(rows(answer, error.size)) @ v) + 2 * error
+    return tol.atol * v.sum() + tol.rtol * (np.abs(rows(answer, error.size)) @ v) + 2 * error
 
 
 @dataclass
@@ -169,79 +172,82 @@ class Bounds:
     """The tolerances a derivative output is held to against the reference's
     finite differences: along the probe's direction, and element by element.
     They depend on the reference alone, so grading works them out once per
-    case, for every student (see grading.Prepared)."""
+    case, for every student."""
     along: np.ndarray
     elements: np.ndarray
 
     @classmethod
-    def of(cls, numeric, probe, truth, rtol: float, atol: float) -> "Bounds":
-        return cls(along_tolerance(probe.direction, truth, numeric.along_error, rtol, atol),
-                   bound(numeric.values, rtol, atol, numeric.errors))
+    def of(cls, numeric, probe, truth, tol: Tolerance) -> "Bounds":
+        return cls(along_tolerance(probe.direction, truth, numeric.along_error, tol),
+                   bound(numeric.values, tol.rtol, tol.atol, numeric.errors))
 
 
-def gradient(o: Output, got: np.ndarray, numeric, probe, truth, rtol: float, atol: float, ctx: Context,
+def gradient(o: Output, got: np.ndarray, numeric, probe, truth, tol: Tolerance, ctx: Context,
              bounds: Bounds | None = None, explain: bool = True) -> Verdict:
     """Against central differences of the reference's forward: along a random
     direction (which sees every element) and element by element at the
     probed coordinates (all of them within the budget)."""
-    bounds = bounds or Bounds.of(numeric, probe, truth, rtol, atol)
+    bounds = bounds or Bounds.of(numeric, probe, truth, tol)
     along = compare_along(o.name, rows(got, np.size(numeric.along)) @ probe.direction.reshape(-1), numeric.along,
-                          bounds.along, "the reference")
-    elements = compare(o.name, got, numeric.values, rtol, atol, numeric.errors, numeric.flat, bounds.elements,
+                          bounds.along, "the reference", heading=f"{o.name} {AGAINST_REFERENCE}")
+    elements = compare(o.name, got, numeric.values, tol, numeric.errors, numeric.flat, bounds.elements,
                        explain=False)
     checked = f"{len(numeric.flat)} of {got.size} elements and 1 random direction checked"
     margin = max(elements.margin, along.margin)
     if elements.passed and along.passed:  # then every element is finite: the direction sees them all
-        note = " (float32: judged with float32 tolerances)" if np.asarray(got).dtype == np.float32 else ""
         return Verdict("passed", f"{o.name} matches finite differences of the reference: {checked}, worst error "
-                                 f"at {margin:.1%} of the tolerance{note}", margin=margin)
+                                 f"at {margin:.1%} of the tolerance{dtype_note(np.asarray(got).dtype)}",
+                       margin=margin, tolerance=elements.tolerance)
     failed = _failed(o, got, explain, margin)
     if failed:
         return failed
     if not elements.passed:
-        elements = compare(o.name, got, numeric.values, rtol, atol, numeric.errors, numeric.flat, bounds.elements)
+        elements = compare(o.name, got, numeric.values, tol, numeric.errors, numeric.flat, bounds.elements,
+                           heading=f"{o.name} {AGAINST_REFERENCE}")
     worst = elements if not elements.passed else along
-    message = worst.message.replace(": ", " (against finite differences of the reference): ", 1)
-    found = diagnose(got, truth, ctx)
-    return Verdict("failed", f"{message} [{checked}]" + (f"\nDiagnosis: {found.sentence}" if found else ""),
-                   found, margin, elements.worst)
+    return Verdict("failed", f"{worst.message} [{checked}]", diagnose(got, truth, ctx), margin, elements.worst,
+                   elements.tolerance)
+
+
+AGAINST_REFERENCE = "(against finite differences of the reference)"
 
 
 def consistency(o: Output, answer_along: float, along: float, error: float, tolerance: float,
-                forward: str) -> Verdict:
+                forward: str, note: str = "") -> Verdict:
     """Against central differences of the student's own forward along a random
     direction: tells a wrong gradient apart from a right gradient of a wrong
-    forward, for four evaluations of the student's code."""
+    forward, for four evaluations of the student's code. `note` ends the message."""
     if not np.isfinite(along):
-        return Verdict("failed", f"finite differences of your {forward} are not finite (NaN or inf)")
+        return Verdict("failed", f"finite differences of your {forward} are not finite (NaN or inf){note}")
     c = compare_along(o.name, answer_along, along, tolerance, f"your own {forward}")
     if c.passed:
-        c.message = f"{o.name} agrees with finite differences of your own {forward} along a random direction"
-    return Verdict.of(c)
+        return Verdict("passed", f"{o.name} agrees with finite differences of your own {forward} along a random "
+                                 f"direction{note}", margin=c.margin)
+    return Verdict("failed", c.message + note, margin=c.margin)
 
 
-def updated(name: str, got, expected, rtol: float, atol: float) -> Verdict:
+def updated(name: str, got, expected, tol: Tolerance) -> Verdict:
     """An argument the function must change in place (running averages, say)
     against the reference's, entry by entry."""
     if got is None:
         return Verdict("failed", f"{name} could not be read back after the call")
-    problems = _differences(name, got, expected, rtol, atol)
+    problems = _differences(name, got, expected, tol)
     if problems:
         return Verdict("failed", f"{name} is not updated as it should be: " + "; ".join(problems[:3]))
     return Verdict("passed", f"{name} is updated as it should be")
 
 
-def _differences(where: str, got, expected, rtol: float, atol: float) -> list[str]:
+def _differences(where: str, got, expected, tol: Tolerance) -> list[str]:
     if isinstance(expected, dict):
         if not isinstance(got, dict):
             return [f"{where} should be a dict"]
         return [p for k, v in expected.items()
                 for p in ([f"{where}[{k!r}] is missing"] if k not in got else
-                          _differences(f"{where}[{k!r}]", got[k], v, rtol, atol))]
+                          _differences(f"{where}[{k!r}]", got[k], v, tol))]
     if isinstance(expected, (np.ndarray, float)) and not isinstance(expected, bool):
         if _not_numeric(got) or np.shape(got) != np.shape(expected):
             return [f"{where} should have shape {shape_text(np.shape(expected))}"]
-        c = compare(where, np.asarray(got), expected, rtol, atol)
+        c = compare(where, np.asarray(got), expected, tol)
         return [] if c.passed else [c.message]
     if isinstance(got, (np.ndarray, Sequence, Unsupported)) or got != expected:  # (== on an array is an array)
         return [f"{where} is {_short(got)}, expected {expected!r}"]
@@ -253,11 +259,11 @@ def _short(value) -> str:
     return text if len(text) <= 80 else text[:80] + "..."
 
 
-def same(name: str, got: np.ndarray, expected: np.ndarray, rtol: float, atol: float, what: str) -> Verdict:
+def same(name: str, got: np.ndarray, expected: np.ndarray, tol: Tolerance, what: str) -> Verdict:
     """A structural property: `got` should equal `expected`, which the student's
     own answers imply (linearity, zero in zero out, repeatability)."""
-    c = compare(name, got, expected, rtol, atol)
+    c = compare(name, got, expected, tol, heading=f"{name} is not {what}",
+                expected_word="expected (from your other answers)")
     if c.passed:
-        return Verdict("passed", f"{name} {what}", margin=c.margin)
-    return Verdict("failed", f"{name} is not {what}: " + c.message.split(": ", 1)[1].replace(
-        "expected", "expected (from your other answers)", 1), margin=c.margin, worst=c.worst)
+        return Verdict("passed", f"{name} {what}", margin=c.margin, tolerance=c.tolerance)
+    return Verdict("failed", c.message, margin=c.margin, worst=c.worst, tolerance=c.tolerance)

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..results import Element
+from ..results import Element, Tolerance
+from .tolerance import dtype_note, for_answer, widened
 
-FLOAT32_RTOL = 2e-3   # float32 answers: judged with float32's precision, not float64's
 TINY = float(np.finfo(np.float64).tiny)   # the least a tolerance can be: a ratio never divides by zero
 
 
@@ -20,13 +20,7 @@ class Comparison:
     margin: float                     # worst |got - expected| / tolerance: below 1 passes
     message: str
     worst: list[Element] = field(default_factory=list)
-
-
-def tolerances(rtol: float, atol: float, got: np.ndarray, expected: np.ndarray) -> tuple[float, float, str]:
-    if np.asarray(got).dtype == np.float32:
-        scale = float(np.abs(expected).max(initial=1.0))
-        return max(rtol, FLOAT32_RTOL), max(atol, 1e-6 * scale), " (float32: judged with float32 tolerances)"
-    return rtol, atol, ""
+    tolerance: Tolerance | None = None   # what the elements were held to
 
 
 def bound(expected, rtol: float, atol: float, error: np.ndarray | None = None) -> np.ndarray:
@@ -37,48 +31,51 @@ def bound(expected, rtol: float, atol: float, error: np.ndarray | None = None) -
     return np.maximum(tol, TINY)
 
 
-def compare(name: str, got, expected, rtol: float, atol: float,
-            error: np.ndarray | None = None, coords: np.ndarray | None = None,
-            tol: np.ndarray | None = None, explain: bool = True) -> Comparison:
+def compare(name: str, got, expected, tol: Tolerance, error: np.ndarray | None = None,
+            coords: np.ndarray | None = None, bounds: np.ndarray | None = None, explain: bool = True,
+            heading: str | None = None, expected_word: str = "expected") -> Comparison:
     """`got` (any shape) against `expected`, which holds the values at the flat
     indices `coords` (all of them by default); `error` widens the tolerance by
-    each expected value's own error estimate. `tol`, if given, is `bound` of
-    the same arguments, worked out before (float32 answers work out their own).
-    With `explain` false, a failure comes without message and worst elements."""
+    each expected value's own error estimate. `bounds`, if given, is `bound` of
+    the same arguments, worked out before (answers of a widened dtype work out
+    their own). With `explain` false, a failure comes without message and
+    worst elements. The message starts with `heading` (the name by default)."""
     got_full = np.asarray(got)
     g = got_full.reshape(-1) if coords is None else got_full.reshape(-1)[coords]
     g = g.astype(np.float64, copy=False)
     e = np.asarray(expected, dtype=np.float64).reshape(-1)
-    single = got_full.dtype == np.float32
-    rtol, atol, note = tolerances(rtol, atol, got_full, e) if single else (rtol, atol, "")
-    if tol is None or single:
-        tol = bound(e, rtol, atol, error)
+    own_dtype = widened(got_full.dtype)
+    if own_dtype:
+        tol = for_answer(tol, got_full.dtype, float(np.abs(e).max(initial=1.0)))
+    if bounds is None or own_dtype:
+        bounds = bound(e, tol.rtol, tol.atol, error)
     diff = np.abs(g - e)
-    ratio = diff / tol
+    ratio = diff / bounds
     margin = float(ratio.max(initial=0.0))
     checked = f"{g.size} checked element{'s' if g.size != 1 else ''}"
+    note = dtype_note(got_full.dtype)
     if margin <= 1:
-        return Comparison(True, margin, f"{name} matches: {checked}, worst error at {margin:.1%} of the tolerance{note}")
+        return Comparison(True, margin, f"{name} matches: {checked}, worst error at {margin:.1%} of the tolerance{note}",
+                          tolerance=tol)
     ratio[np.isnan(ratio)] = np.inf  # a NaN never passes (and makes the margin NaN above)
     margin = float(ratio.max())
     if not explain:
-        return Comparison(False, margin, "")
+        return Comparison(False, margin, "", tolerance=tol)
     coords = np.arange(got_full.size) if coords is None else np.asarray(coords)
     order = np.argsort(-ratio, kind="stable")[:5]
     bad = ratio > 1
     worst = [Element(index=list(np.unravel_index(int(coords[k]), got_full.shape)) if got_full.shape else [],
                      expected=float(e[k]), got=float(g[k])) for k in order if bad[k]]
     k = int(order[0])
-    where = _index_text(worst[0].index)
-    rel = diff[k] / max(abs(e[k]), atol, TINY)
+    rel = diff[k] / max(abs(e[k]), tol.atol, TINY)
     verb = "differs" if len(coords) == 1 else "differ"
-    msg = (f"{name}: {int(bad.sum())} of {checked} {verb} (rtol {rtol:g}, atol {atol:g}){note}. "
-           f"Worst at {name}{where}: expected {e[k]:.6g}, got {g[k]:.6g} "
+    msg = (f"{heading or name}: {int(bad.sum())} of {checked} {verb} (rtol {tol.rtol:g}, atol {tol.atol:g}){note}. "
+           f"Worst at {name}{_index_text(worst[0].index)}: {expected_word} {e[k]:.6g}, got {g[k]:.6g} "
            f"(absolute error {diff[k]:.3g}, relative error {rel:.3g})")
-    return Comparison(False, margin, msg, worst)
+    return Comparison(False, margin, msg, worst, tol)
 
 
-def compare_along(name: str, got, expected, tolerance, whose: str) -> Comparison:
+def compare_along(name: str, got, expected, tolerance, whose: str, heading: str | None = None) -> Comparison:
     """A derivative along one random direction v: the answer contracted with v
     (a number, or one per row of a Jacobian) against the finite difference of
     `whose` forward along v."""
@@ -93,7 +90,7 @@ def compare_along(name: str, got, expected, tolerance, whose: str) -> Comparison
         return Comparison(True, margin, f"{name} matches along a random direction v")
     rel = abs(got[k] - expected[k]) / max(abs(expected[k]), tolerance[k])
     rows = f" ({int((ratio > 1).sum())} of {got.size} rows differ)" if got.size > 1 else ""
-    return Comparison(False, margin, f"{name}: along a random direction v, ({name} v){row} = {got[k]:.6g}, but "
+    return Comparison(False, margin, f"{heading or name}: along a random direction v, ({name} v){row} = {got[k]:.6g}, but "
                                      f"{whose} changes at the rate {expected[k]:.6g} along v "
                                      f"(relative error {rel:.3g}){rows}")
 
@@ -114,5 +111,4 @@ def non_finite(name: str, got: np.ndarray) -> str | None:
     bad = ~np.isfinite(a)
     first = list(np.unravel_index(int(np.flatnonzero(bad)[0]), a.shape)) if a.shape else []
     kinds = " and ".join(k for k, m in (("NaN", np.isnan(a)), ("inf", np.isinf(a))) if m.any())
-    return (f"{name} contains {kinds} in {int(bad.sum())} of {a.size} elements, first at {name}{_index_text(first)}: "
-            "look for a division by zero, a log of 0 or an overflowing exp")
+    return f"{name} contains {kinds} in {int(bad.sum())} of {a.size} elements, first at {name}{_index_text(first)}"

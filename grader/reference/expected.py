@@ -87,7 +87,6 @@ class Expected:
     variants: dict[str, dict[str, object]] = field(default_factory=dict)
     second: dict[str, SecondUpstream] = field(default_factory=dict)
     updated: dict[str, object] = field(default_factory=dict)   # arguments changed in place by contract
-    prepared: dict = field(default_factory=dict, repr=False, compare=False)  # by grading, per output (grading.Prepared)
 
 
 def by_name(f: Function, result) -> dict[str, object]:

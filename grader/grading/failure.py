@@ -1,0 +1,38 @@
+"""A failure of the student's process (an exception, a timeout, a crash)
+as the verdict of the check that was waiting for its answer."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from ..judge.checks import Verdict
+from ..sandbox.answers import Reply
+
+# numpy 1.24 removed these aliases: what to write instead
+NUMPY1_ALIASES = {"float": "float or np.float64", "int": "int or np.int64", "bool": "bool or np.bool_",
+                  "object": "object", "complex": "complex or np.complex128", "str": "str", "long": "int",
+                  "unicode": "str"}
+REMOVED_ALIAS = re.compile(r"module 'numpy' has no attribute '(\w+)'")
+
+
+class Refused(Exception):
+    """A step of a check could not be taken (an argument could not be made,
+    an answer could not be read): `verdict` says why, and is the check's."""
+
+    def __init__(self, verdict: Verdict):
+        super().__init__(verdict.message)
+        self.verdict = verdict
+
+
+def failure(reply: Reply, what: str) -> Verdict:
+    """The verdict on a reply that is an error: `what` failed, and why."""
+    err = reply.error
+    if err.kind == "timeout":
+        return Verdict("timeout", f"{what}: {err.message}")
+    message = f"{what}:\n{err.describe()}"
+    alias = REMOVED_ALIAS.search(err.message)
+    if alias and alias.group(1) in NUMPY1_ALIASES:
+        message += (f"\nThis file works on numpy 1.x only: np.{alias.group(1)} was removed in numpy 1.24, and "
+                    f"grading runs numpy {np.__version__}; write {NUMPY1_ALIASES[alias.group(1)]} instead")
+    return Verdict("error", message)

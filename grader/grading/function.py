@@ -1,0 +1,171 @@
+"""Grading one function of a submission: its signature, then for each group
+of cases (public, then hidden) its calls planned, its answers judged case
+by case, and the checks against the student's own forward settled; the
+verdicts of each check folded over the group's cases."""
+from __future__ import annotations
+
+from typing import Generator, Iterator
+
+from ..cases.sampling import PUBLIC, Case
+from ..judge import checks
+from ..judge.checks import Verdict
+from ..judge.tolerance import declared
+from ..results import FunctionResult
+from ..sandbox.answers import Reply
+from ..sandbox.recipes import CacheOf, Recipe
+from ..sandbox.runner import Request, Sandbox, call_request
+from ..sandbox.wire import Sequence
+from ..spec import Function, Spec
+from .failure import Refused, failure
+from .fold import Judged, Key, fold, score
+from .memo import once
+from .outputs import VectorJacobianProduct, judge_for
+from .own_forward import OwnForward
+from .plan import CasePlan, Requests, same_for_every_student
+
+# One function's grading, as a conversation with the student's process: it
+# yields the requests it needs and is sent an iterator of their replies.
+Conversation = Generator[list[Request], Iterator[Reply], FunctionResult]
+
+
+class FunctionGrading:
+    """What grading one function needs: the spec, the student's process, where
+    the expected values come from, and what the process said it defines."""
+
+    def __init__(self, spec: Spec, f: Function, sandbox: Sandbox, source, found: dict, always_own: bool):
+        self.spec, self.f, self.sandbox, self.source, self.found = spec, f, sandbox, source, found
+        self.always_own = always_own  # the check against the student's own forward, even when the gradient passed
+        self.info: dict | None = found.get(f.target)   # what the student's process said of the function
+        self.outputs = [judge_for(self, o) for o in f.outputs if not o.opaque]
+        self.own = OwnForward(self)
+
+    def conversation(self, groups: list[tuple[str, list[Case]]]) -> Conversation:
+        """Per group of cases, three steps, each ended by a yield: the calls
+        (answered by a stream of replies, judged as they come), the probes
+        of the student's own forward (answered all at once), then nothing
+        (the group is settled: the next one may begin). Returns the result."""
+        signed = checks.signature(self.f, self.info)
+        result = [fold(Key("signature"), PUBLIC, [Judged(None, signed)])]
+        for visibility, cases in groups:
+            plans = [] if signed.status != "passed" else [
+                self.plan(case, f"{visibility} case {i}", first=i == 1) for i, case in enumerate(cases, 1)]
+            replies = yield [request for plan in plans for request in plan.requests()]
+            self.own = OwnForward(self)
+            verdicts = self.judge_group(plans, replies)
+            answers = yield self.own.requests()
+            self.own.settle(answers, verdicts)
+            result += [fold(key, visibility, judged) for key, judged in verdicts.items()]
+            yield []
+        redrawn = sum(c.redrawn.get(self.f.name, 0) for _, cases in groups for c in cases)
+        return FunctionResult(name=self.f.name, score=score(self.f, result), max_score=self.f.points,
+                              line=(self.info or {}).get("line"), redrawn=redrawn, checks=result)
+
+    def plan(self, case: Case, label: str, first: bool) -> CasePlan:
+        """The calls of one case: planned once for every student given the
+        case when no argument is the student's own cache."""
+        if same_for_every_student(case.inputs[self.f.name]):
+            requests = once(case, ("calls", self.f.name, first), lambda: self.requests(case, first))
+        else:
+            requests = self.requests(case, first)
+        return requests.plan(case, label, first)
+
+    def requests(self, case: Case, first: bool) -> Requests:
+        """The function on the case's inputs, then what its outputs ask for."""
+        f, made = self.f, Requests()
+        try:
+            args = self.wire_args(case.inputs[f.name], case)
+        except Refused as refused:
+            made.refused = refused.verdict
+            return made
+        opaque = [i for i, o in enumerate(f.outputs) if o.opaque]
+        made.call = call_request(f.target, args, opaque, [a.name for a in f.args if a.updates])
+        products = [judge for judge in self.outputs if isinstance(judge, VectorJacobianProduct)]
+        if not products:
+            return made
+        try:
+            args = self.wire_args(case.inputs[f.name], case)  # caches of their own
+        except Refused as refused:
+            made.extra_refused = refused.verdict
+            return made
+        for judge in products:
+            upstream = judge.o.vjp.upstream
+            if upstream not in made.extra:   # products on the same upstream share their calls
+                made.extra[upstream] = judge.requests(args, case, first)
+        return made
+
+    def judge_group(self, plans: list[CasePlan], replies: Iterator[Reply]) -> dict[Key, list[Judged]]:
+        """Each case's verdicts, by check, as its answers come in. A check that
+        failed on a case need not be explained on the group's later ones:
+        the first failure is the one reported (see fold)."""
+        verdicts: dict[Key, list[Judged]] = {}
+        failed: set[str] = set()
+        for plan in plans:
+            plan.answer(replies)
+            for key, verdict in self.judge_case(plan, failed):
+                judged = verdicts.setdefault(key, [])
+                if verdict is None:   # a check against the student's own forward, settled later
+                    continue
+                judged.append(Judged(plan.label, verdict))
+                if verdict.status != "passed":
+                    failed.add(key.name)
+        return verdicts
+
+    def judge_case(self, plan: CasePlan, failed: set) -> Iterator[tuple[Key, Verdict | None]]:
+        """(check, verdict) pairs for one case."""
+        f = self.f
+        if plan.refused:
+            yield Key("returns"), plan.refused
+            return
+        reply = plan.call.reply
+        if not reply.ok:
+            yield Key("returns"), failure(reply, f"{f.target} raised an error")
+            return
+        verdict, outputs = checks.returns(f, reply.data["result"])
+        yield Key("returns"), verdict
+        yield Key("inputs unchanged", scored=False), unchanged(f, reply.data.get("mutated", []))
+        if outputs is None:
+            return
+        expected = self.source.expected(f, plan.case)
+        for a in f.args:
+            if a.updates:
+                yield Key(f"{a.name} updated"), checks.updated(
+                    a.name, reply.data.get("updated", {}).get(a.name), expected.updated[a.name], declared(self.spec))
+        for judge in self.outputs:
+            yield from judge.judge(outputs[judge.o.name], plan, expected, failed)
+
+    def wire_args(self, args: dict, case: Case) -> dict:
+        """Arguments as the student's process takes them: fixtures as recipes,
+        and each cache made by the student's own forward, kept in their
+        process. Refused when a cache cannot be made."""
+        wired = {}
+        for name, value in args.items():
+            if isinstance(value, Recipe):
+                value = value.tagged()
+            elif isinstance(value, CacheOf):
+                value = self.cache(value.forward, case)
+            wired[name] = value
+        return wired
+
+    def cache(self, forward: str, case: Case):
+        """The handle of the cache the student's own forward makes on the case."""
+        f, needs = self.spec.function(forward), f"{self.f.name} needs the cache of your {forward}"
+        if forward not in self.found:
+            raise Refused(Verdict("error", f"{needs}, which is not defined"))
+        args = self.wire_args(case.inputs[forward], case)
+        k = next(i for i, o in enumerate(f.outputs) if o.opaque)
+        reply = self.sandbox.call(forward, args, keep=[k])
+        if not reply.ok:
+            raise Refused(failure(reply, f"{needs}, which raised an error"))
+        result = reply.data["result"]
+        if not isinstance(result, Sequence) or len(result.items) != len(f.outputs):
+            raise Refused(Verdict("error", f"{needs}, but {forward} does not return {len(f.outputs)} values"))
+        return result.items[k]
+
+
+def unchanged(f: Function, mutated: list[str]) -> Verdict:
+    """Whether the call left its inputs as it found them (it costs no points)."""
+    if not mutated:
+        return Verdict("passed", f"{f.name} leaves its inputs unchanged")
+    return Verdict("failed", f"{f.name} changed its input{'s' if len(mutated) > 1 else ''} {', '.join(mutated)} "
+                             "in place (the grader passes copies; this costs no points, but code that reuses the "
+                             "array would break)")
