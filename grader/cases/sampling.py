@@ -47,11 +47,6 @@ def _code(visibility: str) -> int:
     return 0 if visibility == PUBLIC else 1
 
 
-def cases_for(spec: Spec, visibility: str, seed: int) -> list[Case]:
-    count = spec.cases.public if visibility == PUBLIC else spec.cases.hidden
-    return [sample_case(spec, visibility, i + 1, seed) for i in range(count)]
-
-
 def sample_args(f: Function, dims: dict[str, int], rng: np.random.Generator) -> dict[str, object]:
     return {a.name: sample_arg(a, dims, rng) for a in f.args}
 
