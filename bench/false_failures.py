@@ -10,6 +10,7 @@ answers rounded to float32 instead.
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -17,11 +18,13 @@ from pathlib import Path
 from grader.cases.assignment import Assignment, ReferenceSource
 from grader.grading import Submission, grade_submission
 from grader.sandbox.trusted import InProcess
-from grader.authoring.mutants import write_float32
 from grader.cases.sampling import HIDDEN
 from grader.spec import Cases
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+from float32_reference import write_float32_reference  # noqa: E402  (the test suite's float32 rendering)
+
 FOLDERS = sorted(p.parent for p in (ROOT / "assignments").glob("*/assignment.toml")) + [ROOT / "tests/assignments/kinks"]
 
 
@@ -31,7 +34,7 @@ def run(folder: Path, seeds: int, float32: bool) -> None:
     source = ReferenceSource(spec, a.reference, pooled=False)
     path = a.reference.path
     if float32:
-        path = write_float32(spec, path, Path(tempfile.mkdtemp()))
+        path = write_float32_reference(spec, path, Path(tempfile.mkdtemp()))
     failed, redrawn, start = [], 0, time.perf_counter()
     for seed in range(seeds):
         result = grade_submission(spec, source, Submission("reference", path), visibilities=(HIDDEN,),

@@ -15,7 +15,8 @@ from grader.cases.assignment import Assignment, ReferenceSource
 from grader.grading import Submission, grade_submission
 from grader.results import Tolerance
 from grader.sandbox.trusted import InProcess
-from grader.authoring.mutants import write_float32
+
+from float32_reference import write_float32_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = sorted(p.parent for p in (ROOT / "assignments").glob("*/assignment.toml"))
@@ -47,7 +48,7 @@ def test_the_reference_never_fails(assignment, seed):
 @given(seed=SEEDS)
 def test_the_reference_in_float32_gets_full_marks(assignment, seed, tmp_path_factory):
     a, source = assignment
-    path = write_float32(a.spec, a.reference.path, tmp_path_factory.mktemp("f32"))
+    path = write_float32_reference(a.spec, a.reference.path, tmp_path_factory.mktemp("f32"))
     result = grade_submission(a.spec, source, Submission("float32", path), seed=seed, runner=InProcess)
     # the check against the student's own float32 forward may be skipped at a kink, never failed
     assert failures(result, allowed=("passed", "skipped")) == []

@@ -81,37 +81,3 @@ def _function_mutants(f: Function) -> list[Mutant]:
             kinds[f"replaced by input {f.args[j].name}"] = f"outs[{k}] = args[{j}]"
         found += [Mutant(f.name, o.name, kind, code) for kind, code in kinds.items()]
     return found
-
-
-FLOAT32 = '''import importlib.util as _util
-import numpy as _np
-
-_spec = _util.spec_from_file_location("_float32_reference", {reference!r})
-_ref = _util.module_from_spec(_spec)
-_spec.loader.exec_module(_ref)
-
-
-def _float32(value):
-    if isinstance(value, tuple):
-        return tuple(_float32(v) for v in value)
-    return _np.asarray(value, dtype=_np.float32) if _np.asarray(value).dtype.kind == "f" else value
-
-
-def _wrap(name):
-    def wrapped(*args):
-        return _float32(getattr(_ref, name)(*args))
-    return wrapped
-
-
-{definitions}
-'''
-
-
-def write_float32(spec: Spec, reference: Path, folder: Path) -> Path:
-    """The reference with every answer rounded to float32, as a student who
-    computes in float32 would return it: it must still get full marks."""
-    targets = dict.fromkeys(f.target for f in spec.graded)
-    definitions = "\n".join(f"{name} = _wrap({name!r})" for name in targets)
-    path = folder / "float32_reference.py"
-    path.write_text(FLOAT32.format(reference=str(reference), definitions=definitions), encoding="utf-8")
-    return path

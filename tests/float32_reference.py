@@ -1,0 +1,38 @@
+"""The reference with every answer rounded to float32, as a student who
+computes in float32 returns it: a correct answer that must still get full
+marks (test_verdicts.py, bench/false_failures.py --float32)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+TEMPLATE = '''import importlib.util as _util
+import numpy as _np
+
+_spec = _util.spec_from_file_location("_float32_reference", {reference!r})
+_ref = _util.module_from_spec(_spec)
+_spec.loader.exec_module(_ref)
+
+
+def _float32(value):
+    if isinstance(value, tuple):
+        return tuple(_float32(v) for v in value)
+    return _np.asarray(value, dtype=_np.float32) if _np.asarray(value).dtype.kind == "f" else value
+
+
+def _wrap(name):
+    def wrapped(*args):
+        return _float32(getattr(_ref, name)(*args))
+    return wrapped
+
+
+{definitions}
+'''
+
+
+def write_float32_reference(spec, reference: Path, folder: Path) -> Path:
+    """Write, in `folder`, a module whose graded functions call the reference's and round what they return."""
+    targets = dict.fromkeys(f.target for f in spec.graded)
+    definitions = "\n".join(f"{name} = _wrap({name!r})" for name in targets)
+    path = folder / "float32_reference.py"
+    path.write_text(TEMPLATE.format(reference=str(reference), definitions=definitions), encoding="utf-8")
+    return path
