@@ -3,11 +3,17 @@ JSON, CSV, terminal) reads these models and nothing else; `grades.json` is
 their JSON form."""
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
+from . import __version__
 from .names import printable, valid_text
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from .spec import Function, Spec
 
 
 class Record(BaseModel):
@@ -66,6 +72,12 @@ class FunctionResult(Record):
     def status(self) -> Status:
         return max((c.status for c in self.checks), key=SEVERITY.__getitem__, default="skipped")
 
+    @classmethod
+    def not_run(cls, f: Function, check: str, status: Status, message: str) -> FunctionResult:
+        """A function none of whose checks could run: no points, and one check saying why."""
+        return cls(name=f.name, score=0.0, max_score=f.points,
+                   checks=[Check(name=check, status=status, message=message)])
+
 
 class SubmissionResult(Record):
     student: str
@@ -83,6 +95,15 @@ class SubmissionResult(Record):
 
     def checks(self, status: Status | None = None) -> list[Check]:
         return [c for f in self.functions for c in f.checks if status is None or c.status == status]
+
+    @classmethod
+    def not_run(cls, spec: Spec, student: str, path: Path | str, seed: int, message: str, check: str = "import",
+                mode: Literal["grade", "self-check"] = "grade") -> SubmissionResult:
+        """A submission whose code was never run (refused, missing, or the
+        grader failed on it): every function an `error` named `check` saying why."""
+        return cls(student=student, path=str(path), score=0.0, max_score=sum(f.points for f in spec.graded),
+                   seed=seed, mode=mode, grader_version=__version__,
+                   functions=[FunctionResult.not_run(f, check, "error", message) for f in spec.graded])
 
 
 class AssignmentResult(Record):

@@ -21,22 +21,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
-from ..cases.admission import refusal, unopened
-from ..cases.discover import Batch
-from ..grading import Submission, grade_submission, submission_seed
+from ..cases.discover import Batch, Found
+from ..grading import submission_seed
 from .progress import Progress
 from ..results import AssignmentResult, Check, FunctionResult, SubmissionResult
 from ..sandbox import fork_server
 from ..sandbox.cores import cores
 from ..sandbox.fork_server import SandboxError
 from ..cases.sampling import HIDDEN, PUBLIC
+from .one_submission import grade_one
 from .store import ResultStore, result_key
 from .workers import in_processes, in_threads
 
 
 @dataclass
 class Job:
-    sub: Submission
+    sub: Found
     seed: int
     key: str
 
@@ -73,15 +73,11 @@ def grade_batch(batch: Batch, out: Path, seed: int | None = None, force: bool = 
         forked = workers > 1 and fork_server.fork_server_possible()
         source = Serialized(a.reference_source()) if workers > 1 and not forked else a.reference_source()
         warn_about_isolation()
-        hide = a.hidden_paths()
         if forked:  # every case computed once, here, before the workers inherit them
             _prepare(source, a.spec, todo)
 
         def grade(job: Job) -> SubmissionResult:
-            root = getattr(job.sub, "root", None)
-            refused = refusal(job.sub.path, root) if root else None
-            result = (unopened(a.spec, job.sub.student, job.sub.path, job.seed, refused) if refused else
-                      grade_submission(a.spec, source, job.sub, seed=job.seed, hide=hide))
+            result = grade_one(a, job.sub, source, job.seed)
             store.save(job.key, result)
             return result
 

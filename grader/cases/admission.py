@@ -19,10 +19,7 @@ import os
 import stat
 from pathlib import Path
 
-from .. import __version__
 from ..names import student_name
-from ..results import Check, FunctionResult, SubmissionResult
-from ..spec import Spec
 
 
 def shown_path(path: Path, root: Path) -> str:
@@ -49,10 +46,3 @@ def refusal(path: Path, root: Path) -> str | None:
         return f"{shown_path(here, root)} is not a regular file, so it was refused and nothing was run."
     return None
 
-
-def unopened(spec: Spec, student: str, path: Path, seed: int, message: str, mode: str = "grade") -> SubmissionResult:
-    """The result of a submission that was not run: every function an `error` saying why."""
-    functions = [FunctionResult(name=f.name, score=0.0, max_score=f.points,
-                                checks=[Check(name="import", status="error", message=message)]) for f in spec.graded]
-    return SubmissionResult(student=student, path=str(path), score=0.0, max_score=sum(f.points for f in spec.graded),
-                            seed=seed, mode=mode, functions=functions, grader_version=__version__)

@@ -25,13 +25,13 @@ class Submission:
 @dataclass
 class Found(Submission):
     """A submission and the folder it was found in: no link below `root` is followed."""
-    root: Path | None = None
+    root: Path
 
 
 @dataclass
 class Batch:
     assignment: Assignment
-    submissions: list[Submission]
+    submissions: list[Found]
 
 
 def find_batches(path: Path, assignment: str | None = None) -> list[Batch]:
@@ -50,7 +50,7 @@ def find_batches(path: Path, assignment: str | None = None) -> list[Batch]:
     return [Batch(a, submissions_in(p, a)) for p in folders for a in [Assignment(find_assignment(p.name))]]
 
 
-def submissions_in(folder: Path, a: Assignment) -> list[Submission]:
+def submissions_in(folder: Path, a: Assignment) -> list[Found]:
     module_file = f"{a.spec.module}.py"
     found = []
     for p in sorted(folder.iterdir()):
@@ -74,7 +74,7 @@ def _file_assignment(path: Path) -> str:
     raise UsageError(f"{path}: cannot tell which assignment this is for; pass --assignment NAME")
 
 
-def _file_submission(path: Path, a: Assignment) -> Submission:
+def _file_submission(path: Path, a: Assignment) -> Found:
     if path.name == f"{a.spec.module}.py" and path.parent.name != a.name:
         return Found(student_name(path.parent.name), path, path.parent)
     return Found(student_name(path.stem), path, path.parent)

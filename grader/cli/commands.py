@@ -6,19 +6,17 @@ import sys
 from pathlib import Path
 
 from ..sandbox import fork_server
-from ..cases.admission import refusal, unopened
 from ..cases.assignment import Assignment, find_assignment
 from .gradescope import gradescope_main
 from ..batch import default_jobs, grade_batch
+from ..batch.one_submission import grade_one
 from ..batch.shards import Shard, formats_for, merge_main, write_manifest
 from ..cases.discover import UsageError, find_batches
-from ..grading import grade_submission, submission_seed
 from ..reports import FORMATS, write_reports
 from ..batch.progress import Progress, choose_mode
 from ..reference.public import publish
 from ..results import AssignmentResult
 from ..sandbox.fork_server import SandboxError
-from ..cases.sampling import PUBLIC
 from ..spec import SpecError, json_schema
 from ..authoring.scaffold import new_assignment, write_starter
 from ..authoring.validate import print_validation, validate
@@ -170,12 +168,8 @@ def _self_check(argv: list[str]) -> int:
     if not args.file.is_file():
         raise UsageError(f"{args.file}: no such file")
     [batch] = find_batches(args.file, args.assignment)
-    a, sub = batch.assignment, batch.submissions[0]
-    refused = refusal(sub.path, sub.root)
-    if refused:
-        result = unopened(a.spec, sub.student, sub.path, submission_seed(a.spec, sub.student), refused, "self-check")
-    else:
-        result = grade_submission(a.spec, a.published_source(), sub, visibilities=(PUBLIC,), hide=a.hidden_paths())
+    a = batch.assignment
+    result = grade_one(a, batch.submissions[0], public_only=True)
     print_self_check(result, a.name)
     if args.formats:
         write_reports(AssignmentResult(assignment=a.name, title=a.spec.title, submissions=[result],

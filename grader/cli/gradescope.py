@@ -14,14 +14,13 @@ import json
 import os
 from pathlib import Path
 
-from ..cases.admission import refusal, shown_path, unopened
+from ..batch.one_submission import grade_one
+from ..cases.admission import shown_path
 from ..cases.assignment import Assignment, find_assignment
-from ..cases.discover import UsageError
-from ..grading import Submission, grade_submission, submission_seed
+from ..cases.discover import Found, UsageError
 from ..reports import gradescope as report
 from ..atomic import write_text
 from ..names import for_log, student_name
-from ..results import SubmissionResult
 from ..spec import SpecError
 
 ROOT_ENV = "AUTOGRADER_ROOT"
@@ -56,12 +55,6 @@ def student_of(root: Path) -> str:
         return student_name("+".join(n for n in names if n and n != "None")) or "submission"
     except (OSError, ValueError, AttributeError):
         return "submission"
-
-
-def nothing_to_grade(a: Assignment, student: str, path: Path, seed: int | None) -> SubmissionResult:
-    """The result of an upload without the module: every function fails its import."""
-    return unopened(a.spec, student, path, submission_seed(a.spec, student) if seed is None else seed,
-                    f"no file {path.name} in this submission")
 
 
 def failure(message: str) -> dict:
@@ -113,16 +106,7 @@ def _grade_upload(args, target: Path) -> int:
                 + (f" (it holds: {', '.join(uploaded[:10])}{', ...' if len(uploaded) > 10 else ''})" if uploaded
                    else " (it is empty)") + f". Upload your work as {module_file}.\n\n")
         path = submission / module_file
-    student = student_of(args.root)
-    refused = refusal(path, submission)
-    if refused:
-        seed = submission_seed(a.spec, student) if args.seed is None else args.seed
-        result = unopened(a.spec, student, path, seed, refused)
-    elif path.is_file():
-        result = grade_submission(a.spec, a.reference_source(), Submission(student, path),
-                                  seed=args.seed, hide=a.hidden_paths())
-    else:
-        result = nothing_to_grade(a, student, path, args.seed)
+    result = grade_one(a, Found(student_of(args.root), path, submission), seed=args.seed)
     data = report.results(result)
     data["output"] = note + data["output"]
     write_text(target, report.strict_json(data))

@@ -130,25 +130,19 @@ def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector):
 
 class StudentFile(pytest.File):
     def collect(self):
-        from ..cases.admission import refusal, unopened
-        from ..cases.discover import UsageError
-        from ..grading import Submission, grade_submission, submission_seed
+        from ..batch.one_submission import grade_one
+        from ..cases.discover import Found, UsageError
         from ..names import student_name
         from ..reference.public import PUBLIC_FILE
-        from ..cases.sampling import PUBLIC
         from ..spec import SpecError
 
         settings = self.config.stash[settings_key]
         try:
             a = _assignment(settings)
+            # public.json when published, else the reference: an instructor may run the plugin before publishing
             source = a.published_source() if (a.folder / PUBLIC_FILE).is_file() else a.reference_source()
-            student = student_name(self.path.stem)
-            refused = refusal(self.path, self.path.parent)
-            if refused:  # a link: never followed (admission.py)
-                result = unopened(a.spec, student, self.path, submission_seed(a.spec, student), refused, "self-check")
-            else:
-                result = grade_submission(a.spec, source, Submission(student, self.path), visibilities=(PUBLIC,),
-                                          hide=a.hidden_paths())
+            sub = Found(student_name(self.path.stem), self.path, self.path.parent)
+            result = grade_one(a, sub, source, public_only=True)
         except (SpecError, UsageError) as e:
             raise self.CollectError(f"backprop-grader: {e}") from None
         settings.graded.append((self.path, result, a.name))

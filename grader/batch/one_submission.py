@@ -1,0 +1,34 @@
+"""Grading one submission, the same way in every command: `grade` (for each
+submission of a batch), `self-check`, `grade gradescope` and the pytest
+plugin differ only in the arguments they pass here. The plugin imports this
+module when it collects a student's file, never when pytest starts."""
+from __future__ import annotations
+
+from ..cases.admission import refusal
+from ..cases.assignment import Assignment
+from ..cases.discover import Found
+from ..cases.sampling import HIDDEN, PUBLIC
+from ..grading import grade_submission, submission_seed
+from ..grading.submission import Source
+from ..results import SubmissionResult
+
+
+def grade_one(a: Assignment, sub: Found, source: Source | None = None, seed: int | None = None,
+              public_only: bool = False) -> SubmissionResult:
+    """Grade `sub` on the public cases and, unless `public_only` (self-check),
+    the hidden ones drawn from `seed` (default: the student's own). A file
+    reached through a link (admission.py) or missing is reported, never run.
+    `source` defaults to public.json for the public cases alone, else to the
+    reference."""
+    seed = submission_seed(a.spec, sub.student) if seed is None else seed
+    mode = "self-check" if public_only else "grade"
+    refused = refusal(sub.path, sub.root)
+    if refused:
+        return SubmissionResult.not_run(a.spec, sub.student, sub.path, seed, refused, mode=mode)
+    if not sub.path.is_file():
+        return SubmissionResult.not_run(a.spec, sub.student, sub.path, seed,
+                                        f"no file {sub.path.name} in this submission", mode=mode)
+    if source is None:
+        source = a.published_source() if public_only else a.reference_source()
+    return grade_submission(a.spec, source, sub, visibilities=(PUBLIC,) if public_only else (PUBLIC, HIDDEN),
+                            seed=seed, hide=a.hidden_paths())
