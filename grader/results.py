@@ -105,6 +105,16 @@ class SubmissionResult(Record):
                    seed=seed, mode=mode, grader_version=__version__,
                    functions=[FunctionResult.not_run(f, check, "error", message) for f in spec.graded])
 
+    @classmethod
+    def grader_failed(cls, spec: Spec, student: str, path: Path | str, seed: int, detail: str) -> SubmissionResult:
+        """What the report says of a submission the grader failed on (a bug in
+        the grader, never the student's doing): it is not saved, so the next
+        run grades it again. `detail` is the traceback; its last line is shown."""
+        last = detail.strip().splitlines()[-1] if detail.strip() else "unknown error"
+        message = (f"the grader failed on this submission ({last}); this is not the student's doing, "
+                   "and it is graded again on the next run")
+        return cls.not_run(spec, student, path, seed, message, check="grading")
+
 
 class AssignmentResult(Record):
     assignment: str

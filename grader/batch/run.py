@@ -20,11 +20,10 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import __version__
 from ..cases.discover import Batch, Found
 from ..grading import submission_seed
 from .progress import Progress
-from ..results import AssignmentResult, Check, FunctionResult, SubmissionResult
+from ..results import AssignmentResult, SubmissionResult
 from ..sandbox import fork_server
 from ..sandbox.cores import cores
 from ..sandbox.fork_server import SandboxError
@@ -87,7 +86,7 @@ def grade_batch(batch: Batch, out: Path, seed: int | None = None, force: bool = 
 
         def fault(job: Job, detail: str) -> None:
             failed.append(job.sub.student)
-            done(job, _grader_failure(a.spec, job, detail))
+            done(job, SubmissionResult.grader_failed(a.spec, job.sub.student, job.sub.path, job.seed, detail))
 
         if forked:
             fork_server.share_with_forks()
@@ -109,20 +108,6 @@ def grade_batch(batch: Batch, out: Path, seed: int | None = None, force: bool = 
     return Graded(AssignmentResult(assignment=a.name, title=a.spec.title,
                                    function_names=[f.name for f in a.spec.graded],
                                    submissions=[results[j.sub.student] for j in jobs_all]), failed)
-
-
-def _grader_failure(spec, job: Job, detail: str) -> SubmissionResult:
-    """What the report says of a submission the grader failed on (a bug in
-    the grader, never the student's doing); it is not saved."""
-    last = detail.strip().splitlines()[-1] if detail.strip() else "unknown error"
-    message = (f"the grader failed on this submission ({last}); this is not the student's doing, "
-               "and it is graded again on the next run")
-    functions = [FunctionResult(name=f.name, score=0.0, max_score=f.points,
-                                checks=[Check(name="grading", status="error", message=message)])
-                 for f in spec.graded]
-    return SubmissionResult(student=job.sub.student, path=str(job.sub.path), score=0.0,
-                            max_score=sum(f.points for f in spec.graded), seed=job.seed,
-                            grader_version=__version__, functions=functions)
 
 
 MISSING = {
