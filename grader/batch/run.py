@@ -16,21 +16,20 @@ from __future__ import annotations
 import os
 import sys
 import threading
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..cases.assignment import Assignment
 from ..cases.discover import Batch, Found
+from ..cases.sampling import HIDDEN, PUBLIC
 from ..grading import submission_seed
-from .progress import Progress
 from ..results import AssignmentResult, SubmissionResult
 from ..sandbox import fork_server
 from ..sandbox.cores import cores
-from ..sandbox.fork_server import SandboxError
-from ..cases.sampling import HIDDEN, PUBLIC
 from .one_submission import grade_one
+from .progress import Progress
 from .store import ResultStore, result_key
-from .workers import in_processes, in_threads
+from .workers import in_processes, in_threads, in_turn
 
 
 @dataclass
@@ -51,63 +50,64 @@ class Graded:
 
 def grade_batch(batch: Batch, out: Path, seed: int | None = None, force: bool = False, jobs: int = 1,
                 progress: Progress | None = None) -> Graded:
+    """Grade every submission of `batch` whose saved result in `out` is not up to date, `jobs` at a time."""
     a = batch.assignment
     progress = progress or Progress(a.name, len(batch.submissions), "quiet")
     store = ResultStore(out / a.name)
     files = a.source_files()
-    jobs_all, results, todo, failed = [], {}, [], []
+    every, results, todo = [], {}, []
     for sub in batch.submissions:
         s = submission_seed(a.spec, sub.student) if seed is None else seed
         job = Job(sub, s, result_key(files + [sub.path], s, "grade"))
-        jobs_all.append(job)
+        every.append(job)
         saved = None if force else store.load(sub.student, job.key)
         if saved is not None:
             results[sub.student] = saved
             progress.saved(sub.student, saved.score, saved.max_score)
         else:
             todo.append(job)
-    if todo:
-        fork_server.shared()  # starts the fork server, which imports numpy while the reference's cases are read
-        workers = min(jobs, len(todo))
-        forked = workers > 1 and fork_server.fork_server_possible()
-        source = Serialized(a.reference_source()) if workers > 1 and not forked else a.reference_source()
-        warn_about_isolation()
-        if forked:  # every case computed once, here, before the workers inherit them
-            _prepare(source, a.spec, todo)
-
-        def grade(job: Job) -> SubmissionResult:
-            result = grade_one(a, job.sub, source, job.seed)
-            store.save(job.key, result)
-            return result
-
-        def done(job: Job, result: SubmissionResult) -> None:
-            results[job.sub.student] = result
-            progress.graded(job.sub.student, result.score, result.max_score, result.seconds)
-
-        def fault(job: Job, detail: str) -> None:
-            failed.append(job.sub.student)
-            done(job, SubmissionResult.grader_failed(a.spec, job.sub.student, job.sub.path, job.seed, detail))
-
-        if forked:
-            fork_server.share_with_forks()
-            in_processes(todo, workers, grade, done, fault, lambda job: store.load(job.sub.student, job.key))
-        elif workers > 1:
-            in_threads(todo, workers, grade, done, fault)
-        else:
-            for job in todo:
-                try:
-                    result = grade(job)
-                except SandboxError:
-                    raise
-                except Exception:
-                    fault(job, traceback.format_exc())
-                else:
-                    done(job, result)
-        source.keep()  # the next run reads the reference's cases back instead of computing them
+    failed = _grade_jobs(a, todo, store, jobs, progress, results) if todo else []
     progress.close()
     return Graded(AssignmentResult(assignment=a.name, title=a.spec.title,
                                    function_names=[f.name for f in a.spec.graded],
-                                   submissions=[results[j.sub.student] for j in jobs_all]), failed)
+                                   submissions=[results[j.sub.student] for j in every]), failed)
+
+
+def _grade_jobs(a: Assignment, todo: list[Job], store: ResultStore, jobs: int, progress: Progress,
+                results: dict[str, SubmissionResult]) -> list[str]:
+    """Grade `todo` on up to `jobs` workers, saving each result and putting it
+    in `results`; return the students the grader itself failed on."""
+    fork_server.shared()  # starts the fork server, which imports numpy while the reference's cases are read
+    workers = min(jobs, len(todo))
+    forked = workers > 1 and fork_server.fork_server_possible()
+    source = Serialized(a.reference_source()) if workers > 1 and not forked else a.reference_source()
+    warn_about_isolation()
+    if forked:  # every case computed once, here, before the workers inherit them
+        _prepare(source, a.spec, todo)
+    failed = []
+
+    def grade(job: Job) -> SubmissionResult:
+        result = grade_one(a, job.sub, source, job.seed)
+        store.save(job.key, result)
+        return result
+
+    def done(job: Job, result: SubmissionResult) -> None:
+        results[job.sub.student] = result
+        progress.graded(job.sub.student, result.score, result.max_score, result.seconds)
+
+    def fault(job: Job, detail: str) -> None:
+        failed.append(job.sub.student)
+        done(job, SubmissionResult.grader_failed(a.spec, job.sub.student, job.sub.path, job.seed, detail))
+
+    if forked:
+        fork_server.share_with_forks()
+        in_processes(todo, workers, grade, done, fault, lambda job: store.load(job.sub.student, job.key))
+    elif workers > 1:
+        in_threads(todo, workers, grade, done, fault)
+    else:
+        in_turn(todo, grade, done, fault)
+    source.keep()  # the next run reads the reference's cases back instead of computing them
+    return failed
 
 
 MISSING = {

@@ -1,9 +1,9 @@
 """Grading many submissions at once: on forked worker processes where the
 platform can fork (they share the caller's fork server, and their checks
 run on every core), on threads elsewhere (their checks share one core,
-under the GIL).
+under the GIL); or, with one worker, one after another.
 
-Either way `done` and `fault` run in the calling thread, in the order
+Every way `done` and `fault` run in the calling thread, in the order
 submissions finish. A worker saves each result itself, the moment it is
 graded, and tells the caller which job it finished: only that index crosses
 the pipe, and the caller reads the result back from the store."""
@@ -142,6 +142,19 @@ def _report(todo: list, line: dict, left: set, done, fault, read_back) -> None:
         fault(job, "the grading worker's saved result could not be read back")
     else:
         done(job, result)
+
+
+def in_turn(todo: list, grade: Callable, done: Callable, fault: Callable) -> None:
+    """Grade `todo` one after another, in this thread."""
+    for job in todo:
+        try:
+            result = grade(job)
+        except SandboxError:
+            raise
+        except Exception:
+            fault(job, traceback.format_exc())
+        else:
+            done(job, result)
 
 
 def in_threads(todo: list, jobs: int, grade: Callable, done: Callable, fault: Callable) -> None:
