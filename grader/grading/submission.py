@@ -12,7 +12,7 @@ from .. import __version__
 from ..cases.discover import Submission
 from ..cases.sampling import HIDDEN, PUBLIC, Case
 from ..reference.expected import Expected
-from ..results import Check, FunctionResult, SubmissionResult
+from ..results import FunctionResult, SubmissionResult
 from ..sandbox.runner import Sandbox
 from ..spec import Function, Spec
 from .function import Conversation, FunctionGrading
@@ -57,11 +57,13 @@ def _grade_loaded(spec: Spec, source: Source, sub: Submission, sandbox, groups, 
     gradient; self-check (`always_own`) always does, since it is the one
     check there that needs no reference."""
     if not sub.path.is_file():
-        return [_unloadable(f, "error", f"no file {sub.path.name} in this submission") for f in spec.graded]
+        return [FunctionResult.not_run(f, "import", "error", f"no file {sub.path.name} in this submission")
+                for f in spec.graded]
     loaded = sandbox.load()
     if not loaded.ok:
         status = "timeout" if loaded.error.kind == "timeout" else "error"
-        return [_unloadable(f, status, f"{sub.path.name} could not be imported:\n{loaded.error.describe()}")
+        return [FunctionResult.not_run(f, "import", status,
+                                       f"{sub.path.name} could not be imported:\n{loaded.error.describe()}")
                 for f in spec.graded]
     found = loaded.data["functions"]
     gradings = [FunctionGrading(spec, f, sandbox, source, found, always_own) for f in spec.graded]
@@ -107,7 +109,3 @@ def checks_per_case_group(f: Function) -> int:
     passing gradient is not differenced against the student's own forward."""
     return 2 + sum(a.updates for a in f.args) + sum(2 + 4 * bool(o.vjp) for o in f.outputs if not o.opaque)
 
-
-def _unloadable(f: Function, status: str, message: str) -> FunctionResult:
-    return FunctionResult(name=f.name, score=0.0, max_score=f.points,
-                          checks=[Check(name="import", status=status, message=message)])
