@@ -11,7 +11,7 @@ import numpy as np
 from ..reference.expected import Expected, Reference
 from ..reference.public import PublishedSource
 from .sampling import HIDDEN, PUBLIC, Case, sample_case
-from ..reference.pool import CasePool, pool_key, source_files
+from ..reference.case_pool import CasePool, pool_key, source_files
 from ..spec import SPEC_FILE, Function, Spec, SpecError, load_spec, spec_path
 
 REFERENCE, STARTER, INSTRUCTIONS = "reference.py", "starter.py", "instructions.md"
