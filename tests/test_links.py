@@ -133,4 +133,4 @@ def test_the_runner_opens_no_link(tmp_path):
         with Sandbox(path, "ner_window", Limits(), []) as sandbox:
             reply = sandbox.load()
             assert not reply.ok and why in reply.error.message
-            assert sandbox.process is None  # no student process was started
+            assert sandbox.lease is None  # no student process was started

@@ -64,11 +64,6 @@ class Sandbox:
         self.sealed = False
         self.marked: tuple[str, int] | None = None  # (what was printed before the mark, where it ends: see mark_output)
 
-    @property
-    def process(self) -> fork_server.Lease | None:
-        """The student's process at the moment (it has a `pid`), or None."""
-        return self.lease
-
     def __enter__(self) -> "Sandbox":
         return self
 

@@ -140,7 +140,7 @@ def test_what_the_student_prints_is_captured(sandbox):
 
 def test_a_timeout_kills_the_child_and_the_next_call_gets_a_new_one(sandbox):
     assert sandbox.call("double", {"x": 1}).ok
-    first = sandbox.process.pid
+    first = sandbox.lease.pid
     start = time.monotonic()
     reply = sandbox.call("slow", {"x": 1})
     took = time.monotonic() - start
@@ -153,7 +153,7 @@ def test_a_timeout_kills_the_child_and_the_next_call_gets_a_new_one(sandbox):
     again = sandbox.call("double", {"x": 21})
     assert again.ok, again.error
     assert again.data["result"] == 42
-    assert sandbox.process.pid != first
+    assert sandbox.lease.pid != first
 
 
 def test_replies_stream_in_order_and_a_stream_left_early_takes_its_process_with_it(sandbox):
@@ -167,9 +167,9 @@ def test_replies_stream_in_order_and_a_stream_left_early_takes_its_process_with_
 
     stream = sandbox.stream([call_request("double", {"x": k}) for k in (1, 2, 3)])
     assert next(stream).data["result"] == 2
-    first = sandbox.process.pid
+    first = sandbox.lease.pid
     stream.close()  # the answers not read are never taken for another request's
-    assert sandbox.process is None and not pid_alive(first)
+    assert sandbox.lease is None and not pid_alive(first)
     again = sandbox.call("double", {"x": 7})
     assert again.ok and again.data["result"] == 14
 

@@ -314,7 +314,7 @@ def test_a_student_process_is_the_main_thread_and_draws_the_same_numbers_at_impo
 def test_students_die_with_the_fork_server(student):
     with Sandbox(student, "student", LIMITS, []) as box:
         assert box.load().ok
-        pid = box.process.pid
+        pid = box.lease.pid
         server = fork_server.shared()
         server.process.kill()
         server.process.wait()
@@ -504,7 +504,7 @@ def test_without_a_fork_server_each_student_process_is_a_fresh_python(student, m
     with Sandbox(student, "student", Limits(call_timeout=2, timeout=60, memory=700), []) as box:
         assert box.load().ok
         assert result(box, "limits")[0] == [700 * 2**20] * 2
-        first = box.process.pid
+        first = box.lease.pid
         assert box.call("spin", {"x": 0}).error.kind == "timeout"
         assert not _alive(first)
         assert result(box, "big") == "written"  # no file size limit here: file_size is 16 MiB by default
