@@ -11,7 +11,7 @@ from ..judge import checks
 from ..judge.checks import Verdict
 from ..judge.tolerance import declared
 from ..results import FunctionResult
-from ..sandbox.answers import Reply
+from ..sandbox.answers import FunctionInfo, Reply
 from ..sandbox.recipes import CacheOf, Recipe
 from ..sandbox.runner import Request, Sandbox, call_request
 from ..sandbox.wire import Sequence
@@ -35,7 +35,7 @@ class FunctionGrading:
     def __init__(self, spec: Spec, f: Function, sandbox: Sandbox, source, found: dict, always_own: bool):
         self.spec, self.f, self.sandbox, self.source, self.found = spec, f, sandbox, source, found
         self.always_own = always_own  # the check against the student's own forward, even when the gradient passed
-        self.info: dict | None = found.get(f.target)   # what the student's process said of the function
+        self.info: FunctionInfo | None = found.get(f.target)   # what the student's process said of the function
         self.outputs = [judge_for(self, o) for o in f.outputs if not o.opaque]
         self.own = OwnForward(self)
 
@@ -44,7 +44,7 @@ class FunctionGrading:
         (answered by a stream of replies, judged as they come), the probes
         of the student's own forward (answered all at once), then nothing
         (the group is settled: the next one may begin). Returns the result."""
-        signed = checks.signature(self.f, self.info)
+        signed = checks.signature(self.f, self.info and self.info.model_dump())
         result = [fold(Key("signature"), PUBLIC, [Judged(None, signed)])]
         for visibility, cases in groups:
             plans = [] if signed.status != "passed" else [
@@ -58,7 +58,7 @@ class FunctionGrading:
             yield []
         redrawn = sum(c.redrawn.get(self.f.name, 0) for _, cases in groups for c in cases)
         return FunctionResult(name=self.f.name, score=score(self.f, result), max_score=self.f.points,
-                              line=(self.info or {}).get("line"), redrawn=redrawn, checks=result)
+                              line=self.info and self.info.line, redrawn=redrawn, checks=result)
 
     def plan(self, case: Case, label: str, first: bool) -> CasePlan:
         """The calls of one case: planned once for every student given the
@@ -120,16 +120,16 @@ class FunctionGrading:
         if not reply.ok:
             yield Key("returns"), failure(reply, f"{f.target} raised an error")
             return
-        verdict, outputs = checks.returns(f, reply.data["result"])
+        verdict, outputs = checks.returns(f, reply.result)
         yield Key("returns"), verdict
-        yield Key("inputs unchanged", scored=False), unchanged(f, reply.data.get("mutated", []))
+        yield Key("inputs unchanged", scored=False), unchanged(f, reply.mutated)
         if outputs is None:
             return
         expected = self.source.expected(f, plan.case)
         for a in f.args:
             if a.updates:
                 yield Key(f"{a.name} updated"), checks.updated(
-                    a.name, reply.data.get("updated", {}).get(a.name), expected.updated[a.name], declared(self.spec))
+                    a.name, reply.updated.get(a.name), expected.updated[a.name], declared(self.spec))
         for judge in self.outputs:
             yield from judge.judge(outputs[judge.o.name], plan, expected, failed)
 
@@ -156,7 +156,7 @@ class FunctionGrading:
         reply = self.sandbox.call(forward, args, keep=[k])
         if not reply.ok:
             raise Refused(failure(reply, f"{needs}, which raised an error"))
-        result = reply.data["result"]
+        result = reply.result
         if not isinstance(result, Sequence) or len(result.items) != len(f.outputs):
             raise Refused(Verdict("error", f"{needs}, but {forward} does not return {len(f.outputs)} values"))
         return result.items[k]

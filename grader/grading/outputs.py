@@ -169,7 +169,7 @@ class VectorJacobianProduct(Derivative):
         f = self.grading.f
         if not reply.ok:
             raise Refused(failure(reply, f"{f.target} raised an error"))
-        verdict, outputs = checks.returns(f, reply.data["result"])
+        verdict, outputs = checks.returns(f, reply.result)
         if outputs is None:
             raise Refused(verdict)
         got = outputs[self.o.name]

@@ -133,5 +133,5 @@ class OwnForward:
         """((derivative along the direction, its error), computed in float32?) of the student's forward."""
         if not reply.ok:
             raise Refused(failure(reply, f"could not differentiate your {probe.forward} numerically"))
-        along, error = (float(np.ravel(x)[0]) for x in stencil.gradient(reply.data["values"]))
-        return (along, error), bool(reply.data.get("float32"))
+        along, error = (float(np.ravel(x)[0]) for x in stencil.gradient(reply.values))
+        return (along, error), reply.float32

@@ -65,7 +65,7 @@ def _grade_loaded(spec: Spec, source: Source, sub: Submission, sandbox, groups, 
         return [FunctionResult.not_run(f, "import", status,
                                        f"{sub.path.name} could not be imported:\n{loaded.error.describe()}")
                 for f in spec.graded]
-    found = loaded.data["functions"]
+    found = loaded.functions
     gradings = [FunctionGrading(spec, f, sandbox, source, found, always_own) for f in spec.graded]
     return converse([g.conversation(groups) for g in gradings], sandbox, groups)
 

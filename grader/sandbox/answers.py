@@ -1,103 +1,188 @@
-"""What a student's process sends back, checked before anything reads it:
-each answer is a Reply whose fields have the types and sizes the checks
-expect, or a StudentError saying what was malformed. The text in it (error
-messages, tracebacks, type and function names) is valid UTF-8 and capped."""
+"""What a student's process sends back, validated before anything reads it.
+
+Each answer becomes one of four typed replies: `Loaded` (the module imported,
+with its functions), `Called` (a call's result), `Probed` (a probe's values)
+or `Failed` (a StudentError saying what went wrong). They form one
+discriminated union, `Reply`, validated by a pydantic TypeAdapter: the tag
+is what the grading process asked for (or "error" when the answer says it
+failed), so an answer of the wrong kind for its request is malformed too.
+An answer that does not validate becomes a Failed reply of kind "protocol"
+naming the field at fault: a verdict against the submission, never a crash.
+The text in a reply (error messages, tracebacks, type and function names)
+is valid UTF-8 (see wire.text) and capped."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar, Literal, Union
 
 import numpy as np
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError,
+                      ValidationInfo, field_validator)
+from pydantic_core import PydanticCustomError
 
 from . import wire
 
 ERROR_KINDS = {"exception", "syntax", "missing_module", "exit", "timeout", "crashed", "protocol"}
+MAX_FUNCTIONS = 1000   # functions of a module read from a load answer
+MAX_NAME = 200         # characters of a function's or a parameter's name
+
+
+def _text(value, limit: int) -> str:
+    """Text the student's process sent, as valid UTF-8, at most `limit`
+    characters, keeping the end (where a traceback names the error)."""
+    text = wire.text(value) if isinstance(value, str) else "" if value is None else wire.text(repr(value)[:limit])
+    return text if len(text) <= limit else "[...]\n" + text[-limit:]
+
+
+def _capped(limit: int) -> BeforeValidator:
+    """A field's validator that makes it `_text` of at most `limit` characters."""
+    return BeforeValidator(lambda value: _text(value, limit))
+
+
+def _error_kind(value) -> str:
+    """One of ERROR_KINDS: any other kind the student's process names is an exception."""
+    kind = _text(value, 20)
+    return kind if kind in ERROR_KINDS else "exception"
 
 
 @dataclass
 class StudentError:
-    kind: str      # exception, syntax, missing_module, exit, timeout, crashed, protocol
-    message: str
-    type: str = ""
-    traceback: str = ""
+    """Why a request failed in the student's process. Made here from trusted
+    text as it is; from an answer, each field checked and capped."""
+    kind: Annotated[str, BeforeValidator(_error_kind)] = "exception"
+    message: Annotated[str, _capped(2000)] = ""
+    type: Annotated[str, _capped(100)] = ""
+    traceback: Annotated[str, _capped(20_000)] = ""
 
     def describe(self) -> str:
         return self.traceback or (f"{self.type}: {self.message}" if self.type else self.message)
 
 
-@dataclass
-class Reply:
-    ok: bool
-    data: dict = field(default_factory=dict)
-    error: StudentError | None = None
+class _Succeeded(BaseModel):
+    """A reply that succeeded: it has no error."""
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    ok: ClassVar[bool] = True
+    error: ClassVar[None] = None
 
 
-def _text(value, limit: int) -> str:
-    """Text the student's process sent, as valid UTF-8 (see wire.text), at
-    most `limit` characters, keeping the end (where a traceback names the error)."""
-    text = wire.text(value) if isinstance(value, str) else "" if value is None else wire.text(repr(value)[:limit])
-    return text if len(text) <= limit else "[...]\n" + text[-limit:]
+def _params(value) -> list[str] | None:
+    """The parameters' names, capped, or None where they are not a list of names."""
+    if not (isinstance(value, list) and all(isinstance(p, str) for p in value)):
+        return None
+    return [p[:MAX_NAME] for p in value]
 
 
-def error_from(err) -> StudentError:
-    """A StudentError from the error part of a child's answer, each field checked and capped."""
-    err = err if isinstance(err, dict) else {}
-    kind = _text(err.get("kind"), 20)
-    return StudentError(kind if kind in ERROR_KINDS else "exception", _text(err.get("message"), 2000),
-                        _text(err.get("type"), 100), _text(err.get("traceback"), 20_000))
+def _line(value) -> int | None:
+    """The line a function starts on, or None where it is no plausible line number."""
+    return value if type(value) is int and 0 < value < 2**31 else None
 
 
-def protocol_error(what: str) -> Reply:
-    return Reply(False, error=StudentError("protocol", f"the student's process sent a malformed answer ({what})"))
+class FunctionInfo(BaseModel):
+    """What the student's process says of one function of the module: a
+    field it cannot say (or says wrongly) is None, not a malformed answer."""
+    model_config = ConfigDict(frozen=True)
+    params: Annotated[list[str] | None, BeforeValidator(_params)] = None
+    line: Annotated[int | None, BeforeValidator(_line)] = None
 
 
-def checked_reply(reply) -> Reply:
-    """A decoded answer as a Reply: a dict whose `ok` is true or false."""
-    if not isinstance(reply, dict) or not isinstance(reply.get("ok"), bool):
-        return protocol_error("not an answer: no ok field")
-    if reply["ok"]:
-        return Reply(True, data=reply)
-    return Reply(False, error=error_from(reply.get("error")))
+def _functions(value):
+    """At most MAX_FUNCTIONS functions, their names capped, each described by
+    a dict (anything else says nothing of it)."""
+    if not isinstance(value, dict):
+        return value   # refused as a dict
+    return {name[:MAX_NAME]: info if isinstance(info, dict) else {}
+            for name, info in list(value.items())[:MAX_FUNCTIONS]}
 
 
-def checked_load(reply: Reply) -> Reply:
-    """A load reply whose function list has the expected shape, or a protocol error."""
-    if not reply.ok:
-        return reply
-    functions = reply.data.get("functions")
-    if not isinstance(functions, dict):
-        return protocol_error("no function list")
-    clean = {}
-    for name, info in list(functions.items())[:1000]:
-        info = info if isinstance(info, dict) else {}
-        params, line = info.get("params"), info.get("line")
-        if params is not None and not (isinstance(params, list) and all(isinstance(p, str) for p in params)):
-            params = None
-        line = line if type(line) is int and 0 < line < 2**31 else None
-        clean[name[:200]] = {"params": [p[:200] for p in params] if params else params, "line": line}
-    return Reply(True, data={**reply.data, "functions": clean})
+class Loaded(_Succeeded):
+    """The submission was imported; these are its functions, by name."""
+    kind: Literal["load"]
+    functions: Annotated[dict[str, FunctionInfo], BeforeValidator(_functions)]
 
 
-def checked_answer(message: dict, reply: Reply) -> Reply:
-    """A call or probe reply with the fields the checks read, of the right types."""
-    if not reply.ok:
-        return reply
-    data = reply.data
-    if message["op"] == "call":
-        if "result" not in data:
-            return protocol_error("no result")
-        mutated = data.get("mutated")
-        names = set(message["args"])
-        mutated = [m for m in mutated if isinstance(m, str) and m in names] if isinstance(mutated, list) else []
-        updated = data.get("updated")
-        updated = {k: v for k, v in updated.items() if k in names} if isinstance(updated, dict) else {}
-        seconds = data.get("seconds", 0.0)
-        if type(seconds) not in (int, float) or not 0 <= seconds < 1e9:  # (NaN is neither)
-            return protocol_error(f"seconds is {_text(seconds, 40)}, not a duration")
-        return Reply(True, data={**data, "mutated": mutated, "updated": updated, "seconds": float(seconds)})
-    values = data.get("values")
-    expected = (len(message["points"]),)
-    if not isinstance(values, np.ndarray) or values.shape != expected or values.dtype.kind not in "fiu":
-        return protocol_error("probe values of the wrong shape")
-    if not isinstance(data.get("float32", False), bool):
-        return protocol_error("float32 is not true or false")
-    return Reply(True, data={**data, "values": values.astype(np.float64)})
+class Called(_Succeeded):
+    """A call's answer: the decoded return value (see wire.decode), how long
+    it took, and which of its arguments it changed in place or sent back
+    (only arguments of this call are read)."""
+    kind: Literal["call"]
+    result: Any
+    seconds: float = Field(0.0, ge=0, lt=1e9, allow_inf_nan=False, strict=True)
+    mutated: list[str] = []
+    updated: dict[str, Any] = {}
+
+    @field_validator("mutated", mode="before")
+    @classmethod
+    def _arguments_changed(cls, value, info: ValidationInfo) -> list:
+        names = info.context["args"]
+        return [m for m in value if isinstance(m, str) and m in names] if isinstance(value, list) else []
+
+    @field_validator("updated", mode="before")
+    @classmethod
+    def _arguments_sent_back(cls, value, info: ValidationInfo) -> dict:
+        names = info.context["args"]
+        return {k: v for k, v in value.items() if k in names} if isinstance(value, dict) else {}
+
+
+class Probed(_Succeeded):
+    """A probe's answer: one value of the function per point asked for (as
+    float64), and whether the function computed them in float32."""
+    kind: Literal["probe"]
+    values: np.ndarray
+    float32: bool = Field(False, strict=True)
+
+    @field_validator("values")
+    @classmethod
+    def _one_number_per_point(cls, value: np.ndarray, info: ValidationInfo) -> np.ndarray:
+        points = len(info.context["points"])
+        if value.shape != (points,) or value.dtype.kind not in "fiu":
+            raise PydanticCustomError("values", "expected {points} numbers, got an array of shape {shape} and "
+                                                "dtype {dtype}",
+                                      {"points": points, "shape": value.shape, "dtype": str(value.dtype)})
+        return value.astype(np.float64)
+
+
+def _error(value):
+    """An error part that is not a dict says nothing of the error."""
+    return value if isinstance(value, (dict, StudentError)) else {}
+
+
+class Failed(BaseModel):
+    """The request failed: in the student's code, or in its process, or on the way back."""
+    model_config = ConfigDict(frozen=True)
+    ok: ClassVar[bool] = False
+    kind: Literal["error"] = "error"
+    error: Annotated[StudentError, BeforeValidator(_error)] = Field(default_factory=StudentError)
+
+
+Reply = Annotated[Union[Loaded, Called, Probed, Failed], Field(discriminator="kind")]
+REPLY: TypeAdapter[Reply] = TypeAdapter(Reply)
+
+
+def failed(kind: str, message: str) -> Failed:
+    """A Failed reply the grading process makes itself (its text is trusted)."""
+    return Failed(error=StudentError(kind, message))
+
+
+def malformed(what: str) -> Failed:
+    """The reply to an answer that broke the protocol: `what` says how."""
+    return failed("protocol", f"the student's process sent a malformed answer ({what})")
+
+
+def read(answer, request: dict) -> Reply:
+    """A decoded answer to `request` as its typed reply, or a malformed-answer
+    Failed reply that names what was wrong: an answer is a dict whose `ok`
+    is true (it then answers the request's op) or false (it is an error)."""
+    ok = answer.get("ok") if isinstance(answer, dict) else None
+    if type(ok) is not bool:
+        return malformed("not an answer: no ok field")
+    try:
+        return REPLY.validate_python({**answer, "kind": request["op"] if ok else "error"}, context=request)
+    except ValidationError as e:
+        return malformed(_first_problem(e))
+
+
+def _first_problem(e: ValidationError) -> str:
+    """The first thing wrong with an answer, as `field: what`, in valid text."""
+    problem = e.errors(include_url=False, include_input=False)[0]
+    where = ".".join(str(part) for part in problem["loc"][1:])   # (the first is the tag)
+    return _text(f"{where}: {problem['msg']}" if where else problem["msg"], 300)

@@ -1,8 +1,8 @@
 """Running one submission in a student process forked by the fork server
 (fork_server.py): hand it its files, load the student's module, send calls,
 enforce the time limits and kill the process when it overruns. What it
-sends back is checked (answers.py) and handed on as plain data for the
-checks to judge."""
+sends back is validated into typed replies (answers.py) for the checks to
+judge."""
 from __future__ import annotations
 
 import errno
@@ -20,7 +20,7 @@ from typing import Iterator
 import numpy as np
 
 from . import fork_server, wire
-from .answers import Reply, StudentError, checked_answer, checked_load, checked_reply, protocol_error
+from .answers import Failed, Reply, StudentError, failed, malformed, read
 from ..names import student_name
 from ..spec import Limits
 from .cores import allowed_cores
@@ -77,12 +77,13 @@ class Sandbox:
         if self.failed_load:
             return self.failed_load
         if self.lease is None:
+            request = {"op": "load", "module": self.module, "hide": self.hide}
             try:
-                self._spawn({"op": "load", "module": self.module, "hide": self.hide})
+                self._spawn(request)
             except NotRegularFile as e:
-                self.failed_load = Reply(False, error=StudentError("exception", str(e)))
+                self.failed_load = failed("exception", str(e))
                 return self.failed_load
-            self.loaded = checked_load(self._receive())
+            self.loaded = self._receive(request)
             if not self.loaded.ok:
                 self.failed_load = self.loaded
                 self._kill()
@@ -131,10 +132,7 @@ class Sandbox:
                 if reply.error and reply.error.kind == "timeout" and function not in self.timed_out:
                     self.timed_out[function] = StudentError(
                         "timeout", f"{reply.error.message}; {function} was not called again after it timed out")
-                checked = checked_answer(rest[k], reply)
-                if reply.ok and not checked.ok:  # a malformed answer: the rest go to a fresh process
-                    self._kill()
-                yield checked
+                yield reply
                 done = k + 1
             start += done
 
@@ -142,7 +140,7 @@ class Sandbox:
         """The reply of a request to a function that timed out before, or of
         any once the answers passed ANSWER_BYTES: not sent."""
         known = self.overspent or self.timed_out.get(request["function"])
-        return Reply(False, error=known) if known else None
+        return Failed(error=known) if known else None
 
     def _exchange(self, requests: list[Request]) -> Iterator[Reply]:
         """Send the requests together (several: a batch frame with their
@@ -154,30 +152,31 @@ class Sandbox:
         try:
             wire.write_frames(self.pipes[0], frames)
         except OSError as e:
-            yield Reply(False, error=self._ended(str(e)))
+            yield Failed(error=self._ended(str(e)))
             return
-        for _ in requests:
-            yield self._receive()
+        for request in requests:
+            yield self._receive(request)
             if self.lease is None:  # killed, or found dead: the rest go to a fresh process
                 return
 
-    def _receive(self) -> Reply:
-        """The next answer, within the call time limit and what is left of the
-        submission's, of its ANSWER_BYTES, checked (see answers.checked_reply)."""
+    def _receive(self, request: dict) -> Reply:
+        """The answer to `request`, within the call time limit and what is left
+        of the submission's, of its ANSWER_BYTES, validated (see answers.read).
+        A malformed answer kills the process: the next requests go to a fresh one."""
         left = self.deadline - time.monotonic()
         if left <= 0:
             self._kill()
-            return Reply(False, error=StudentError("timeout", "the submission's time limit was used up"))
+            return failed("timeout", "the submission's time limit was used up")
         limit = min(self.call_timeout, left)
         budget = ANSWER_BYTES - self.received
         taken = self.answers.taken
         try:
-            reply = wire.receive(self.answers, deadline=time.monotonic() + limit, max_bytes=min(wire.MAX_FRAME, budget))
+            answer = wire.receive(self.answers, deadline=time.monotonic() + limit, max_bytes=min(wire.MAX_FRAME, budget))
         except wire.WireTimeout:
             self._kill()
-            return Reply(False, error=StudentError("timeout", f"no answer within {limit:.1f} s (infinite loop?)"))
+            return failed("timeout", f"no answer within {limit:.1f} s (infinite loop?)")
         except (wire.WireClosed, OSError) as e:
-            return Reply(False, error=self._ended(str(e)))
+            return Failed(error=self._ended(str(e)))
         except wire.WireTooLarge as e:
             self._kill()
             if e.size <= wire.MAX_FRAME:
@@ -185,15 +184,15 @@ class Sandbox:
                     "protocol", f"the student's answers passed {ANSWER_BYTES // 2**20} MiB in all, the most the "
                                 "grader reads from one submission: no more calls were made (are its outputs "
                                 "far larger than the spec's shapes?)")
-                return Reply(False, error=self.overspent)
-            return protocol_error(str(e))
+                return Failed(error=self.overspent)
+            return malformed(str(e))
         except wire.WireError as e:
             self._kill()
-            return protocol_error(str(e))
+            return malformed(str(e))
         finally:
             if self.answers is not None:
                 self.received += self.answers.taken - taken
-        reply = checked_reply(reply)
+        reply = read(answer, request)
         if reply.error and reply.error.kind == "protocol":
             self._kill()
         return reply

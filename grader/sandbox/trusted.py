@@ -9,7 +9,7 @@ from typing import Iterator
 
 from . import wire
 from ..spec import Limits
-from .answers import Reply, error_from
+from .answers import Reply, read
 from .runner import Request, call_request
 from .student import Child
 
@@ -34,7 +34,7 @@ class InProcess:
 
     def load(self) -> Reply:
         if self.loaded is None:
-            self.loaded = _reply(self.child.load(str(self.path), self.module, [], self.support))
+            self.loaded = _reply(self.child.load(str(self.path), self.module, [], self.support), {"op": "load"})
         return self.loaded
 
     def call(self, function: str, args: dict, keep=None, updates=None) -> Reply:
@@ -44,7 +44,7 @@ class InProcess:
         return list(self.stream(requests))
 
     def stream(self, requests: list[Request]) -> Iterator[Reply]:
-        return (_reply(self.child.answer(request)) for request in requests)
+        return (_reply(self.child.answer(request), request) for request in requests)
 
     def mark_output(self) -> None:
         pass
@@ -53,8 +53,6 @@ class InProcess:
         return ""
 
 
-def _reply(raw: dict) -> Reply:
-    """The same Reply a Sandbox makes of the child's answer."""
-    if raw["ok"]:
-        return Reply(True, data=wire.decode(raw))
-    return Reply(False, error=error_from(raw.get("error")))
+def _reply(raw: dict, request: dict) -> Reply:
+    """The same Reply a Sandbox makes of the child's answer to `request`."""
+    return read(wire.decode(raw), request)

@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader.sandbox.runner import Sandbox
+from grader.sandbox.answers import Called, Failed, Loaded, Probed, read
+from grader.sandbox.runner import Sandbox, call_request, probe_request
 from grader.spec import Limits
 
 STUDENT = '''\
@@ -64,6 +65,13 @@ def on_path(folder):
 def import_reference(x):
     import reference
     return reference.SECRET
+
+
+def forge(payload):
+    """Answers with a frame of its own on the answer pipe (fd 4), then ends."""
+    data = payload.encode()
+    os.write(4, len(data).to_bytes(8, "big") + bytes(8) + data)
+    os._exit(0)
 '''
 
 LIMITS = Limits(call_timeout=2, timeout=60)
@@ -95,31 +103,31 @@ def pid_alive(pid: int) -> bool:
 def test_load_lists_the_functions_with_their_parameters_and_lines(sandbox, student):
     reply = sandbox.load()
     assert reply.ok, reply.error
-    functions = reply.data["functions"]
-    assert functions["double"]["params"] == ["x"]
-    assert functions["pair"]["params"] == ["a", "b"]
+    functions = reply.functions
+    assert functions["double"].params == ["x"]
+    assert functions["pair"].params == ["a", "b"]
     lines = student.read_text(encoding="utf-8").splitlines()
-    assert lines[functions["pair"]["line"] - 1].startswith("def pair(")
+    assert lines[functions["pair"].line - 1].startswith("def pair(")
 
 
 def test_a_call_returns_the_students_values_as_data(sandbox):
     reply = sandbox.call("double", {"x": np.arange(4.0)})
     assert reply.ok, reply.error
-    result = reply.data["result"]
+    result = reply.result
     assert isinstance(result, np.ndarray)
     np.testing.assert_array_equal(result, [0.0, 2.0, 4.0, 6.0])
-    assert reply.data["mutated"] == []
+    assert reply.mutated == []
 
     reply = sandbox.call("pair", {"a": 5, "b": 2})
     assert reply.ok, reply.error
-    assert reply.data["result"].kind == "tuple"
-    assert reply.data["result"].items == [7, 3]
+    assert reply.result.kind == "tuple"
+    assert reply.result.items == [7, 3]
 
 
 def test_a_call_reports_inputs_changed_in_place(sandbox):
     reply = sandbox.call("scale_in_place", {"x": np.ones(3)})
     assert reply.ok, reply.error
-    assert reply.data["mutated"] == ["x"]
+    assert reply.mutated == ["x"]
 
 
 def test_an_exception_is_reported_with_the_students_frames_only(sandbox):
@@ -152,26 +160,25 @@ def test_a_timeout_kills_the_child_and_the_next_call_gets_a_new_one(sandbox):
 
     again = sandbox.call("double", {"x": 21})
     assert again.ok, again.error
-    assert again.data["result"] == 42
+    assert again.result == 42
     assert sandbox.lease.pid != first
 
 
 def test_replies_stream_in_order_and_a_stream_left_early_takes_its_process_with_it(sandbox):
-    from grader.sandbox.runner import call_request
     requests = [call_request("double", {"x": k}) for k in range(3)] + [call_request("slow", {"x": 0}),
                                                                         call_request("double", {"x": 5})]
     replies = list(sandbox.stream(requests))
-    assert [r.data["result"] for r in replies[:3]] == [0, 2, 4]
+    assert [r.result for r in replies[:3]] == [0, 2, 4]
     assert replies[3].error.kind == "timeout"
-    assert replies[4].ok and replies[4].data["result"] == 10  # answered by a fresh process
+    assert replies[4].ok and replies[4].result == 10  # answered by a fresh process
 
     stream = sandbox.stream([call_request("double", {"x": k}) for k in (1, 2, 3)])
-    assert next(stream).data["result"] == 2
+    assert next(stream).result == 2
     first = sandbox.lease.pid
     stream.close()  # the answers not read are never taken for another request's
     assert sandbox.lease is None and not pid_alive(first)
     again = sandbox.call("double", {"x": 7})
-    assert again.ok and again.data["result"] == 14
+    assert again.ok and again.result == 14
 
 
 def test_os_exit_is_reported_as_a_crash_with_its_exit_code(sandbox):
@@ -181,7 +188,7 @@ def test_os_exit_is_reported_as_a_crash_with_its_exit_code(sandbox):
     assert "exited with code 3" in reply.error.message
     again = sandbox.call("double", {"x": 2})
     assert again.ok, again.error
-    assert again.data["result"] == 4
+    assert again.result == 4
 
 
 def test_once_the_total_time_is_used_up_nothing_more_runs(student):
@@ -206,15 +213,15 @@ def test_hidden_folders_are_removed_from_the_childs_path(student):
     with Sandbox(student, "student", LIMITS, []) as box:
         visible = box.call("on_path", {"folder": folder})
         assert visible.ok, visible.error
-        assert visible.data["result"] == 1
+        assert visible.result == 1
     with Sandbox(student, "student", LIMITS, [Path(folder)]) as box:
         hidden = box.call("on_path", {"folder": folder})
         assert hidden.ok, hidden.error
-        assert hidden.data["result"] == 0
+        assert hidden.result == 0
     link = student.parent / "link"   # a folder named through a link the child's process cannot see
     link.symlink_to(folder)
     with Sandbox(student, "student", LIMITS, [link]) as box:
-        assert box.call("on_path", {"folder": folder}).data["result"] == 0
+        assert box.call("on_path", {"folder": folder}).result == 0
 
 
 def test_a_module_that_fails_to_import_fails_every_request(tmp_path):
@@ -227,3 +234,67 @@ def test_a_module_that_fails_to_import_fails_every_request(tmp_path):
         assert "line 3" in loaded.error.message
         call = box.call("f", {"x": 1})
         assert not call.ok and call.error.kind == "syntax"
+
+
+def test_a_malformed_answer_is_an_error_that_says_what_and_the_next_call_gets_a_new_process(sandbox):
+    assert sandbox.call("double", {"x": 1}).ok
+    first = sandbox.lease.pid
+    reply = sandbox.call("forge", {"payload": '{"ok": true, "values": [1.0], "float32": false}'})  # a probe's
+    assert isinstance(reply, Failed) and reply.error.kind == "protocol"
+    assert reply.error.message == "the student's process sent a malformed answer (result: Field required)"
+    assert not pid_alive(first)
+    again = sandbox.call("double", {"x": 4})
+    assert again.ok and again.result == 8
+
+
+CALL = call_request("f", {"x": 1, "y": 2})
+PROBE = probe_request("f", {"x": np.zeros(3)}, "x", [[0, 1e-3], [0, -1e-3]])
+LOAD = {"op": "load"}
+
+
+@pytest.mark.parametrize("answer, request_, says", [
+    ([{"ok": True}], CALL, "not an answer: no ok field"),
+    ({"ok": 1, "result": 1}, CALL, "not an answer: no ok field"),
+    ({"ok": True}, LOAD, "functions: Field required"),
+    ({"ok": True, "functions": ["f"]}, LOAD, "functions: Input should be a valid dictionary"),
+    ({"ok": True, "result": 1, "seconds": float("nan")}, CALL, "seconds: Input should be a finite number"),
+    ({"ok": True, "result": 1, "seconds": True}, CALL, "seconds: Input should be a valid number"),
+    ({"ok": True, "result": 1, "seconds": 1e12}, CALL, "seconds: Input should be less than 1000000000"),
+    ({"ok": True, "values": np.zeros(3)}, PROBE, "values: expected 2 numbers, got an array of shape (3,) and dtype float64"),
+    ({"ok": True, "values": np.array(["a", "b"])}, PROBE, "values: expected 2 numbers, got an array of shape (2,) and dtype <U1"),
+    ({"ok": True, "values": [1.0, 2.0]}, PROBE, "values: Input should be an instance of ndarray"),
+    ({"ok": True, "values": np.zeros(2), "float32": "yes"}, PROBE, "float32: Input should be a valid boolean"),
+])
+def test_an_answer_that_does_not_validate_is_a_malformed_answer(answer, request_, says):
+    reply = read(answer, request_)
+    assert isinstance(reply, Failed) and reply.error.kind == "protocol"
+    assert reply.error.message.startswith(f"the student's process sent a malformed answer ({says}")
+
+
+def test_answers_are_read_as_typed_replies_of_their_request():
+    loaded = read({"ok": True, "functions": {"f": {"params": ["x"], "line": 3}, "g\ud800": 7,
+                                             "h": {"params": [1], "line": 2**40}, "k" * 300: {}}}, LOAD)
+    assert isinstance(loaded, Loaded) and loaded.ok and loaded.error is None
+    assert loaded.functions["f"].params == ["x"] and loaded.functions["f"].line == 3
+    assert loaded.functions["g\ud800"].params is None    # what cannot be read of a function is not known
+    assert (loaded.functions["h"].params, loaded.functions["h"].line) == (None, None)
+    assert "k" * 200 in loaded.functions
+    called = read({"ok": True, "result": 1, "seconds": 2, "mutated": ["x", "z", 3], "updated": {"y": 0, "z": 1}},
+                  CALL)
+    assert isinstance(called, Called)
+    assert (called.result, called.seconds, called.mutated, called.updated) == (1, 2.0, ["x"], {"y": 0})
+    probed = read({"ok": True, "values": np.arange(2), "float32": True}, PROBE)
+    assert isinstance(probed, Probed) and probed.values.dtype == np.float64 and probed.float32
+
+
+@pytest.mark.parametrize("error, kind, message", [
+    ({"kind": "timeout", "message": "slow"}, "timeout", "slow"),
+    ({"kind": "hacked", "message": 5}, "exception", "5"),
+    ({"message": "x" * 3000}, "exception", "[...]\n" + "x" * 2000),
+    ("not a dict", "exception", ""),
+    (None, "exception", ""),
+])
+def test_an_error_answer_is_read_with_its_fields_checked_and_capped(error, kind, message):
+    reply = read({"ok": False, "error": error}, CALL)
+    assert isinstance(reply, Failed) and not reply.ok
+    assert (reply.error.kind, reply.error.message) == (kind, message)

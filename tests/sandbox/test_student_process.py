@@ -161,7 +161,7 @@ def box(student):
 def result(box, function, x=0):
     reply = box.call(function, {"x": x} if function != "write" and function != "listing" else {"path": x})
     assert reply.ok, reply.error
-    return plain(reply.data["result"])
+    return plain(reply.result)
 
 
 def plain(value):
@@ -233,7 +233,7 @@ def test_the_seccomp_filter_refuses_what_it_lists_and_nothing_beside(box):
     # chroot, execve, io_uring_setup, pidfd_getfd, mount_setattr: refused; close_range and openat2, between
     # refused numbers, are not
     numbers = [161, 59, 425, 438, 442, 436, 437]
-    assert box.call("refused", {"numbers": numbers}).data["result"].items == [True] * 5 + [False] * 2
+    assert box.call("refused", {"numbers": numbers}).result.items == [True] * 5 + [False] * 2
 
 
 def test_a_file_larger_than_the_limit_cannot_be_written(box):
@@ -357,7 +357,7 @@ def test_a_support_folder_is_copied_in_without_following_links(tmp_path):
     path.write_text("import os, helper\n\ndef f(x):\n    return helper.VALUE, sorted(os.listdir(os.path.dirname("
                     "helper.__file__)))\n", encoding="utf-8")
     with Sandbox(path, "student", LIMITS, [], support=support) as box:
-        value, names = plain(box.call("f", {"x": 0}).data["result"])
+        value, names = plain(box.call("f", {"x": 0}).result)
         assert value == 7
         assert "outside" not in names and {"helper.py", "pkg"} <= set(names)
 
