@@ -44,7 +44,7 @@ class FunctionGrading:
         (answered by a stream of replies, judged as they come), the probes
         of the student's own forward (answered all at once), then nothing
         (the group is settled: the next one may begin). Returns the result."""
-        signed = checks.signature(self.f, self.info and self.info.model_dump())
+        signed = checks.signature(self.f, self.info)
         result = [fold(Key("signature"), PUBLIC, [Judged(None, signed)])]
         for visibility, cases in groups:
             plans = [] if signed.status != "passed" else [

@@ -11,6 +11,7 @@ from .compare import Comparison, bound, compare, compare_along, non_finite, shap
 from .tolerance import dtype_note
 from .diagnosis import Context, Diagnosis, diagnose
 from ..results import Element, Status, Tolerance
+from ..sandbox.answers import FunctionInfo
 from ..sandbox.wire import Sequence, Unsupported
 from ..spec import Function, Output
 
@@ -32,13 +33,14 @@ class Verdict:
         return cls(status, comparison.message, diagnosis, comparison.margin, comparison.worst, comparison.tolerance)
 
 
-def signature(f: Function, found: dict | None) -> Verdict:
-    """The function exists and takes the declared arguments (it is called positionally)."""
+def signature(f: Function, found: FunctionInfo | None) -> Verdict:
+    """The function exists and takes the declared arguments (it is called positionally);
+    `found` is what the student's process said of it, None if it is not defined."""
     declared = [a.name for a in f.args]
     wanted = f"{f.target}({', '.join(declared)})"
     if found is None:
         return Verdict("failed", f"{f.target} is not defined: expected def {wanted}")
-    params = found.get("params")
+    params = found.params
     if params is None:
         return Verdict("passed", f"{f.name} is defined (its parameters could not be read)")
     positional = [p for p in params if not p.startswith("*")]
