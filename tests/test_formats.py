@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.reports import FORMATS, classroom, github, gradescope, junit, write_reports
+from grader.reports import FORMATS, github_actions, github_classroom, gradescope, junit, write_reports
 from grader.results import AssignmentResult, Check, FunctionResult, SubmissionResult
 from grader.reports.wording import check_text
 
@@ -175,7 +175,7 @@ def test_gradescope_format_of_the_graded_run(graded, tmp_path):
 
 
 def test_step_summary_of_one_submission(one):
-    text = github.summary(one)
+    text = github_actions.summary(one)
     assert text.startswith("## Toy \\| gradients: 1/3 points\n")
     assert "| `forward` | 1/1 | ✅ passed |" in text
     assert "| `loss_grad` | 0/2 | ❌ failed |" in text
@@ -185,18 +185,18 @@ def test_step_summary_of_one_submission(one):
 
 
 def test_step_summary_of_a_class_has_a_row_per_student():
-    text = github.summary(toy())
+    text = github_actions.summary(toy())
     assert "## Toy \\| gradients: 2 submissions" in text
     assert "| Student | Score | `forward` | `loss_grad` |" in text
     assert "| ada | 3/3 | ✅ 1/1 | ✅ 2/2 |" in text and "| bob | 1/3 | ✅ 1/1 | ❌ 0/2 |" in text
 
 
 def test_a_message_with_backticks_cannot_break_out_of_its_code_block():
-    assert github.fenced("a ``` b") == "````text\na ``` b\n````"
+    assert github_actions.fenced("a ``` b") == "````text\na ``` b\n````"
 
 
 def test_annotations_point_at_the_line_of_the_function_that_lost_points(one):
-    [line] = github.annotations(one, workspace=Path("/home/runner/work/course/course"))
+    [line] = github_actions.annotations(one, workspace=Path("/home/runner/work/course/course"))
     assert line.startswith("::error file=bob/toy.py,line=12,title=loss_grad%3A 0/2 points::")
     assert line.endswith("::dW shape: on public case 1: dW has shape (3, 2); expected (2, 3)%0A"
                          "Diagnosis: dW is transposed%0A(and 1 more: dW shape (hidden))")
@@ -208,7 +208,7 @@ def test_github_writer_appends_to_the_step_files_and_prints_annotations(one, tmp
     summary.write_text("earlier step\n", encoding="utf-8")
     env = {"GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": str(output), "GITHUB_WORKSPACE": "/home/runner/work/course/course"}
     (tmp_path / "out").mkdir()
-    [written] = github.write(one, tmp_path / "out", env=env)
+    [written] = github_actions.write(one, tmp_path / "out", env=env)
     assert summary.read_text(encoding="utf-8") == "earlier step\n" + written.read_text(encoding="utf-8") + "\n"
     assert output.read_text(encoding="utf-8") == "score=1\nmax-score=3\n"
     assert capsys.readouterr().out.startswith("::error file=bob/toy.py,line=12,")
@@ -216,8 +216,8 @@ def test_github_writer_appends_to_the_step_files_and_prints_annotations(one, tmp
 
 def test_outside_github_nothing_but_the_report_is_written(one, tmp_path, capsys):
     (tmp_path / "out").mkdir()
-    assert [p.name for p in github.write(one, tmp_path / "out", env={})] == ["summary.md"]
-    assert [p.name for p in classroom.write(one, tmp_path / "out", env={})] == ["classroom.json"]
+    assert [p.name for p in github_actions.write(one, tmp_path / "out", env={})] == ["summary.md"]
+    assert [p.name for p in github_classroom.write(one, tmp_path / "out", env={})] == ["classroom.json"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
@@ -231,7 +231,7 @@ def decode(output_file: Path) -> dict:
 
 def test_classroom_result_is_base64_json_with_a_test_per_function(one, tmp_path):
     output = tmp_path / "output"
-    classroom.write(one, tmp_path, env={"GITHUB_OUTPUT": str(output), "GITHUB_WORKSPACE": "/home/runner/work/course/course"})
+    github_classroom.write(one, tmp_path, env={"GITHUB_OUTPUT": str(output), "GITHUB_WORKSPACE": "/home/runner/work/course/course"})
     data = decode(output)
     assert data == json.loads((tmp_path / "classroom.json").read_text(encoding="utf-8"))
     assert (data["version"], data["status"], data["max_score"]) == (1, "fail", 3.0)
@@ -248,7 +248,7 @@ def test_classroom_result_is_base64_json_with_a_test_per_function(one, tmp_path)
 def test_classroom_status_of_the_graded_run(graded):
     result = graded_result(graded)
     for s in result.submissions:
-        data = classroom.result_object(AssignmentResult(assignment="x", submissions=[s]))
+        data = github_classroom.result_object(AssignmentResult(assignment="x", submissions=[s]))
         assert sum(t["score"] for t in data["tests"]) == pytest.approx(s.score)
         assert data["max_score"] == s.max_score
         expected = ("error" if any(f.status in ("error", "timeout") for f in s.functions)

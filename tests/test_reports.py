@@ -14,7 +14,7 @@ import pytest
 from grader.reports import FORMATS, write_reports
 from grader import atomic
 from grader.reports import csv_report, dashboard, html, json_report
-from grader.reports.spread import spread
+from grader.reports.parallel import run_in_parallel
 from grader.results import AssignmentResult, Check, Element, FunctionResult, SubmissionResult
 
 FUNCTIONS = ["forward", "backward", "loss"]
@@ -314,16 +314,16 @@ def _logging_jobs(log: Path, count: int, die_from: int | None = None) -> list:
     return [lambda n=n: job(n) for n in range(count)]
 
 
-def test_spread_runs_every_job_once_on_several_processes(tmp_path):
+def test_every_job_runs_once_on_several_processes(tmp_path):
     log = tmp_path / "log"
-    spread(_logging_jobs(log, 64), processes=2)
+    run_in_parallel(_logging_jobs(log, 64), processes=2)
     lines = [line.split() for line in log.read_text().splitlines()]
     assert sorted(int(n) for n, _ in lines) == list(range(64))
     assert len({pid for _, pid in lines}) == 2
 
 
-def test_spread_does_again_what_a_copy_that_died_may_have_left(tmp_path):
+def test_jobs_a_copy_that_died_may_have_left_are_done_again(tmp_path):
     log = tmp_path / "log"
-    spread(_logging_jobs(log, 64, die_from=8), processes=2)
+    run_in_parallel(_logging_jobs(log, 64, die_from=8), processes=2)
     numbers = {int(line.split()[0]) for line in log.read_text().splitlines()}
     assert numbers == set(range(64))

@@ -1,6 +1,6 @@
 """Report formats. Each module reads the result model and writes its files
-into a folder; `write_reports` writes the ones asked for. `github` and
-`classroom` also hand their results to the GitHub Actions step they run in."""
+into a folder; `write_reports` writes the ones asked for. `github_actions` and
+`github_classroom` also hand their results to the GitHub Actions step they run in."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,7 +8,7 @@ from typing import Callable, Iterable
 
 from ..jobs import collection_paused
 from ..results import AssignmentResult
-from . import classroom, csv_report, github, gradescope, html, json_report, junit
+from . import csv_report, github_actions, github_classroom, gradescope, html, json_report, junit
 
 Writer = Callable[[AssignmentResult, Path], "list[Path]"]
 
@@ -18,8 +18,8 @@ FORMATS: dict[str, Writer] = {
     "csv": csv_report.write,
     "junit": junit.write,
     "gradescope": gradescope.write,
-    "github": github.write,
-    "classroom": classroom.write,
+    "github": github_actions.write,
+    "classroom": github_classroom.write,
 }
 
 

@@ -22,7 +22,7 @@ from ..results import AssignmentResult, Check, Element, FunctionResult, Submissi
 from . import dashboard
 from ..atomic import write_text
 from .csv_report import function_names
-from .spread import spread
+from .parallel import run_in_parallel
 from .wording import check_text
 
 TEMPLATES = Path(__file__).parent.parent / "templates"  # grader/templates: the HTML report's pages
@@ -303,7 +303,7 @@ def write(result: AssignmentResult, folder: Path, meanwhile: Callable[[], object
             problems=scored, unscored_problems=unscored))
 
     try:
-        spread([index] + [partial(page, row) for row in rows], meanwhile=meanwhile)
+        run_in_parallel([index] + [partial(page, row) for row in rows], meanwhile=meanwhile)
     finally:
         esc.cache_clear()
         cell_status.cache_clear()

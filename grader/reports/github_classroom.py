@@ -15,7 +15,7 @@ from typing import Mapping
 
 from ..results import AssignmentResult, FunctionResult, SubmissionResult
 from ..atomic import write_text
-from .github import relative, set_outputs
+from .github_actions import relative, set_outputs
 from .wording import check_text
 
 FILENAME = "classroom.json"

@@ -15,8 +15,8 @@ from ..sandbox.cores import cores
 MIN_JOBS = 16   # a process for fewer would cost more than it saves
 
 
-def spread(jobs: list[Callable[[], object]], processes: int | None = None,
-           meanwhile: Callable[[], object] | None = None) -> None:
+def run_in_parallel(jobs: list[Callable[[], object]], processes: int | None = None,
+                    meanwhile: Callable[[], object] | None = None) -> None:
     """Run every job, on `processes` processes (default: one per core); this
     process runs `meanwhile` first (in this process: what it returns or
     changes stays here), while the copies start on the jobs."""
