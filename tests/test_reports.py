@@ -27,7 +27,8 @@ def submission(student: str, scores: dict[str, float], **fields) -> SubmissionRe
         passed = score == maxima[name]
         check = Check(name="values", status="passed") if passed else Check(
             name="gradient", status="failed", diagnosis="transposed", output="dW", margin=41.5,
-            message="dW matches the expected gradient transposed.\nCompute delta.T @ X.",
+            message="dW matches the expected gradient transposed.\nworst at dW[1, 2]",
+            explanation="dW is transposed: compute delta.T @ X.",
             worst=[Element(index=[1, 2], expected=0.5, got=-0.25)])
         functions.append(FunctionResult(name=name, score=score, max_score=maxima[name], checks=[check]))
     return SubmissionResult(student=student, path=f"{student}.py", score=sum(scores.values()),
@@ -77,7 +78,8 @@ def test_json_follows_the_contract(result, tmp_path):
     assert bob["score"] == 1.5 and bob["max_score"] == 4.0
     failed = data["submissions"][2]["functions"][0]["checks"][0]
     assert failed["status"] == "failed" and failed["diagnosis"] == "transposed"
-    assert failed["message"].endswith("Compute delta.T @ X.")
+    assert failed["message"].endswith("worst at dW[1, 2]")
+    assert failed["explanation"] == "dW is transposed: compute delta.T @ X."
 
 
 def test_json_is_the_model_dump_with_indent_2(result, tmp_path):
@@ -246,8 +248,16 @@ def test_html_escapes_student_text_and_links_every_student(result, tmp_path):
 
     evil = (tmp_path / pages[2]).read_text(encoding="utf-8")
     assert "&lt;img src=x onerror=alert(1)&gt;" in evil
-    assert "dW matches the expected gradient transposed.\nCompute delta.T @ X." in evil
+    assert "dW matches the expected gradient transposed.\nworst at dW[1, 2]" in evil
     assert "transposed" in evil and "dW[1, 2]" in evil and "-0.75" in evil
+
+
+def test_html_shows_the_diagnosis_in_words_apart_from_the_message(result, tmp_path):
+    html.write(result, tmp_path)
+    page = (tmp_path / html.page_names(result.submissions)[1]).read_text(encoding="utf-8")
+    assert '<pre>dW matches the expected gradient transposed.\nworst at dW[1, 2]</pre>' in page
+    assert '<p class="explanation"><b>Diagnosis:</b> dW is transposed: compute delta.T @ X.</p>' in page
+    assert "Diagnosis:" not in "".join(re.findall(r"<pre>.*?</pre>", page, re.S))
 
 
 def test_html_summary_counts_submissions_mean_and_full_marks(result, tmp_path):

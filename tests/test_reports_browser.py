@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -226,9 +227,14 @@ def test_student_page_explains_a_transposed_gradient(dom, result):
     assert transposed, "the pipeline diagnoses transposed_dw as transposed"
     assert "diagnosis: transposed" in page.text
     for check in transposed:
-        # the whole message, sentence of diagnosis included, as written
+        # the whole message as written, and the diagnosis in words on a line of its own under it
         assert squash(check.message) in page.text
         assert check.name in page.text
+        assert check.explanation, "a diagnosed check says what the diagnosis means"
+        assert f"<b>Diagnosis:</b> {escape(check.explanation, quote=False)}</p>" in page.html
+    explanations = re.findall(r'<p class="explanation">(.*?)</p>', page.html, re.S)
+    assert len(explanations) == sum(bool(c.explanation) for c in s.checks())
+    assert "Diagnosis:" not in "".join(re.findall(r"<pre>.*?</pre>", page.html, re.S))
     assert "failed" in page.badges and "public" in page.text and "hidden" in page.text
     assert "Output printed by the submission" in page.text
     assert "index.html" in page.links
