@@ -32,6 +32,7 @@ def text_cell(s: str) -> str:
 
 
 def write(result: AssignmentResult, folder: Path) -> list[Path]:
+    """`grades.csv`, a row per student in the order graded."""
     names = function_names(result)
     buffer = io.StringIO()
     out = csv.writer(buffer, lineterminator="\n")

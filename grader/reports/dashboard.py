@@ -93,6 +93,7 @@ def columns(result: AssignmentResult, names: list[str]) -> list[Column]:
 
 
 def grid(result: AssignmentResult, cols: list[Column], check_id) -> list[list[Cell]]:
+    """A row per student, a cell per column: the check's status, anchor and first line."""
     keys = [col.key for col in cols]
     rows = []
     for s in result.submissions:
@@ -136,6 +137,7 @@ def function_means(result: AssignmentResult, names: list[str]) -> list[tuple[str
 
 
 def build(result: AssignmentResult, names: list[str], check_id) -> dict:
+    """Every number the index's dashboard draws."""
     subs = result.submissions
     top = max((s.max_score for s in subs), default=0.0)
     cols = columns(result, names)

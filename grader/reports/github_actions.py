@@ -51,6 +51,7 @@ def outof(score: float, max_score: float) -> str:
 
 
 def submission_summary(s: SubmissionResult) -> list[str]:
+    """One student's functions as a Markdown table, then the scored checks that did not pass."""
     lines = ["| Function | Points | Status |", "|---|---:|---|"]
     lines += [f"| `{cell(f.name)}` | {outof(f.score, f.max_score)} | {icon(f)} {f.status} |"
               for f in s.functions]
@@ -71,6 +72,7 @@ def submission_summary(s: SubmissionResult) -> list[str]:
 
 
 def summary(result: AssignmentResult) -> str:
+    """The step summary in Markdown: one student's details, or the class's table."""
     title = result.title or result.assignment
     subs = result.submissions
     if len(subs) == 1:
@@ -177,6 +179,7 @@ def set_outputs(values: Mapping[str, str], env: Mapping[str, str]) -> None:
 
 
 def write(result: AssignmentResult, folder: Path, env: Mapping[str, str] | None = None) -> list[Path]:
+    """`summary.md`, and inside a workflow step the summary, outputs and annotations too."""
     env = os.environ if env is None else env
     text = summary(result)
     if env.get("GITHUB_STEP_SUMMARY"):

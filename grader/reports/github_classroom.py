@@ -23,6 +23,7 @@ VERSION = 1
 
 
 def status(f: FunctionResult) -> str:
+    """A function's status in Classroom's words: pass, fail or error."""
     if f.status in ("error", "timeout"):
         return "error"
     return "pass" if f.score >= f.max_score - 1e-9 else "fail"
@@ -34,6 +35,7 @@ def message(f: FunctionResult) -> str:
 
 
 def test(s: SubmissionResult, f: FunctionResult, prefix: str, workspace: Path) -> dict:
+    """A function as one of Classroom's tests, with its points and line."""
     return {"name": prefix + f.name, "status": status(f), "message": message(f),
             "test_code": f"{'self-check' if s.mode == 'self-check' else 'grade'} {relative(s.path, workspace)}",
             "filename": relative(s.path, workspace), "line_no": f.line or 0,
@@ -41,6 +43,7 @@ def test(s: SubmissionResult, f: FunctionResult, prefix: str, workspace: Path) -
 
 
 def result_object(result: AssignmentResult, workspace: Path | None = None) -> dict:
+    """The object Classroom's reporter decodes: every function of every student."""
     workspace = Path.cwd() if workspace is None else workspace
     many = len(result.submissions) > 1
     tests = [test(s, f, f"{s.student}: " if many else "", workspace)
@@ -52,10 +55,12 @@ def result_object(result: AssignmentResult, workspace: Path | None = None) -> di
 
 
 def encode(obj: dict) -> str:
+    """The object as the step output carries it: base64 of its JSON."""
     return base64.b64encode(json.dumps(obj, ensure_ascii=False).encode("utf-8")).decode("ascii")
 
 
 def write(result: AssignmentResult, folder: Path, env: Mapping[str, str] | None = None) -> list[Path]:
+    """`classroom.json`, and inside a workflow step the `result` output too."""
     env = os.environ if env is None else env
     workspace = Path(env["GITHUB_WORKSPACE"]) if env.get("GITHUB_WORKSPACE") else None
     obj = result_object(result, workspace)

@@ -26,6 +26,7 @@ MARK = {"passed": "passed", "failed": "FAILED", "error": "ERROR", "timeout": "TI
 
 
 def check_test(f: FunctionResult, c: Check, number: str) -> dict:
+    """A check as a Gradescope test without points, its text the check's words."""
     text = check_text(c) if c.scored else f"{check_text(c)}\n(This check costs no points.)".lstrip()
     test = {"name": f"{f.name} › {c.name}", "number": number, "output": text, "output_format": "text",
             "visibility": VISIBILITY[c.visibility], "tags": [f.name] + ([c.diagnosis] if c.diagnosis else [])}
@@ -50,6 +51,7 @@ def function_output(f: FunctionResult) -> str:
 
 
 def results(s: SubmissionResult) -> dict:
+    """One student's `results.json`: a test per function, each followed by one per check."""
     tests = []
     for i, f in enumerate(s.functions, 1):
         tests.append({"name": f.name, "number": str(i), "score": f.score, "max_score": f.max_score,
@@ -91,6 +93,7 @@ def _finite(value):
 
 
 def write(result: AssignmentResult, folder: Path) -> list[Path]:
+    """A `results.json` per student under `gradescope/`, named as the HTML pages are."""
     out = Path(folder) / FOLDER
     out.mkdir(parents=True, exist_ok=True)
     names = [Path(name).with_suffix(".json").name for name in page_names(result.submissions)]

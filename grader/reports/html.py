@@ -132,6 +132,7 @@ class HeatMap:
 
     @classmethod
     def of(cls, columns: list[dashboard.Column], names: list[str]) -> HeatMap:
+        """The map of these columns, wide enough on the left for these names."""
         heat = cls([], len(names), max(8, min(30, max(map(len, names)))))
         heat.columns = [HeatColumn(heat.left + k * heat.cell_width, f"{col.function} › {col.name}", col.scored)
                         for k, col in enumerate(columns)]

@@ -29,6 +29,7 @@ def counts(checks: list[Check]) -> dict[str, str]:
 
 
 def suite(result: AssignmentResult, s: SubmissionResult) -> ET.Element:
+    """One student's test suite, a test case per check."""
     checks = s.checks()
     element = ET.Element("testsuite", name=clean(s.student), **counts(checks), time=f"{s.seconds:.3f}")
     properties = ET.SubElement(element, "properties")
@@ -52,6 +53,7 @@ def suite(result: AssignmentResult, s: SubmissionResult) -> ET.Element:
 
 
 def document(result: AssignmentResult) -> str:
+    """The whole `junit.xml`: a test suite per student."""
     root = ET.Element("testsuites", name=clean(result.assignment), **counts(
         [c for s in result.submissions for c in s.checks()]),
         time=f"{sum(s.seconds for s in result.submissions):.3f}")
@@ -61,4 +63,5 @@ def document(result: AssignmentResult) -> str:
 
 
 def write(result: AssignmentResult, folder: Path) -> list[Path]:
+    """`junit.xml`, for a CI's test reporter."""
     return [write_text(Path(folder) / FILENAME, document(result))]

@@ -21,6 +21,7 @@ def print_table(rows: list) -> None:
 
 
 def print_summary(result: AssignmentResult, folder: Path) -> None:
+    """The class's table after `grade`: each student's score and functions."""
     names = result.function_names
     rows = [["student", "score"] + names]
     for s in result.submissions:
@@ -32,6 +33,7 @@ def print_summary(result: AssignmentResult, folder: Path) -> None:
 
 
 def print_self_check(result: SubmissionResult, assignment: str) -> None:
+    """Every check of one file after `self-check`, with the words of those that failed."""
     print(f"self-check of {for_log(result.path)} for {assignment} (public checks only)\n")
     for f in result.functions:
         print(f"{f.name}: {f.score:g}/{f.max_score:g}")
