@@ -19,7 +19,7 @@ import threading
 import traceback
 from typing import Callable
 
-from ..jobs import JobPipe, collection_paused, woken_without_preempting
+from ..forking import JobPipe, collection_paused, woken_without_preempting
 from ..sandbox.cores import allowed_cores, pin
 from ..sandbox.fork_server import SandboxError
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..jobs import collection_paused
+from ..forking import collection_paused
 from ..results import AssignmentResult
 from . import csv_report, github_actions, github_classroom, gradescope, html, json_report, junit
 

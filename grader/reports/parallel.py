@@ -9,7 +9,7 @@ import os
 import threading
 from typing import Callable
 
-from ..jobs import JobPipe
+from ..forking import JobPipe
 from ..sandbox.cores import cores
 
 MIN_JOBS = 16   # a process for fewer would cost more than it saves

@@ -1,8 +1,9 @@
-"""Jobs shared by forked processes: their numbers wait in a pipe, and each
-process reads the next one when it is free, so that a slow job holds up no
-other. A pipe is used rather than a lock because it needs nothing but the
-kernel: a read of one number takes all of it or nothing, since numbers are
-written PIPE_BUF bytes at a time (such writes are never split)."""
+"""What processes forked to share work need: their jobs' numbers wait in a
+pipe, and each process reads the next one when it is free, so that a slow
+job holds up no other (a pipe rather than a lock: it needs nothing but the
+kernel, and a read of one number takes all of it or nothing, since numbers
+are written PIPE_BUF bytes at a time, which are never split); the garbage
+collector paused while they fork; and a scheduling policy for the workers."""
 from __future__ import annotations
 
 import gc
