@@ -26,6 +26,11 @@ GRADER_HOME = Path(grader.__file__).resolve().parent.parent
 
 CLI_TIMEOUT = 180  # seconds; a run that takes longer is hung, not slow
 
+# The bundled ner_window assignment's graded functions and their points.
+FUNCTIONS = ["window_vectors", "window_vectors_backward", "score", "score_grads", "ner_loss_and_grads"]
+POINTS = {"window_vectors": 1, "window_vectors_backward": 2, "score": 1, "score_grads": 4, "ner_loss_and_grads": 5}
+MAX_SCORE = 13
+
 # Run the console scripts through their entry points with this interpreter:
 # works whether the package is installed editable, as a wheel, or not at all
 # (from the project's root), and never picks up another environment's script.

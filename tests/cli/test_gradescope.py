@@ -4,30 +4,9 @@ temporary folder standing in for /autograder)."""
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 
 from conftest import SUBMISSIONS
-from test_formats import check_gradescope_fields
-
-
-def autograder(root: Path, files: dict[str, Path | str], metadata: dict | None = None) -> Path:
-    """A Gradescope-like root folder holding the given upload."""
-    upload = root / "submission"
-    upload.mkdir(parents=True)
-    for name, source in files.items():
-        (upload / name).parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(source, Path):
-            shutil.copy(source, upload / name)
-        else:
-            (upload / name).write_text(source, encoding="utf-8")
-    if metadata is not None:
-        (root / "submission_metadata.json").write_text(json.dumps(metadata), encoding="utf-8")
-    return root
-
-
-def results(root: Path) -> dict:
-    return json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+from ways_in import autograder, check_gradescope_fields, results
 
 
 def test_grades_the_upload_and_writes_results_json(cli, tmp_path):

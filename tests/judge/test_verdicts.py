@@ -18,7 +18,7 @@ from grader.sandbox.trusted import InProcess
 
 from float32_reference import write_float32_reference
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ASSIGNMENTS = sorted(p.parent for p in (ROOT / "assignments").glob("*/assignment.toml"))
 WITH_KINKS = ROOT / "tests" / "assignments" / "kinks"
 EVERY = ASSIGNMENTS + [WITH_KINKS]

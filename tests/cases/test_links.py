@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ASSIGNMENT, CORRECT, copy_assignment
-from test_gradescope import autograder, results
-from test_pytest_plugin import run_pytest
+from ways_in import autograder, results
+from ways_in import run_pytest
 
 REFERENCE = ASSIGNMENT / "reference.py"
 FULL = 13.0

@@ -15,14 +15,12 @@ import pytest
 from grader.reports import FORMATS, github_actions, github_classroom, gradescope, junit, write_reports
 from grader.results import AssignmentResult, Check, FunctionResult, SubmissionResult
 from grader.reports.wording import check_text
+from ways_in import check_gradescope_fields
 
-# Gradescope's documented fields (autograder specification), top level and per test
-GRADESCOPE_TOP = {"score", "execution_time", "output", "output_format", "test_output_format", "test_name_format",
-                  "visibility", "stdout_visibility", "extra_data", "tests", "leaderboard"}
-GRADESCOPE_TEST = {"score", "max_score", "status", "name", "name_format", "number", "output", "output_format",
-                   "tags", "visibility", "extra_data"}
-GRADESCOPE_VISIBILITY = {"visible", "hidden", "after_due_date", "after_published"}
+# GitHub Classroom's fields per test
 CLASSROOM_TEST = {"name", "status", "message", "test_code", "filename", "line_no", "execution_time", "score"}
+
+
 
 
 def toy() -> AssignmentResult:
@@ -118,17 +116,6 @@ def test_junit_of_the_graded_run_agrees_with_grades_json(graded, tmp_path):
 
 
 # --- Gradescope -------------------------------------------------------------------
-
-
-def check_gradescope_fields(data: dict) -> None:
-    assert set(data) <= GRADESCOPE_TOP
-    assert data["visibility"] in GRADESCOPE_VISIBILITY and data["stdout_visibility"] in GRADESCOPE_VISIBILITY
-    for test in data["tests"]:
-        assert set(test) <= GRADESCOPE_TEST, set(test) - GRADESCOPE_TEST
-        assert isinstance(test["name"], str) and isinstance(test["output"], str)
-        assert test["visibility"] in GRADESCOPE_VISIBILITY
-        assert test.get("status", "passed") in {"passed", "failed"}
-        assert ("score" in test) == ("max_score" in test)
 
 
 def test_gradescope_results_carry_points_per_function_and_hide_hidden_checks(one):

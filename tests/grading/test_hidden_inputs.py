@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ASSIGNMENT, CORRECT, ROOT, correct_source, replace_functions, write_submission
-from test_gradescope import autograder, results
-from test_pytest_plugin import run_pytest
+from ways_in import autograder, results
+from ways_in import run_pytest
 
 from grader.cases.assignment import Assignment
 from grader.grading import submission_seed

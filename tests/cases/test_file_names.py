@@ -124,7 +124,7 @@ def test_one_file_by_its_name_and_shards_merged(cli, batch, tmp_path):
 
 
 def test_self_check_and_gradescope_show_the_name_escaped(cli, tmp_path):
-    from test_gradescope import autograder, results
+    from ways_in import autograder, results
     folder = tmp_path / "x\n::error::name\x1b[2J"
     folder.mkdir()
     shutil.copy(CORRECT, folder / "ner_window.py")

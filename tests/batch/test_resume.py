@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = sorted((ROOT / "submissions" / "ner_window").glob("*.py"))
 COPIES = 24
 CODE = "import sys; from grader.cli import grade_main; raise SystemExit(grade_main())"

@@ -5,7 +5,7 @@ verdict against its submission: the grading process finishes, writes every
 report in valid UTF-8, stays within its memory, grades the correct
 submissions beside them as it would alone, and saves every result, so that
 nothing is graded again as a fault of the grader. The corpus in
-tests/adversarial/ holds the smaller forgeries (forged_*.py, lying_shape.py,
+tests/sandbox/adversarial/ holds the smaller forgeries (forged_*.py, lying_shape.py,
 raises_surrogate.py); those here are too heavy for its tight limits."""
 from __future__ import annotations
 

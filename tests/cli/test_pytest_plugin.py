@@ -5,47 +5,18 @@ student has (the spec, public.json, no reference); its own JUnit report
 tells which items ran and with what failure text."""
 from __future__ import annotations
 
-import subprocess
 import sys
-import xml.etree.ElementTree as ET
-from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
 
-from conftest import CLI_TIMEOUT, ROOT, SUBMISSIONS, cli_env, copy_assignment
+from conftest import ROOT, SUBMISSIONS, copy_assignment
+from ways_in import PLUGIN, run_pytest
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
-
-PLUGIN = "grader.cli.pytest_plugin"
-
-
-def installed() -> bool:
-    return any(e.value == PLUGIN for e in entry_points(group="pytest11"))
-
-
-def run_pytest(cwd: Path, *args: str) -> tuple[subprocess.CompletedProcess, dict]:
-    """pytest in `cwd`; (the run, {node name: failure text or None or 'skipped'})."""
-    env = cli_env()
-    extra = []
-    if not installed():  # not pip-installed here: load the plugin by name, as the entry point would
-        env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
-        extra = ["-p", PLUGIN]
-    report = cwd / "report.xml"
-    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *extra, f"--junitxml={report}",
-                          *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=CLI_TIMEOUT,
-                         stdin=subprocess.DEVNULL)
-    items = {}
-    if report.is_file():
-        for case in ET.parse(report).getroot().iter("testcase"):
-            failure = case.find("failure")
-            items[f"{case.get('classname')}::{case.get('name')}"] = (
-                failure.text if failure is not None else "skipped" if case.find("skipped") is not None else None)
-    return run, items
-
 
 @pytest.fixture
 def student(tmp_path) -> Path:

@@ -1,6 +1,6 @@
 """Hostile and broken submissions, graded in one batch beside correct ones.
 
-Every file under tests/adversarial/ starts with its expected verdict:
+Every file under tests/sandbox/adversarial/ starts with its expected verdict:
 
     # expect: total=11 window_vectors_backward=error ner_loss_and_grads=passed
 
@@ -28,7 +28,7 @@ import pytest
 from conftest import USERS, as_user
 from grader.sandbox import fork_server
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CORPUS = Path(__file__).resolve().parent / "adversarial"
 CORRECT = [ROOT / "submissions" / "ner_window" / "ada.py", ROOT / "submissions" / "ner_window" / "transposed_dw.py"]
 MARK = "bpg-hostile"
