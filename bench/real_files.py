@@ -1,0 +1,185 @@
+"""How often does the grader's verdict agree with hand labels of real student
+files? Grades a folder of files (1.py, 2.py, ...) with the `grade` command, into
+a temporary folder, and compares each function's verdict with its label: a
+function passes when it gets its full points; it should pass when its label is
+correct. Prints the agreement per function and every disagreement with the
+label's reason.
+
+    python bench/real_files.py --folder FILES --assignment layers \\
+        --labels bench/real_files/layers.toml [--seed 1] [--jobs 2]
+
+The labels file (see bench/real_files/*.toml) holds, per file, its provenance,
+the functions labelled correct, and each incorrect one with its reason. The
+files themselves are other people's work and are never part of this
+repository: the folder is given on the command line.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
+
+@dataclass(frozen=True)
+class Label:
+    """One function's hand label: should it pass, why not, and any note."""
+    correct: bool
+    reason: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One function's grade: its points, and the first check that lost some."""
+    score: float
+    max_score: float
+    failed_check: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.score >= self.max_score
+
+
+def read_labels(path: Path) -> dict[str, dict[str, Label]]:
+    """{student: {function: Label}} from a labels file; a function listed both
+    as correct and as incorrect is an error in the file."""
+    labels = {}
+    for entry in tomllib.loads(path.read_text())["files"]:
+        student = Path(entry["file"]).stem
+        notes = entry.get("notes", {})
+        incorrect = entry.get("incorrect", {})
+        both = set(entry["correct"]) & set(incorrect)
+        if both:
+            sys.exit(f"{path}: {entry['file']} labels {sorted(both)} both correct and incorrect")
+        functions = {name: Label(True, note=notes.get(name, "")) for name in entry["correct"]}
+        functions.update({name: Label(False, why, notes.get(name, "")) for name, why in incorrect.items()})
+        labels[student] = functions
+    return labels
+
+
+def grade(folder: Path, assignment: str, out: Path, seed: int | None, jobs: int | None) -> Path:
+    """Run the real `grade` command on a copy of the labelled files; the path
+    of the grades.json it wrote."""
+    command = [_grade_command(), str(folder), "--assignment", assignment,
+               "--out", str(out), "--format", "json", "--force", "-q"]
+    if seed is not None:
+        command += ["--seed", str(seed)]
+    if jobs is not None:
+        command += ["-j", str(jobs)]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode not in (0, 1):
+        sys.exit(f"grade exited with {done.returncode}:\n{done.stderr}")
+    found = sorted(out.glob("**/grades.json"))
+    if len(found) != 1:
+        sys.exit(f"expected one grades.json under {out}, found {len(found)}\n{done.stderr}")
+    return found[0]
+
+
+def _grade_command() -> str:
+    """The grade script beside this Python (a virtual environment's), else on PATH."""
+    beside = Path(sys.executable).parent / "grade"
+    return str(beside) if beside.is_file() else shutil.which("grade") or "grade"
+
+
+def read_verdicts(grades: Path) -> dict[str, dict[str, Verdict]]:
+    """{student: {function: Verdict}} from grades.json."""
+    verdicts = {}
+    for submission in json.loads(grades.read_text())["submissions"]:
+        verdicts[submission["student"]] = {f["name"]: verdict(f) for f in submission["functions"]}
+    return verdicts
+
+
+def verdict(function: dict) -> Verdict:
+    """A function's points and the first check that did not pass, with its
+    status, diagnosis and the first line of its message."""
+    for check in function.get("checks", []):
+        if check["status"] not in ("passed", "skipped"):
+            message = (check.get("message") or "").strip().splitlines()
+            why = f"{check['name']}: {check['status']}"
+            if check.get("diagnosis"):
+                why += f" [{check['diagnosis']}]"
+            if message:
+                why += f": {message[0][:160]}"
+            return Verdict(function["score"], function["max_score"], why)
+    return Verdict(function["score"], function["max_score"])
+
+
+def copy_labelled(folder: Path, labels: dict, into: Path) -> Path:
+    """Copy the labelled files (and only those) into a fresh folder to grade."""
+    into.mkdir()
+    for student in labels:
+        source = folder / f"{student}.py"
+        if not source.is_file():
+            sys.exit(f"{source} is labelled but missing")
+        shutil.copyfile(source, into / source.name)
+    return into
+
+
+def compare(labels: dict, verdicts: dict) -> tuple[dict[str, list[int]], list[tuple]]:
+    """Agreement counts per function ([agree, total]) and the disagreements
+    as (student, function, label, verdict) rows."""
+    counts, disagreements = {}, []
+    for student, functions in sorted(labels.items(), key=lambda kv: _number(kv[0])):
+        graded = verdicts.get(student, {})
+        for name, label in functions.items():
+            got = graded.get(name)
+            if got is None:
+                sys.exit(f"{student}.py: no verdict for {name} (is it graded by this assignment?)")
+            agree = counts.setdefault(name, [0, 0])
+            agree[1] += 1
+            if got.passed == label.correct:
+                agree[0] += 1
+            else:
+                disagreements.append((student, name, label, got))
+    return counts, disagreements
+
+
+def _number(student: str):
+    return (0, int(student)) if student.isdigit() else (1, student)
+
+
+def report(assignment: str, counts: dict, disagreements: list) -> None:
+    """Print the agreement per function and overall, then each disagreement."""
+    width = max(map(len, counts))
+    print(f"{assignment}: agreement of the grader's verdicts with the hand labels")
+    for name, (agree, total) in counts.items():
+        print(f"  {name:{width}s}  {agree:3d}/{total:<3d}  {100 * agree / total:5.1f} %")
+    agree, total = (sum(c[i] for c in counts.values()) for i in (0, 1))
+    print(f"  {'all functions':{width}s}  {agree:3d}/{total:<3d}  {100 * agree / total:5.1f} %")
+    print(f"\n{len(disagreements)} disagreement(s)")
+    for student, name, label, got in disagreements:
+        said = "correct" if label.correct else f"incorrect: {label.reason}"
+        print(f"- {student}.py {name}: labelled {said}")
+        if label.note:
+            print(f"    note: {label.note}")
+        print(f"    grader: {got.score:g}/{got.max_score:g}" + (f", {got.failed_check}" if got.failed_check else ""))
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--folder", type=Path, required=True, help="the real files, named as in the labels")
+    p.add_argument("--assignment", required=True, help="assignment name or folder, as grade takes it")
+    p.add_argument("--labels", type=Path, required=True, help="the labels and provenance (TOML)")
+    p.add_argument("--seed", type=int, help="seed of the hidden cases (default: grade's own)")
+    p.add_argument("--jobs", type=int, help="submissions graded in parallel (default: grade's own)")
+    args = p.parse_args()
+    labels = read_labels(args.labels)
+    with tempfile.TemporaryDirectory() as tmp:
+        files = copy_labelled(args.folder, labels, Path(tmp) / "files")
+        grades = grade(files, args.assignment, Path(tmp) / "out", args.seed, args.jobs)
+        counts, disagreements = compare(labels, read_verdicts(grades))
+    report(Path(args.assignment).name, counts, disagreements)
+
+
+if __name__ == "__main__":
+    main()
