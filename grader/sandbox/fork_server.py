@@ -3,13 +3,12 @@ already imported, which forks a fresh student process on request, so a
 submission costs a fork (milliseconds), not a Python start-up.
 
 It is clean by construction: it is started from a scrubbed environment
-with `python -I`, imports only numpy and the modules of `grader.sandbox`
-`grader.confine`, `grader.jobs` and `grader.rehearsal` (a student's
-process it rehearses once, on a file of its own), and receives nothing
-but requests to fork: never the reference, never an expected value. The
-grading process reads from it only its hello and fixed-size status
-records (a pid, an exit code or a signal): nothing it sends is ever
-unpickled or evaluated.
+with `python -I` (fresh_python.py), imports only numpy and the modules of
+`grader.sandbox` (rehearsal.py among them: a student's process it
+rehearses once, on a file of its own), and receives nothing but requests
+to fork: never the reference, never an expected value. The grading process
+reads from it only its hello and fixed-size status records (status.py):
+nothing it sends is ever unpickled or evaluated.
 
 A request carries file descriptors: the two pipes the student process
 speaks `wire` on, the file its stdout and stderr go to, the submission
@@ -32,19 +31,16 @@ import os
 import select
 import signal
 import socket
-import struct
 import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
+from . import fresh_python
 from .cores import pin
+from .fresh_python import GRADER_ROOT
+from .status import EXITED, KILLED, RECORD, STARTED
 
-RECORD = struct.Struct("<cq")  # b"P" pid, b"X" exit code, b"S" killed by signal
-GRADER_ROOT = str(Path(__file__).resolve().parents[2])  # the folder that holds the grader package
-BOOT = ("import sys; sys.path.insert(0, sys.argv[2]); from grader.sandbox import fork_server; "
-        "del sys.path[0]; fork_server.serve(int(sys.argv[1]), sys.argv[2])")
 MAX_SOURCE = 4 * 2**20
 CHILD_FDS = 5  # 0 stdin, 1 stdout, 2 stderr, 3 requests, 4 answers
 
@@ -55,13 +51,6 @@ class SandboxError(Exception):
 
 # --- the grading process's side ---------------------------------------------------
 
-def clean_env() -> dict:
-    keep = ("PATH", "LANG", "LC_ALL", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
-    env = {k: os.environ[k] for k in keep if k in os.environ}
-    env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONDONTWRITEBYTECODE="1")
-    return env
-
-
 class ForkServer:
     """A running fork server; `spawn` asks it for a student process."""
 
@@ -71,9 +60,9 @@ class ForkServer:
         self.owner = os.getpid()
         self.lock = threading.Lock()
         self.process = subprocess.Popen(
-            [sys.executable, "-I", "-B", "-c", BOOT, str(theirs.fileno()), GRADER_ROOT], pass_fds=(theirs.fileno(),),
-            cwd="/", env=clean_env(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE)
+            fresh_python.command("fork_server", "serve(int(sys.argv[1]))", [str(theirs.fileno())]),
+            pass_fds=(theirs.fileno(),), cwd="/", env=fresh_python.clean_env(), stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         theirs.close()
         self.sock, self.start_timeout = ours, start_timeout
         self._features: dict[str, bool] | None = None
@@ -130,7 +119,7 @@ class ForkServer:
             theirs.close()
         lease = Lease(ours)
         kind, value = lease.record(time.monotonic() + timeout)
-        if kind != b"P":
+        if kind != STARTED:
             lease.release()
             raise SandboxError("the fork server did not start a student process")
         lease.pid = value
@@ -174,8 +163,8 @@ class Lease:
         """How it ended: ("exit", code) or ("signal", number); None if still running."""
         if self.end is None:
             kind, value = self.record(time.monotonic() + timeout)
-            if kind in (b"X", b"S"):
-                self.end = ("exit" if kind == b"X" else "signal", value)
+            if kind in (EXITED, KILLED):
+                self.end = ("exit" if kind == EXITED else "signal", value)
         return self.end
 
     def kill(self, wait: bool = True) -> None:
@@ -222,11 +211,10 @@ class Spawner:
         return self.owner == os.getpid()
 
     def spawn(self, request: dict, fds: list[int], timeout: float = 30.0) -> "SpawnedLease":
-        code = ("import sys; sys.path.insert(0, sys.argv[1]); from grader.sandbox import fork_server; "
-                "del sys.path[0]; fork_server.spawned(sys.argv[2], [int(fd) for fd in sys.argv[3:]])")
-        process = subprocess.Popen([sys.executable, "-I", "-B", "-c", code, GRADER_ROOT, json.dumps(request)]
-                                   + [str(fd) for fd in fds], pass_fds=tuple(fds), cwd=request.get("workdir") or "/",
-                                   env=clean_env(), stdin=subprocess.DEVNULL, start_new_session=True)
+        command = fresh_python.command("fork_server", "spawned(sys.argv[1], [int(fd) for fd in sys.argv[2:]])",
+                                       [json.dumps(request)] + [str(fd) for fd in fds])
+        process = subprocess.Popen(command, pass_fds=tuple(fds), cwd=request.get("workdir") or "/",
+                                   env=fresh_python.clean_env(), stdin=subprocess.DEVNULL, start_new_session=True)
         return SpawnedLease(process)
 
     def close(self) -> None:
@@ -349,10 +337,10 @@ def visible_paths(grader_root: str) -> list[str]:
     return [p for p in paths if p and os.path.isabs(p)]
 
 
-def serve(control_fd: int, grader_root: str) -> None:
+def serve(control_fd: int) -> None:
     from . import confine  # before numpy: a user namespace needs a single-threaded process
     sock = socket.socket(fileno=control_fd)
-    features = confine.isolate_server(visible_paths(grader_root))
+    features = confine.isolate_server(visible_paths(GRADER_ROOT))
     from . import rehearsal, student  # numpy, imported once here for every student
     import numpy
     for lazy in ("random", "linalg", "fft"):
@@ -360,7 +348,7 @@ def serve(control_fd: int, grader_root: str) -> None:
     for entry in sys.path:
         student.real_path(entry or ".")
     devnull = os.open(os.devnull, os.O_RDWR)
-    features.update(_probe_child(features, visible_paths(grader_root)))
+    features.update(_probe_child(features, visible_paths(GRADER_ROOT)))
     if features.get("filesystem"):  # every student's working directory: set once, here
         os.environ["HOME"] = os.environ["TMPDIR"] = confine.SCRATCH
     confine.prepare_seal()
@@ -407,11 +395,11 @@ def _fork_without_hooks():
     """fork() as libc does it, without what os.fork adds in the child: the
     after-fork hooks of Python, threading and random, which write to (so
     copy) some 180 pages, a twentieth of a student process's CPU. The fork
-    server has a single thread (see clean_env and isolate_server), so
-    threading has nothing to reset, and the student's process reseeds
-    random and np.random before it imports the submission and before every
-    call. Needs CPython with its GIL (held across the call, as by the
-    thread it returns to); os.fork elsewhere."""
+    server has a single thread (see fresh_python.clean_env and
+    confine.isolate_server), so threading has nothing to reset, and the
+    student's process reseeds random and np.random before it imports the
+    submission and before every call. Needs CPython with its GIL (held
+    across the call, as by the thread it returns to); os.fork elsewhere."""
     import ctypes
     import sysconfig
     if sys.implementation.name != "cpython" or sysconfig.get_config_var("Py_GIL_DISABLED"):
@@ -501,7 +489,7 @@ class Server:
             if fd is not None:
                 os.close(fd)
         self.children[pid] = {"status": status, "reported": False, "released": False}
-        self._send(pid, b"P", pid)
+        self._send(pid, STARTED, pid)
         return pid
 
     def _send(self, pid: int, kind: bytes, value: int) -> None:
@@ -523,7 +511,7 @@ class Server:
                 if info is not None:
                     c["reported"] = True
                     exited = info.si_code == os.CLD_EXITED
-                    self._send(pid, b"X" if exited else b"S", info.si_status)
+                    self._send(pid, EXITED if exited else KILLED, info.si_status)
 
     def release(self, pid: int) -> None:
         """The grading process is done with this student: kill it. It is

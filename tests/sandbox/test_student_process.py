@@ -18,6 +18,7 @@ import pytest
 
 from grader.batch.progress import Progress, choose_mode
 from grader.sandbox import fork_server, wire
+from grader.sandbox.fresh_python import GRADER_ROOT
 from grader.sandbox import student as student_side
 from grader.sandbox.runner import Sandbox
 from grader.spec import Limits
@@ -221,7 +222,7 @@ def test_only_the_scratch_folder_is_writable_and_it_is_private(student):
         assert result(one, "listing", str(student.parent)) == "FileNotFoundError"
         top = set(result(one, "listing", "/"))
         # Only the grader's own folders (wherever this clone and its Python live) and the system's.
-        exposed = {Path(path).parts[1] for path in fork_server.visible_paths(fork_server.GRADER_ROOT) if len(Path(path).parts) > 1}
+        exposed = {Path(path).parts[1] for path in fork_server.visible_paths(GRADER_ROOT) if len(Path(path).parts) > 1}
         assert top <= exposed | {"usr", "lib", "lib32", "lib64", "libx32", "etc", "dev", "tmp", "bin", "scratch"}
         assert "proc" not in top and "sys" not in top
 
@@ -269,7 +270,7 @@ def test_the_fork_servers_rehearsal_goes_as_planned_and_leaves_no_module_behind(
     were a request of it to fail unseen, it would rehearse nothing."""
     code = ("import sys; from grader.sandbox import rehearsal; "
             "print(rehearsal.rehearse(), rehearsal.MODULE in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=fork_server.GRADER_ROOT,
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=GRADER_ROOT,
                           timeout=60)
     assert done.stdout.split() == ["True", "False"], done.stderr
 
