@@ -22,10 +22,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import fcntl
-import functools
 import gc
-import io
 import json
 import os
 import select
@@ -37,12 +34,8 @@ import threading
 import time
 
 from . import fresh_python
-from .cores import pin
 from .fresh_python import GRADER_ROOT
 from .status import EXITED, KILLED, RECORD, STARTED
-
-MAX_SOURCE = 4 * 2**20
-CHILD_FDS = 5  # 0 stdin, 1 stdout, 2 stderr, 3 requests, 4 answers
 
 
 class SandboxError(Exception):
@@ -211,7 +204,7 @@ class Spawner:
         return self.owner == os.getpid()
 
     def spawn(self, request: dict, fds: list[int], timeout: float = 30.0) -> "SpawnedLease":
-        command = fresh_python.command("fork_server", "spawned(sys.argv[1], [int(fd) for fd in sys.argv[2:]])",
+        command = fresh_python.command("student_setup", "spawned(sys.argv[1], [int(fd) for fd in sys.argv[2:]])",
                                        [json.dumps(request)] + [str(fd) for fd in fds])
         process = subprocess.Popen(command, pass_fds=tuple(fds), cwd=request.get("workdir") or "/",
                                    env=fresh_python.clean_env(), stdin=subprocess.DEVNULL, start_new_session=True)
@@ -249,18 +242,6 @@ class SpawnedLease:
             self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.process.kill()
-
-
-def spawned(request: str, fds: list[int]) -> None:
-    """The student process the Spawner started: as if forked by the server."""
-    code = 120
-    try:
-        support = fds[4] if len(fds) == 5 else None
-        become_student(json.loads(request), fds[0], fds[1], fds[2], fds[3], support, os.open(os.devnull, os.O_RDWR),
-                       Spawner.features)
-        code = 0
-    finally:
-        os._exit(code)
 
 
 def fork_server_possible() -> bool:
@@ -341,7 +322,7 @@ def serve(control_fd: int) -> None:
     from . import confine  # before numpy: a user namespace needs a single-threaded process
     sock = socket.socket(fileno=control_fd)
     features = confine.isolate_server(visible_paths(GRADER_ROOT))
-    from . import rehearsal, student  # numpy, imported once here for every student
+    from . import rehearsal, student, student_setup  # numpy, imported once here for every student
     import numpy
     for lazy in ("random", "linalg", "fft"):
         getattr(numpy, lazy)
@@ -352,7 +333,7 @@ def serve(control_fd: int) -> None:
     if features.get("filesystem"):  # every student's working directory: set once, here
         os.environ["HOME"] = os.environ["TMPDIR"] = confine.SCRATCH
     confine.prepare_seal()
-    _student_output()
+    student_setup.student_output()
     try:
         rehearsed = rehearsal.rehearse()
     except Exception:  # it only saves time: students are served all the same
@@ -412,7 +393,8 @@ def _fork_without_hooks():
 
 class Server:
     def __init__(self, sock: socket.socket, devnull: int, features: dict):
-        from . import confine
+        from . import confine, student_setup
+        self.become_student = student_setup.become_student
         self.sock, self.devnull, self.features = sock, devnull, features
         self.children: dict[int, dict] = {}   # pid -> {"status": socket, "reported": bool, "released": bool}
         self.fork_student = _fork_without_hooks()
@@ -477,8 +459,8 @@ class Server:
             try:
                 signal.set_wakeup_fd(-1)
                 signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                become_student(request, requests, answers, output, source, support, self.devnull, self.features,
-                               uid)
+                self.become_student(request, requests, answers, output, source, support, self.devnull,
+                                    self.features, uid)
                 code = 0
             except BaseException:
                 import traceback
@@ -548,128 +530,3 @@ class Server:
             time.sleep(0.01)
             for pid in list(self.children):
                 self._reap(pid)
-
-
-def become_student(request: dict, requests: int, answers: int, output: int, source: int, support: int | None,
-                   devnull: int, features: dict, uid: int | None = None) -> None:
-    """In the forked process: confine it, then serve the grading process's
-    requests. `uid`, where given, is a user id of its own, taken once its
-    scratch folder is ready."""
-    from . import confine, student, wire
-    pin(request.get("cores"))  # those of the grading process that asked (see workers._work)
-    limits = request.get("limits") or {}
-    try:
-        os.setsid()
-    except OSError:  # already a session leader (started with start_new_session)
-        pass
-    confine.die_with_parent()
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write over the size limit fails, it does not kill
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    code = _read_all(source, MAX_SOURCE)
-    # Descriptors 0-4 and nothing else: the server's sockets and other students' are closed.
-    moved = [fcntl.fcntl(fd, fcntl.F_DUPFD, CHILD_FDS) for fd in (devnull, output, output, requests, answers)]
-    for target, fd in enumerate(moved):
-        os.dup2(fd, target)
-    if support is not None:  # kept open (as descriptor 5) until its files are copied
-        os.dup2(support, CHILD_FDS)
-        support = CHILD_FDS
-    os.closerange(CHILD_FDS + (support is not None), confine.max_fd())
-    os.umask(0o022)  # its copies are readable under its own user id
-    if features.get("filesystem"):
-        workdir = confine.private_scratch(int(limits.get("file_size", 16)), uid)
-    else:
-        workdir = str(request.get("workdir") or "")
-    name = os.path.basename(str(request.get("name") or "submission.py")) or "submission.py"
-    path = os.path.join(workdir, name)
-    with open(path, "wb") as f:
-        f.write(code[:MAX_SOURCE])
-    support_path = None
-    if support is not None:  # the assignment's helper modules: a copy, importable
-        support_path = os.path.join(workdir, os.path.basename(str(request.get("support") or "")) or "support")
-        os.mkdir(support_path)
-        _copy_tree(support, support_path, [int(limits.get("file_size", 16)) * 2**20])
-        os.close(support)
-        sys.path.insert(0, support_path)
-    os.chdir(workdir)
-    if os.environ.get("HOME") != workdir or os.environ.get("TMPDIR") != workdir:  # the server's, when scratch is
-        os.environ["HOME"] = os.environ["TMPDIR"] = workdir
-    if uid is not None:
-        confine.become_box_user(uid)
-    processes = bool(limits.get("processes", False))
-    confine.apply_rlimits(float(limits.get("cpu", 60)), int(limits.get("memory", 1024)),
-                          int(limits.get("file_size", 16)), int(limits.get("open_files", 64)), processes)
-    sealed = confine.seal(processes) if features.get("seccomp") else False
-    stream = _student_output()
-    stream.buffer.left = max(0, int(limits.get("output", 20_000))) * 4 + 1024  # bytes: room for multi-byte characters
-    sys.stdout = sys.stderr = stream
-    wire.send(4, {"ready": True, "sealed": sealed})
-    student.serve(3, 4, path, support_path)
-
-
-def _copy_tree(src: int, dest: str, budget: list[int]) -> None:
-    """Copy the regular files and folders under the directory `src` (a
-    descriptor: the folder need not be visible here) to `dest`, within a
-    byte budget; links are not followed."""
-    for entry in os.scandir(src):
-        if entry.name.startswith(".") or entry.name == "__pycache__":
-            continue
-        flags = os.O_RDONLY | os.O_NOFOLLOW
-        if entry.is_dir(follow_symlinks=False):
-            fd = os.open(entry.name, flags | os.O_DIRECTORY, dir_fd=src)
-            os.mkdir(os.path.join(dest, entry.name))
-            _copy_tree(fd, os.path.join(dest, entry.name), budget)
-            os.close(fd)
-        elif entry.is_file(follow_symlinks=False):
-            fd = os.open(entry.name, flags, dir_fd=src)
-            data = _read_all(fd, budget[0])
-            os.close(fd)
-            budget[0] -= len(data)
-            if budget[0] < 0:
-                raise OSError("the support folder is larger than the file size limit")
-            with open(os.path.join(dest, entry.name), "wb") as f:
-                f.write(data)
-
-
-def _read_all(fd: int, limit: int) -> bytes:
-    chunks, size = [], 0
-    while size <= limit:
-        chunk = os.read(fd, 1 << 20)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size += len(chunk)
-    return b"".join(chunks)
-
-
-class _CappedOutput(io.RawIOBase):
-    """Descriptor 1 (the output file), up to `left` more bytes, then nothing:
-    printing never fails and never fills the disk."""
-
-    def __init__(self, left: int):
-        super().__init__()
-        self.left = left
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, b) -> int:
-        n = len(b)
-        if self.left > 0:
-            data = bytes(b[:self.left])
-            self.left -= len(data)
-            if self.left <= 0:
-                data += b"\n[... output truncated]\n"
-            try:
-                os.write(1, data)
-            except OSError:
-                self.left = 0
-        return n
-
-
-@functools.cache
-def _student_output() -> io.TextIOWrapper:
-    """stdout and stderr for student code, written through to the output file
-    up to a limit (set by each student process: see become_student). Made
-    once, in the fork server: a student process only sets its limit."""
-    return io.TextIOWrapper(_CappedOutput(0), encoding="utf-8", errors="backslashreplace", line_buffering=True,
-                            write_through=True)
