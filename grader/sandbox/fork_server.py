@@ -17,7 +17,8 @@ socket the server reports the student's pid, then how it ended; the
 student stays a zombie (its pid reserved, so killing its process group is
 always safe) until the grading process closes its end, which also kills
 it. When the grading process goes away, so does the server and every
-process it forked."""
+process it forked. Where no fork server can run, a Spawner (spawner.py)
+gives the same service with one fresh Python per student process."""
 from __future__ import annotations
 
 import atexit
@@ -35,6 +36,7 @@ import time
 
 from . import fresh_python
 from .fresh_python import GRADER_ROOT
+from .spawner import Spawner
 from .status import EXITED, KILLED, RECORD, STARTED
 
 
@@ -185,63 +187,9 @@ class Lease:
         self.sock.close()
 
 
-_shared: ForkServer | None = None
+_shared: ForkServer | Spawner | None = None
 _share_with_forks = False
 _shared_lock = threading.Lock()
-
-
-class Spawner:
-    """Where the fork server cannot run (not Linux): the same service, one
-    fresh `python -I` per student process, confined as far as the platform
-    allows (rlimits, its own session, a temporary working directory)."""
-
-    features = {"network": False, "filesystem": False, "seccomp": False}
-
-    def __init__(self):
-        self.owner = os.getpid()
-
-    def alive(self) -> bool:
-        return self.owner == os.getpid()
-
-    def spawn(self, request: dict, fds: list[int], timeout: float = 30.0) -> "SpawnedLease":
-        command = fresh_python.command("student_setup", "spawned(sys.argv[1], [int(fd) for fd in sys.argv[2:]])",
-                                       [json.dumps(request)] + [str(fd) for fd in fds])
-        process = subprocess.Popen(command, pass_fds=tuple(fds), cwd=request.get("workdir") or "/",
-                                   env=fresh_python.clean_env(), stdin=subprocess.DEVNULL, start_new_session=True)
-        return SpawnedLease(process)
-
-    def close(self) -> None:
-        pass
-
-
-class SpawnedLease:
-    """A Lease over a process this one started itself."""
-
-    def __init__(self, process: subprocess.Popen):
-        self.process, self.pid, self.end = process, process.pid, None
-
-    def wait(self, timeout: float):
-        if self.end is None:
-            try:
-                code = self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                return None
-            self.end = ("exit", code) if code >= 0 else ("signal", -code)
-        return self.end
-
-    def kill(self, wait: bool = True) -> None:
-        if self.process.poll() is None:
-            try:
-                os.killpg(self.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                self.process.kill()
-        self.release()  # a process of our own is always waited for: nothing else reaps it
-
-    def release(self, timeout: float = 2.0) -> None:
-        try:
-            self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
 
 
 def fork_server_possible() -> bool:
