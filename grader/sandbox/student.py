@@ -182,7 +182,7 @@ def _reseed() -> None:
 @functools.cache
 def real_path(path: str) -> str:
     """os.path.realpath, kept: the fork server finds its own path's entries
-    once (see fork_server.serve), and every student process it forks inherits them
+    once (see server_startup.serve), and every student process it forks inherits them
     rather than looking them up again (some 300 us a process)."""
     return os.path.realpath(path)
 

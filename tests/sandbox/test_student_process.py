@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from grader.batch.progress import Progress, choose_mode
-from grader.sandbox import fork_server, wire
+from grader.sandbox import fork_server, server_startup, wire
 from grader.sandbox.fresh_python import GRADER_ROOT
 from grader.sandbox import student as student_side
 from grader.sandbox.runner import Sandbox
@@ -222,7 +222,7 @@ def test_only_the_scratch_folder_is_writable_and_it_is_private(student):
         assert result(one, "listing", str(student.parent)) == "FileNotFoundError"
         top = set(result(one, "listing", "/"))
         # Only the grader's own folders (wherever this clone and its Python live) and the system's.
-        exposed = {Path(path).parts[1] for path in fork_server.visible_paths(GRADER_ROOT) if len(Path(path).parts) > 1}
+        exposed = {Path(path).parts[1] for path in server_startup.visible_paths(GRADER_ROOT) if len(Path(path).parts) > 1}
         assert top <= exposed | {"usr", "lib", "lib32", "lib64", "libx32", "etc", "dev", "tmp", "bin", "scratch"}
         assert "proc" not in top and "sys" not in top
 
@@ -301,7 +301,7 @@ def test_a_student_sees_no_trace_of_the_rehearsal(box):
 
 def test_a_student_process_is_the_main_thread_and_draws_the_same_numbers_at_import(student):
     """A student's process is forked without Python's after-fork hooks
-    (fork_server._fork_without_hooks): its one thread is still threading's main
+    (server_loop._fork_without_hooks): its one thread is still threading's main
     thread, and `random` and `np.random` are reseeded before the import."""
     drawn = []
     for _ in range(2):
