@@ -188,7 +188,7 @@ def _fork_without_hooks():
     after-fork hooks of Python, threading and random, which write to (so
     copy) some 180 pages, a twentieth of a student process's CPU. The fork
     server has a single thread (see fresh_python.clean_env and
-    confine.isolate_server), so threading has nothing to reset, and the
+    server_isolation.isolate_server), so threading has nothing to reset, and the
     student's process reseeds random and np.random before it imports the
     submission and before every call. Needs CPython with its GIL (held
     across the call, as by the thread it returns to); os.fork elsewhere."""

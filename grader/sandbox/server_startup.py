@@ -1,4 +1,4 @@
-"""The fork server's start: it walls itself in (confine.isolate_server),
+"""The fork server's start: it walls itself in (server_isolation.py),
 imports numpy and the student's side, finds what isolation a student
 process can take, rehearses one (rehearsal.py), says hello to the grading
 process and hands over to the loop that forks students (server_loop.py).
@@ -15,14 +15,14 @@ import os
 import socket
 import sys
 
-from . import confine
+from . import confine, server_isolation
 from .fresh_python import GRADER_ROOT
 
 
 def serve(control_fd: int) -> None:
     """Set the server up, tell the grading process on `control_fd` what is in force, then serve it."""
     sock = socket.socket(fileno=control_fd)
-    features = confine.isolate_server(visible_paths(GRADER_ROOT))
+    features = server_isolation.isolate_server(visible_paths(GRADER_ROOT))
     # Only now numpy and what imports it: a user namespace needs a single-threaded process.
     from . import rehearsal, server_loop, student, student_setup
     import numpy
