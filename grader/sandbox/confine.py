@@ -103,11 +103,14 @@ def become_box_user(uid: int) -> None:
 
 
 def die_with_parent() -> None:
+    """Have the kernel kill this process when the process that forked it ends."""
     if libc is not None:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 def apply_rlimits(cpu: float, memory_mib: int, file_mib: int, open_files: int, processes: bool) -> None:
+    """Cap CPU seconds, address space, file size and open files, and forbid core files (and new processes
+    unless `processes`), never above a hard limit already in force."""
     cpu_s = max(1, int(-(-cpu // 1)))
     limits = [(resource.RLIMIT_CPU, cpu_s, cpu_s + 1), (resource.RLIMIT_FSIZE, file_mib * MIB, file_mib * MIB),
               (resource.RLIMIT_NOFILE, open_files, open_files), (resource.RLIMIT_CORE, 0, 0)]

@@ -92,12 +92,14 @@ class Filter:
         return self.program
 
     def install(self, libc, pid: int) -> bool:
+        """Install the filter on this process, whose pid is `pid`; True if the kernel took it."""
         self.name(pid)
         return libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(self.fprog), 0, 0) == 0
 
 
 @functools.cache
 def program_for(machine: str, processes: bool) -> Filter:
+    """The filter for this architecture, built once (in the fork server) and reused by every student process."""
     return Filter(machine, processes)
 
 

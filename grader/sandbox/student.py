@@ -24,6 +24,8 @@ from . import recipes, wire
 
 
 class Child:
+    """One submission, loaded in this process, and the requests it answers."""
+
     def __init__(self, submission: str = "", support: str | None = None) -> None:
         self.submission, self.support = submission, support   # what a "load" request loads
         self.module = None
@@ -51,6 +53,7 @@ class Child:
         return {"ok": True, "functions": self.functions()}
 
     def functions(self) -> dict:
+        """The submission's callables: their parameters, and their line where defined in its own file."""
         found = {}
         for name, obj in vars(self.module).items():
             if callable(obj) and not name.startswith("__"):
@@ -148,6 +151,7 @@ class Child:
         return None
 
     def describe_error(self, e: BaseException) -> dict:
+        """What went wrong in student code, as data: its kind, message and traceback in the student's file."""
         if isinstance(e, SyntaxError) and os.path.realpath(e.filename or "") == self.path:
             code = f"\n    {e.text.strip()}" if e.text else ""
             return {"kind": "syntax", "type": type(e).__name__, "message": f"{e.msg} (line {e.lineno}){code}",
@@ -262,6 +266,7 @@ def _batch(requests: wire.Reader, msg) -> list:
 
 
 def serve(read_fd: int, write_fd: int, submission: str, support: str | None) -> None:
+    """Answer the requests read on `read_fd` on `write_fd`, until the grading process stops or breaks the protocol."""
     child = Child(submission, support)
     requests = wire.Reader(read_fd)
     while True:
