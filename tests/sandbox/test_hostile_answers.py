@@ -25,7 +25,7 @@ from grader.judge import checks
 from grader.results import Tolerance
 from grader.sandbox import wire
 
-CORPUS = ROOT / "tests" / "adversarial"
+CORPUS = ROOT / "tests" / "sandbox" / "adversarial"
 FORGER = CORPUS / "forged_nan_seconds.py"   # a correct submission but for score_grads, with _forge()
 PEAK_MB = 800   # the grading run's peak memory; before the ceiling, these answers took 1.8 and 3.3 GB
 
