@@ -4,7 +4,7 @@ The grading process starts the fork server through fork_server.py (or, where
 none can run, a fresh Python per student through spawner.py), both as
 fresh_python.py says. The server sets itself up in server_startup.py,
 walling itself in (server_isolation.py) and rehearsing a student's process
-once (rehearsal.py), then forks students in server_loop.py and reports on
+once (warm_up.py), then forks students in server_loop.py and reports on
 them in the records of status.py. A forked process becomes a student's in
 student_setup.py: confine.py and seccomp.py wall it in, cores.py places it,
 and student.py is its side of the protocol (wire.py), with recipes.py for

@@ -57,7 +57,7 @@ class ForkServer:
         theirs.close()
         self.sock, self.start_timeout = ours, start_timeout
         self._features: dict[str, bool] | None = None
-        self.rehearsed = False   # whether its rehearsal (rehearsal.py) went as planned, once it said hello
+        self.rehearsed = False   # whether its rehearsal (warm_up.py) went as planned, once it said hello
         self.inherited = False   # used by a grading worker forked from the process that started it
 
     @property

@@ -1,6 +1,6 @@
 """The fork server's start: it walls itself in (server_isolation.py),
 imports numpy and the student's side, finds what isolation a student
-process can take, rehearses one (rehearsal.py), says hello to the grading
+process can take, rehearses one (warm_up.py), says hello to the grading
 process and hands over to the loop that forks students (server_loop.py).
 
 It runs in a Python started by fork_server.ForkServer, and imports nothing
@@ -24,7 +24,7 @@ def serve(control_fd: int) -> None:
     sock = socket.socket(fileno=control_fd)
     features = server_isolation.isolate_server(visible_paths(GRADER_ROOT))
     # Only now numpy and what imports it: a user namespace needs a single-threaded process.
-    from . import rehearsal, server_loop, student, student_setup
+    from . import warm_up, server_loop, student, student_setup
     import numpy
     for lazy in ("random", "linalg", "fft"):
         getattr(numpy, lazy)
@@ -37,7 +37,7 @@ def serve(control_fd: int) -> None:
     confine.prepare_seal()
     student_setup.student_output()
     try:
-        rehearsed = rehearsal.rehearse()
+        rehearsed = warm_up.rehearse()
     except Exception:  # it only saves time: students are served all the same
         rehearsed = False
     gc.collect()

@@ -1,4 +1,4 @@
-"""A student's process, rehearsed once in the fork server before it forks
+"""Warming up: a student's process, rehearsed once in the fork server before it forks
 any: this very file is loaded as a submission and served a batch of
 requests (calls, a kept cache, an argument updated in place, a probe,
 errors) through the code every student's process runs (student.serve).
@@ -19,7 +19,7 @@ import sys
 
 import numpy as np
 
-MODULE = "bpg_rehearsal"   # the name it is loaded under, and unloaded from, once rehearsed
+MODULE = "bpg_warm_up"   # the name it is loaded under, and unloaded from, once rehearsed
 
 
 def rehearse() -> bool:

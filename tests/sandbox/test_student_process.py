@@ -119,7 +119,7 @@ def refused(numbers):
 
 
 def modules(x):
-    return sorted(name for name in sys.modules if "rehearsal" in name or name == "student")
+    return sorted(name for name in sys.modules if "warm_up" in name or name == "student")
 
 
 import random
@@ -260,10 +260,10 @@ def test_a_forged_frame_is_a_protocol_error_and_costs_nothing(box):
 
 
 def test_the_fork_servers_rehearsal_goes_as_planned_and_leaves_no_module_behind():
-    """The server rehearses a student's process once (grader/sandbox/rehearsal.py);
+    """The server rehearses a student's process once (grader/sandbox/warm_up.py);
     were a request of it to fail unseen, it would rehearse nothing."""
-    code = ("import sys; from grader.sandbox import rehearsal; "
-            "print(rehearsal.rehearse(), rehearsal.MODULE in sys.modules)")
+    code = ("import sys; from grader.sandbox import warm_up; "
+            "print(warm_up.rehearse(), warm_up.MODULE in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=GRADER_ROOT,
                           timeout=60)
     assert done.stdout.split() == ["True", "False"], done.stderr
@@ -277,7 +277,7 @@ def test_the_fork_server_rehearsed_before_it_said_hello():
 
 
 def test_a_student_sees_no_trace_of_the_rehearsal(box):
-    assert result(box, "modules") == ["grader.sandbox.rehearsal", "student"]  # the server's code, and this file only
+    assert result(box, "modules") == ["grader.sandbox.warm_up", "student"]  # the server's code, and this file only
 
 
 def test_a_student_process_is_the_main_thread_and_draws_the_same_numbers_at_import(student):
