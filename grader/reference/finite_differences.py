@@ -20,9 +20,10 @@ from typing import Callable
 
 import numpy as np
 
+from ..sandbox.recipes import ALONG, moved
+
 STEP = np.finfo(np.float64).eps ** (1 / 3)
 STEP32 = np.finfo(np.float32).eps ** (1 / 3)  # for functions that compute in float32
-ALONG = -1  # the index of a point that moves along the stencil's direction
 
 
 def _richardson(values: np.ndarray, full: np.ndarray, half: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -106,15 +107,8 @@ def choose_coords(shape: tuple[int, ...], budget: int, rng: np.random.Generator)
 
 def evaluate_locally(f: Callable[[np.ndarray], float], stencil: Stencil | Directional) -> np.ndarray:
     """The stencil's values for a trusted function run in this process."""
-    values = []
-    for i, delta in stencil.points():
-        if i == ALONG:
-            moved = stencil.base + delta * stencil.direction
-        else:
-            moved = stencil.base.copy()
-            moved.flat[i] += delta
-        values.append(f(moved))
-    return np.array(values)
+    direction = getattr(stencil, "direction", None)
+    return np.array([f(moved(stencil.base, i, delta, direction)) for i, delta in stencil.points()])
 
 
 def unreliable(errors, values, rtol: float, atol: float) -> np.ndarray:

@@ -37,7 +37,25 @@ def build(tag: dict):
     return getattr(importlib.import_module(module), function)(**tag.get("args", {}), seed=int(tag["seed"]))
 
 
+SEEDED = random.Random(0).getstate()   # `random` as random.seed(0) leaves it
+
+
 def reseed() -> None:
-    """Before every call, student's or reference's: stochastic code repeats."""
-    random.seed(0)
+    """Before every call, student's or reference's: stochastic code repeats,
+    `random` and `np.random` as seeded with 0."""
+    random.setstate(SEEDED)
     np.random.seed(0)
+
+
+ALONG = -1  # the index of a stencil point that moves along the stencil's direction
+
+
+def moved(base: np.ndarray, index: int, delta: float, direction=None) -> np.ndarray:
+    """A finite-difference stencil's point: `base` with its flat entry `index`
+    moved by `delta`, or (index ALONG) all of it moved by delta * direction.
+    The same on both sides, for the reference here and a student's forward there."""
+    if int(index) == ALONG:
+        return base + delta * np.asarray(direction, dtype=np.float64)
+    point = base.copy()
+    point.flat[int(index)] += delta
+    return point
