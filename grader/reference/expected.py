@@ -20,6 +20,7 @@ from types import ModuleType
 import numpy as np
 
 from ..sandbox.recipes import CacheOf, Recipe, build, reseed
+from ..judge.tolerance import declared
 from .finite_differences import Directional, Stencil, choose_coords, evaluate_locally, unreliable
 from ..cases.sampling import Case, sample_arg
 from ..spec import Function, Output, Spec, SpecError, evaluate_size
@@ -200,10 +201,9 @@ class Reference:
 
     def smooth_at(self, f: Function, exp: Expected) -> bool:
         """False where a finite difference straddles a kink: the case must be redrawn."""
-        tol = self.spec.tolerance
         for name, n in exp.numeric.items():
-            o = f.output(name)
-            rtol, atol = o.rtol or tol.rtol, tol.atol if o.atol is None else o.atol
+            tol = declared(self.spec, f.output(name))
+            rtol, atol = tol.rtol, tol.atol
             along_scale = atol * float(np.abs(exp.probes[name].direction).sum()) + rtol * np.abs(n.along)
             if unreliable(n.errors, n.values, rtol, atol).any() or (n.along_error > 0.1 * along_scale).any():
                 return False
