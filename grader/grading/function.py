@@ -4,7 +4,7 @@ by case, and the checks against the student's own forward settled; the
 verdicts of each check folded over the group's cases."""
 from __future__ import annotations
 
-from typing import Generator, Iterator
+from typing import TYPE_CHECKING, Generator, Iterator
 
 from ..cases.sampling import PUBLIC, Case
 from ..judge import checks
@@ -13,7 +13,7 @@ from ..judge.tolerance import declared
 from ..results import FunctionResult
 from ..sandbox.answers import FunctionInfo, Reply
 from ..sandbox.recipes import CacheOf, Recipe
-from ..sandbox.runner import Request, Sandbox, call_request
+from ..sandbox.runner import Request, call_request
 from ..sandbox.wire import Sequence
 from ..spec import Function, Spec
 from .failure import Refused, failure
@@ -22,6 +22,9 @@ from .memo import once
 from .outputs import VectorJacobianProduct, judge_for
 from .own_forward import OwnForward
 from .plan import CasePlan, Requests, same_for_every_student
+
+if TYPE_CHECKING:
+    from .submission import Source, StudentProcess
 
 # One function's grading, as a conversation with the student's process: it
 # yields the requests it needs and is sent an iterator of their replies.
@@ -32,7 +35,8 @@ class FunctionGrading:
     """What grading one function needs: the spec, the student's process, where
     the expected values come from, and what the process said it defines."""
 
-    def __init__(self, spec: Spec, f: Function, sandbox: Sandbox, source, found: dict, always_own: bool):
+    def __init__(self, spec: Spec, f: Function, sandbox: StudentProcess, source: Source, found: dict,
+                 always_own: bool):
         self.spec, self.f, self.sandbox, self.source, self.found = spec, f, sandbox, source, found
         self.always_own = always_own  # the check against the student's own forward, even when the gradient passed
         self.info: FunctionInfo | None = found.get(f.target)   # what the student's process said of the function

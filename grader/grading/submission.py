@@ -6,14 +6,15 @@ from __future__ import annotations
 import hashlib
 import time
 from pathlib import Path
-from typing import Protocol
+from typing import Iterator, Protocol
 
 from .. import __version__
 from ..cases.discover import Submission
 from ..cases.sampling import HIDDEN, PUBLIC, Case
 from ..reference.expected import Expected
 from ..results import FunctionResult, SubmissionResult
-from ..sandbox.runner import Sandbox
+from ..sandbox.answers import Reply
+from ..sandbox.runner import Request, Sandbox
 from ..spec import Function, Spec
 from .function import Conversation, FunctionGrading
 
@@ -22,6 +23,17 @@ class Source(Protocol):
     """Where the cases and their expected values come from."""
     def cases(self, visibility: str, seed: int) -> list[Case]: ...
     def expected(self, f: Function, case: Case) -> Expected: ...
+
+
+class StudentProcess(Protocol):
+    """Where the submission's code runs: a Sandbox (sandbox/runner.py), or for
+    trusted code such as the reference's mutants, this process (sandbox/trusted.py)."""
+    def load(self) -> Reply: ...
+    def call(self, function: str, args: dict, keep=None, updates=None) -> Reply: ...
+    def run(self, requests: list[Request]) -> list[Reply]: ...
+    def stream(self, requests: list[Request]) -> Iterator[Reply]: ...
+    def mark_output(self) -> None: ...
+    def captured_output(self, since_mark: bool = False) -> str: ...
 
 
 def submission_seed(spec: Spec, student: str) -> int:
@@ -51,7 +63,8 @@ def grade_submission(spec: Spec, source: Source, sub: Submission, visibilities=(
         grader_version=__version__, functions=functions)
 
 
-def _grade_loaded(spec: Spec, source: Source, sub: Submission, sandbox, groups, always_own: bool):
+def _grade_loaded(spec: Spec, source: Source, sub: Submission, sandbox: StudentProcess, groups,
+                  always_own: bool) -> list[FunctionResult]:
     """Every graded function's result, or why none could be graded. Grading
     differences a student's own forward only where it explains a failed
     gradient; self-check (`always_own`) always does, since it is the one
@@ -70,7 +83,7 @@ def _grade_loaded(spec: Spec, source: Source, sub: Submission, sandbox, groups, 
     return converse([g.conversation(groups) for g in gradings], sandbox, groups)
 
 
-def converse(talks: list[Conversation], sandbox: Sandbox, groups) -> list[FunctionResult]:
+def converse(talks: list[Conversation], sandbox: StudentProcess, groups) -> list[FunctionResult]:
     """Each group of cases in turn, public first: every function's calls in
     one exchange with the student's process, each case judged as soon as
     its answers are in; then every probe of the student's own forwards that
