@@ -15,11 +15,13 @@ _memos: WeakKeyDictionary[Case, dict] = WeakKeyDictionary()
 
 
 def once(case: Case, key: tuple, make: Callable[[], T]) -> T:
-    """`make()` the first time it is asked for on this case (with its inputs as drawn), kept after."""
+    """`make()` the first time it is asked for on this case, kept after. A case
+    is redrawn (at a kink) only before it is handed to grading, so what is
+    kept here is never stale."""
     memo = _memos.get(case)
     if memo is None:
         memo = _memos[case] = {}
-    key = key + tuple(sorted(case.redrawn.items()))   # a redrawn case has new inputs
-    if key not in memo:
-        memo[key] = make()
-    return memo[key]
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = make()
+    return found

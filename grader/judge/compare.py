@@ -53,7 +53,7 @@ def compare(name: str, got, expected, tol: Tolerance, error: np.ndarray | None =
     ratio = diff / bounds
     margin = float(ratio.max(initial=0.0))
     checked = f"{g.size} checked element{'s' if g.size != 1 else ''}"
-    note = dtype_note(got_full.dtype)
+    note = dtype_note(got_full.dtype) if own_dtype else ""
     if margin <= 1:
         return Comparison(True, margin, f"{name} matches: {checked}, worst error at {margin:.1%} of the tolerance{note}",
                           tolerance=tol)
