@@ -21,6 +21,8 @@ class Comparison:
     message: str
     worst: list[Element] = field(default_factory=list)
     tolerance: Tolerance | None = None   # what the elements were held to
+    differing: int = 0                   # of a failure: the elements (or rows) outside the tolerance,
+    checked: int = 0                     # ... of this many
 
 
 def bound(expected, rtol: float, atol: float, error: np.ndarray | None = None) -> np.ndarray:
@@ -72,7 +74,7 @@ def compare(name: str, got, expected, tol: Tolerance, error: np.ndarray | None =
     msg = (f"{heading or name}: {int(bad.sum())} of {checked} {verb} (rtol {tol.rtol:g}, atol {tol.atol:g}){note}. "
            f"Worst at {name}{_index_text(worst[0].index)}: {expected_word} {e[k]:.6g}, got {g[k]:.6g} "
            f"(absolute error {diff[k]:.3g}, relative error {rel:.3g})")
-    return Comparison(False, margin, msg, worst, tol)
+    return Comparison(False, margin, msg, worst, tol, differing=int(bad.sum()), checked=g.size)
 
 
 def compare_along(name: str, got, expected, tolerance, whose: str, heading: str | None = None) -> Comparison:
@@ -89,10 +91,12 @@ def compare_along(name: str, got, expected, tolerance, whose: str, heading: str 
     if margin <= 1:
         return Comparison(True, margin, f"{name} matches along a random direction v")
     rel = abs(got[k] - expected[k]) / max(abs(expected[k]), tolerance[k])
-    rows = f" ({int((ratio > 1).sum())} of {got.size} rows differ)" if got.size > 1 else ""
+    differing = int((ratio > 1).sum())
+    rows = f" ({differing} of {got.size} rows differ)" if got.size > 1 else ""
+    worst = Element(index=[k] if got.size > 1 else [], expected=float(expected[k]), got=float(got[k]))
     return Comparison(False, margin, f"{heading or name}: along a random direction v, ({name} v){row} = {got[k]:.6g}, but "
                                      f"{whose} changes at the rate {expected[k]:.6g} along v "
-                                     f"(relative error {rel:.3g}){rows}")
+                                     f"(relative error {rel:.3g}){rows}", [worst], differing=differing, checked=got.size)
 
 
 def _index_text(index: list[int]) -> str:
