@@ -57,6 +57,7 @@ class ReferenceSource:
         self.spec, self.reference = spec, reference
         self.pooled = pooled and spec.cases.hidden_pool > 0
         self._shared: dict[tuple[str, int], Case] = {}
+        self._fresh: dict[tuple[str, int, int], Case] = {}   # drawn for one seed, kept while the source lives
         self._expected: dict[tuple, Expected] = {}
         self.pool, self.computed = pool, 0   # shared cases computed here, not read from the pool
         for case, expected in pool.read() if pool else []:
@@ -81,14 +82,16 @@ class ReferenceSource:
         return [self._case(HIDDEN, int(k) + 1, c.public_seed, shared=True) for k in chosen]
 
     def _case(self, visibility: str, index: int, seed: int, shared: bool) -> Case:
-        key = (visibility, index)
-        if shared and key in self._shared:
-            return self._shared[key]
+        """A case and its expected values, computed once: shared ones for the
+        class (and the pool), fresh ones for their seed."""
+        kept, key = (self._shared, (visibility, index)) if shared else (self._fresh, (visibility, index, seed))
+        if key in kept:
+            return kept[key]
         case = sample_case(self.spec, visibility, index, seed)
         for f in self.spec.graded:
             self._expect_smooth(f, case)
+        kept[key] = case
         if shared:
-            self._shared[key] = case
             self.computed += 1
         return case
 
