@@ -6,6 +6,11 @@ moment it is done, so a run killed at any point (even with SIGKILL) loses
 only the submissions in flight. The class result is then rebuilt from the
 results.
 
+Every case the batch needs is computed before any submission is graded, and
+with it the reference is checked against finite differences of its own
+forward (reference/audit.py): a reference that fails is refused before any
+student is graded against it.
+
 With -j N, N workers grade at a time (workers.py): forked processes
 where a fork server can run, each with every case already computed; threads
 elsewhere, sharing the reference behind a lock, which runs one computation
@@ -81,9 +86,8 @@ def _grade_jobs(a: Assignment, todo: list[Job], store: ResultStore, jobs: int, p
     workers = min(jobs, len(todo))
     forked = workers > 1 and fork_server.fork_server_possible()
     source = Serialized(a.reference_source()) if workers > 1 and not forked else a.reference_source()
+    _prepare(source, a.spec, todo)  # every case computed and audited once, here, before any worker grades
     warn_about_isolation()
-    if forked:  # every case computed once, here, before the workers inherit them
-        _prepare(source, a.spec, todo)
     failed = []
 
     def grade(job: Job) -> SubmissionResult:
@@ -137,14 +141,15 @@ def warn_about_isolation() -> None:
             print(f"warning: no {name} isolation on this machine: {consequence}", file=sys.stderr)
 
 
-# --- threads ---------------------------------------------------------------------------------
-
 def _prepare(source, spec, todo: list[Job]) -> None:
     """Compute every case the jobs will need, and keep them."""
     source.cases(PUBLIC, spec.cases.public_seed)
     for job in todo:
         source.cases(HIDDEN, job.seed)
     source.keep()
+
+
+# --- threads ---------------------------------------------------------------------------------
 
 
 class Serialized:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..reference.audit import ReferenceFault, WrongReference, case_label, disagreements
 from ..reference.expected import Expected, Reference
 from ..reference.public import PublishedSource
 from .sampling import HIDDEN, PUBLIC, Case, sample_case
@@ -35,9 +36,10 @@ class Assignment:
         """The files a grade depends on besides the submission: spec, reference, support modules."""
         return source_files(spec_path(self.folder), self.folder / REFERENCE, self.spec.support_path)
 
-    def reference_source(self) -> "ReferenceSource":
+    def reference_source(self, strict: bool = True) -> "ReferenceSource":
         """The reference's cases, starting from the pool kept on disk when it is up to date."""
-        return ReferenceSource(self.spec, self.reference, pool=CasePool(self.folder, pool_key(self.source_files())))
+        return ReferenceSource(self.spec, self.reference, pool=CasePool(self.folder, pool_key(self.source_files())),
+                               strict=strict)
 
     def published_source(self) -> PublishedSource:
         return PublishedSource(self.spec, self.folder)
@@ -51,11 +53,18 @@ class ReferenceSource:
     """Cases sampled from the spec, expected values from the reference (grading
     only: the reference runs in the grading process). Public cases, and the
     pool hidden cases are chosen from, are shared by a class and computed once.
-    `pooled=False` draws fresh hidden cases for every seed (validation)."""
+    `pooled=False` draws fresh hidden cases for every seed (validation).
 
-    def __init__(self, spec: Spec, reference: Reference, pooled: bool = True, pool: CasePool | None = None):
-        self.spec, self.reference = spec, reference
+    Each case computed here is audited (reference/audit.py): where the
+    reference's derivatives disagree with finite differences of its own
+    forward, a `strict` source refuses (WrongReference) and any other keeps
+    the faults in `faults`. A pool read back was audited when computed."""
+
+    def __init__(self, spec: Spec, reference: Reference, pooled: bool = True, pool: CasePool | None = None,
+                 strict: bool = True):
+        self.spec, self.reference, self.strict = spec, reference, strict
         self.pooled = pooled and spec.cases.hidden_pool > 0
+        self.faults: list[ReferenceFault] = []
         self._shared: dict[tuple[str, int], Case] = {}
         self._fresh: dict[tuple[str, int, int], Case] = {}   # drawn for one seed, kept while the source lives
         self._expected: dict[tuple, Expected] = {}
@@ -104,11 +113,19 @@ class ReferenceSource:
             for name in feeders:
                 case.redraw(self.spec, name)
             exp = self.reference.expected(f, case)
-        self._expected[(case.visibility, case.seed, case.index, f.name)] = exp
+        self._keep_audited(f, case, exp)
         for name in feeders[1:]:
             if case.redrawn.get(name):  # its inputs changed under it
                 forward = self.spec.function(name)
-                self._expected[(case.visibility, case.seed, case.index, name)] = self.reference.expected(forward, case)
+                self._keep_audited(forward, case, self.reference.expected(forward, case))
+
+    def _keep_audited(self, f: Function, case: Case, exp: Expected) -> None:
+        """Keep f's expected values on the case once the reference's derivatives pass their own check."""
+        faults = disagreements(self.spec, f, case, exp, case_label(case, self.pooled))
+        if faults and self.strict:
+            raise WrongReference(self.spec.name, self.reference.path, faults)
+        self.faults += faults
+        self._expected[(case.visibility, case.seed, case.index, f.name)] = exp
 
     def expected(self, f: Function, case: Case) -> Expected:
         key = (case.visibility, case.seed, case.index, f.name)

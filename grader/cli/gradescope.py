@@ -18,6 +18,7 @@ from ..batch.one_submission import grade_one
 from ..cases.admission import shown_path
 from ..cases.assignment import Assignment, find_assignment
 from ..cases.discover import Found, UsageError
+from ..reference.audit import WrongReference
 from ..reports import gradescope as report
 from ..atomic import write_text
 from ..names import for_log, student_name
@@ -76,6 +77,10 @@ def gradescope_main(argv: list[str]) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         return _grade_upload(args, target)
+    except WrongReference:  # its numbers come from hidden cases: the instructor reads them in the log
+        _failed(target, "The autograder is misconfigured and could not grade this submission (the instructor's "
+                        "solution fails its own check); this is not your doing: please tell your instructor.")
+        raise
     except SpecError as e:
         _failed(target, f"The autograder is misconfigured and could not grade this submission; please tell your "
                         f"instructor.\n\n{e}")
