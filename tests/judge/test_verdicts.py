@@ -103,7 +103,10 @@ def test_validate_fails_when_the_reference_is_wrong(tmp_path):
                                            "return float(np.sum(np.abs(x))), 2 * np.sign(x)"))
     done = run_validate(folder)
     assert done.returncode == 1
-    assert "failed checks" in done.stdout and "abs_loss: dx gradient" in done.stdout
+    assert "a correct answer would fail" in done.stdout
+    assert "abs_loss, public case 1: the reference's dx disagrees with finite differences of the reference's J" \
+        in done.stdout
+    assert "SURVIVED" not in done.stdout, "the mutant that halves dx is the fix, not a survivor"
 
 
 TOL = Tolerance(rtol=1e-5, atol=1e-7)

@@ -3,8 +3,9 @@ forward would fail correct students. Through the real commands, on copies of
 ner_window with the loss doubled or a gradient wrong: `grade publish` and
 `grade` refuse with the instructor's message (exit code 2) before anything
 is written or graded; `grade gradescope` tells the student only that the
-autograder is misconfigured. Every bundled assignment still publishes the
-public cases it ships."""
+autograder is misconfigured; `grade validate` says it in the instructor's
+words and does not take the mutant that fixes it for a survivor. Every
+bundled assignment still publishes the public cases it ships."""
 from __future__ import annotations
 
 import json
@@ -104,6 +105,27 @@ def test_gradescope_tells_the_student_only_that_the_autograder_is_misconfigured(
     assert data["score"] == 0.0 and data["tests"] == []
     assert "misconfigured" in data["output"] and "not your doing" in data["output"]
     assert "finite differences" not in data["output"], "no number of a hidden case reaches the student"
+
+
+def test_validate_words_a_wrong_gradient_for_the_instructor_and_names_the_fix(wrong_db):
+    done = run_cli("grade", "validate", wrong_db, "--seeds", "2", timeout=600)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "ner_window: reference over 2 seeds: a correct answer would fail" in done.stdout
+    assert f"ner_loss_and_grads, public case 1: {SAID_OF_DB}: 7 of 7 checked elements differ" in done.stdout
+    assert "(against finite differences of the reference)" not in done.stdout, "not in a student's words"
+    [fix] = [line for line in done.stdout.splitlines() if line.startswith("ner_loss_and_grads.db scaled by 1/2 ")]
+    assert "fixes the reference" in fix
+    assert "SURVIVED" not in done.stdout
+    assert "(1 right where the reference is wrong, not counted)" in done.stdout
+
+
+def test_validate_words_a_doubled_loss_for_the_instructor(doubled_loss):
+    done = run_cli("grade", "validate", doubled_loss, "--seeds", "2", timeout=600)
+    assert done.returncode == 1, done.stdout + done.stderr
+    for output in ("dX", "dW", "db", "du"):
+        assert f"the reference's {output} disagrees with finite differences of the reference's J" in done.stdout
+    assert "when graded as a student" not in done.stdout, "the failures it explains are not said again"
+    assert "SURVIVED" not in done.stdout
 
 
 @pytest.mark.parametrize("name", ["jacobians", "layers", "ner_window", "word2vec"])
