@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..sandbox.recipes import CacheOf, Recipe
-from ..spec import (Argument, Constant, DimValue, Fixture, Function, Integers, Labels, Normal, Spec, Uniform,
+from ..spec import (Argument, Constant, DimValue, Fixture, Function, Integers, Labels, Normal, Spec, StandIn,
+                   Uniform,
                    distinct_choices, evaluate_size)
 
 PUBLIC, HIDDEN = "public", "hidden"
@@ -61,6 +62,8 @@ def sample_arg(arg: Argument, dims: dict[str, int], rng: np.random.Generator):
     if isinstance(s, Fixture):
         args = {k: dims.get(v, v) if isinstance(v, str) else v for k, v in s.args.items()}
         return Recipe(s.factory, args, int(rng.integers(2**31)))
+    if isinstance(s, StandIn):
+        return Recipe(s.function, {}, 0, called=False)
     if isinstance(s, DimValue):
         return int(dims[s.dim])
     if isinstance(s, Integers):

@@ -88,6 +88,7 @@ class Expected:
     variants: dict[str, dict[str, object]] = field(default_factory=dict)
     second: dict[str, SecondUpstream] = field(default_factory=dict)
     updated: dict[str, object] = field(default_factory=dict)   # arguments changed in place by contract
+    composed: dict[str, object] = field(default_factory=dict)  # outputs with the defaults stand-ins replace
 
 
 def by_name(f: Function, result) -> dict[str, object]:
@@ -183,6 +184,9 @@ class Reference:
         result, after = self.call_keeping(f.target, args, case)
         exp = Expected(by_name(f, result), updated={a.name: after[a.name] for a in f.args if a.updates})
         exp.variants = {m.code: by_name(f, self.call(m.variant, args, case)) for m in f.mistakes}
+        if f.stand_ins:   # the reference's own composition: its defaults in place of the stand-ins
+            own = {k: v for k, v in args.items() if k not in {a.name for a in f.stand_ins}}
+            exp.composed = by_name(f, self.call(f.target, own, case))
         exp.probes = plan_probes(self.spec, f, case)
         for name, probe in exp.probes.items():
             def vector(moved, probe=probe):

@@ -22,7 +22,7 @@ PUBLIC_FILE = "public.json"
 
 
 # A value in this file is JSON with tags: {"array": {"dtype", "shape", "data"}}, {"cache_of": forward},
-# {"fixture": "module:function", "args", "seed"}, {"dict": {...}}, a list, or a plain number or string.
+# {"fixture": "module:function", "args", "seed"}, {"stand_in": "module:function"}, {"dict": {...}}, a list, or a plain number or string.
 Value = Any
 
 
@@ -54,6 +54,7 @@ class FunctionCaseJSON(BaseModel):
     variants: dict[str, dict[str, Value]] = {}
     second: dict[str, SecondJSON] = {}
     updated: dict[str, Value] = {}     # arguments changed in place by contract, as the reference leaves them
+    composed: dict[str, Value] = {}    # outputs with the reference's own defaults in place of stand-ins
 
 
 class CaseJSON(BaseModel):
@@ -84,6 +85,8 @@ def to_json(value, binary: bool = False) -> Value:
         return {"array": {"dtype": str(value.dtype), "shape": list(value.shape), "data": value.reshape(-1).tolist()}}
     if isinstance(value, CacheOf):
         return {"cache_of": value.forward}
+    if isinstance(value, Recipe) and not value.called:
+        return {"stand_in": value.factory}
     if isinstance(value, Recipe):
         return {"fixture": value.factory, "args": value.args, "seed": value.seed}
     if isinstance(value, dict):
@@ -105,6 +108,8 @@ def from_json(value: Value):
             return _array(value["array"])
         if "cache_of" in value:
             return CacheOf(value["cache_of"])
+        if "stand_in" in value:
+            return Recipe(value["stand_in"], {}, 0, called=False)
         if "fixture" in value:
             return Recipe(value["fixture"], value["args"], value["seed"])
         return {k: from_json(v) for k, v in value["dict"].items()}
@@ -134,7 +139,8 @@ def function_case(exp: Expected, inputs: dict, binary: bool = False) -> Function
                                 direction=j(p.direction), cotangent=j(p.cotangent), **_numeric_json(exp.numeric[name]))
                 for name, p in exp.probes.items()},
         second={name: SecondJSON(upstream=j(s.upstream), truth=j(s.truth)) for name, s in exp.second.items()},
-        updated={name: j(v) for name, v in exp.updated.items()})
+        updated={name: j(v) for name, v in exp.updated.items()},
+        composed={name: j(v) for name, v in exp.composed.items()})
 
 
 def _numeric_json(n: Numeric) -> dict:
@@ -187,6 +193,7 @@ def expected_from(fc: FunctionCaseJSON) -> Expected:
     """The reference's answers on one case, as `function_case` wrote them."""
     exp = Expected({k: from_json(v) for k, v in fc.outputs.items()},
                    updated={k: from_json(v) for k, v in fc.updated.items()},
+                   composed={k: from_json(v) for k, v in fc.composed.items()},
                    variants={code: {k: from_json(v) for k, v in outs.items()} for code, outs in fc.variants.items()})
     for name, p in fc.probes.items():
         exp.probes[name] = Probe(p.forward, {k: from_json(v) for k, v in p.args.items()}, p.wrt, p.output,

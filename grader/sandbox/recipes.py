@@ -1,5 +1,6 @@
 """Arguments that are not plain data: fixtures (objects built by a support
-module, such as a dataset with sampleTokenIdx) and caches (what a student's
+module, such as a dataset with sampleTokenIdx), stand-ins (a support
+module's function, passed in place of a student's) and caches (what a student's
 forward returned for its backward). Both travel as small tagged recipes, so
 the object itself is built, or kept, where the code that uses it runs."""
 from __future__ import annotations
@@ -10,18 +11,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
-FIXTURE, HANDLE = "__fixture__", "__handle__"
+FIXTURE, HANDLE, STAND_IN = "__fixture__", "__handle__", "__stand_in__"
 
 
 @dataclass(frozen=True)
 class Recipe:
-    """How to build a fixture: factory(**args, seed=seed) from a support module."""
+    """How to build a fixture: factory(**args, seed=seed) from a support
+    module; for a stand-in (`called` false), the function `factory` itself."""
     factory: str          # "module:function"
     args: dict
     seed: int
+    called: bool = True
 
     def tagged(self) -> dict:
-        return {FIXTURE: self.factory, "args": self.args, "seed": self.seed}
+        tag = {FIXTURE: self.factory, "args": self.args, "seed": self.seed}
+        return tag if self.called else {**tag, STAND_IN: True}
 
 
 @dataclass(frozen=True)
@@ -31,10 +35,11 @@ class CacheOf:
 
 
 def build(tag: dict):
-    """The fixture a tagged recipe describes; its module must be importable
-    (the assignment's support folder is on the path)."""
+    """The fixture (or stand-in) a tagged recipe describes; its module must be
+    importable (the assignment's support folder is on the path)."""
     module, _, function = str(tag[FIXTURE]).partition(":")
-    return getattr(importlib.import_module(module), function)(**tag.get("args", {}), seed=int(tag["seed"]))
+    found = getattr(importlib.import_module(module), function)
+    return found if tag.get(STAND_IN) else found(**tag.get("args", {}), seed=int(tag["seed"]))
 
 
 SEEDED = random.Random(0).getstate()   # `random` as random.seed(0) leaves it

@@ -4,12 +4,13 @@ located as pydantic locates its errors (problems), and reading it from
 `assignment.toml` with the errors an instructor gets (loading)."""
 from .loading import SPEC_FILE, SpecError, json_schema, load_spec, spec_path
 from .models import (VJP, Argument, Cases, Checks, Constant, DimValue, Distribution, Fixture, Function, Gradient,
-                     Integers, Jacobian, Labels, Limits, Mistake, Normal, Output, Spec, Tolerance, Uniform)
+                     Integers, Jacobian, Labels, Limits, Mistake, Normal, Output, Spec, StandIn, Tolerance,
+                     Uniform)
 from .sizes import distinct_choices, evaluate_size
 
 __all__ = [
     "SPEC_FILE", "SpecError", "json_schema", "load_spec", "spec_path",
     "VJP", "Argument", "Cases", "Checks", "Constant", "DimValue", "Distribution", "Fixture", "Function", "Gradient",
-    "Integers", "Jacobian", "Labels", "Limits", "Mistake", "Normal", "Output", "Spec", "Tolerance", "Uniform",
+    "Integers", "Jacobian", "Labels", "Limits", "Mistake", "Normal", "Output", "Spec", "StandIn", "Tolerance", "Uniform",
     "distinct_choices", "evaluate_size",
 ]

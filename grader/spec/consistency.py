@@ -21,6 +21,7 @@ def spec_problems(spec: Spec) -> list[Problem]:
     for i, f in enumerate(spec.functions):
         for j, a in enumerate(f.args):
             problems += within(("functions", i, "args", j), _argument_problems(spec, a))
+        problems += within(("functions", i, "args"), _stand_ins_last(f))
         for j, o in enumerate(f.outputs):
             problems += within(("functions", i, "outputs", j, "shape"), _shape_problems(o.shape, spec.dims))
     if problems:
@@ -43,8 +44,18 @@ def _argument_problems(spec: Spec, a: Argument) -> Iterator[Problem]:
         forward = spec.function(a.cache)
         if forward is None or not any(o.opaque for o in forward.outputs):
             yield ("cache",), f"{a.cache!r} is not a function with an opaque (cache) output"
-    if s.kind == "fixture" and not spec.support:
-        yield ("sample",), "a fixture needs the spec's `support` folder"
+    if s.kind in ("fixture", "stand_in") and not spec.support:
+        yield ("sample",), f"a {s.kind} needs the spec's `support` folder"
+    if s.kind == "stand_in" and not (spec.function(s.replaces) and spec.function(s.replaces).student):
+        yield ("sample", "replaces"), f"{s.replaces!r} is not a function students write"
+
+
+def _stand_ins_last(f: Function) -> Iterator[Problem]:
+    """Stand-ins come after every other argument: the student's own
+    composition is checked by leaving them out, so that their defaults apply."""
+    kinds = [a.sample.kind == "stand_in" for a in f.args]
+    if True in kinds and False in kinds[kinds.index(True):]:
+        yield (kinds.index(True),), "a stand_in argument must come after every other argument"
 
 
 def _shape_problems(shape: list[Size], dims: dict) -> Iterator[Problem]:

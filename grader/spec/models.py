@@ -71,7 +71,17 @@ class Fixture(Strict):
     args: dict[str, Any] = {}
 
 
-Distribution = Annotated[Union[Normal, Uniform, Integers, Labels, DimValue, Constant, Fixture],
+class StandIn(Strict):
+    """A function of the assignment's support folder, passed in place of a
+    student's function that this one calls by default (`replaces`), so that
+    its own logic is judged alone and a mistake in the other is not charged
+    twice. The student's own composition is checked too, without points."""
+    kind: Literal["stand_in"]
+    function: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_]*$")
+    replaces: str = Field(description="the function students write that the argument defaults to")
+
+
+Distribution = Annotated[Union[Normal, Uniform, Integers, Labels, DimValue, Constant, Fixture, StandIn],
                          Field(discriminator="kind")]
 
 
@@ -200,6 +210,11 @@ class Function(Strict):
         if problems:
             raise invalid("Function", problems)
         return self
+
+    @property
+    def stand_ins(self) -> list[Argument]:
+        """The arguments that stand in for another function students write (always the last ones)."""
+        return [a for a in self.args if isinstance(a.sample, StandIn)]
 
     def arg(self, name: str) -> Argument | None:
         """The argument of that name, if there is one."""

@@ -36,6 +36,8 @@ def problems(raw: dict, change) -> list[tuple[tuple, str]]:
     return [(e["loc"], e["msg"]) for e in info.value.errors()]
 
 
+STAND_IN = {"name": "helper", "sample": {"kind": "stand_in", "function": "helpers:score", "replaces": "score"}}
+
 # one change each: (the change, the one location reported, a fragment of its message)
 INVALID = {
     "unknown dimension in a shape": (
@@ -114,6 +116,16 @@ INVALID = {
         lambda d: function(d, "score")["args"][1].update(sample={"kind": "gaussian"}),
         ("functions", 2, "args", 1, "sample"), "'gaussian'"),
     "no functions": (lambda d: d.update(functions=[]), ("functions",), "at least 1 item"),
+    "stand-in without a support folder": (
+        lambda d: function(d, "score")["args"].append(STAND_IN),
+        ("functions", 2, "args", 4, "sample"), "a stand_in needs the spec's `support` folder"),
+    "stand-in for no student function": (
+        lambda d: d.update(support="support") or function(d, "score")["args"].append(
+            {**STAND_IN, "sample": {**STAND_IN["sample"], "replaces": "sigmoid"}}),
+        ("functions", 2, "args", 4, "sample", "replaces"), "'sigmoid' is not a function students write"),
+    "stand-in before another argument": (
+        lambda d: d.update(support="support") or function(d, "score")["args"].insert(0, STAND_IN),
+        ("functions", 2, "args", 0), "a stand_in argument must come after every other argument"),
 }
 
 
