@@ -51,6 +51,7 @@ class Check(Record):
     message: Text = ""             # what was found, built from the numbers
     diagnosis: str | None = None   # a stable code, such as "transposed"; see judge/diagnosis.py
     explanation: Text = ""         # the diagnosis in words, for the student
+    charged_to: str | None = None  # a cascade: the function whose own checks lose the points for this mistake
     visibility: Literal["public", "hidden"] = "public"
     scored: bool = True            # False: reported, but costs no points
     output: str | None = None      # the output it judges, if any

@@ -39,6 +39,7 @@ def fold(key: Key, visibility: str, judged: list[Judged]) -> Check:
     return Check(
         name=key.name if visibility == PUBLIC else f"{key.name} (hidden)", status=v.status, message=message,
         diagnosis=v.diagnosis.code if v.diagnosis else None, explanation=v.diagnosis.sentence if v.diagnosis else "",
+        charged_to=v.diagnosis.charged_to if v.diagnosis else None,
         visibility=visibility, scored=key.scored, output=key.output, case=label if bad else None,
         margin=v.margin, tolerance=v.tolerance, worst=v.worst)
 

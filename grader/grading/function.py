@@ -16,6 +16,7 @@ from ..sandbox.recipes import CacheOf, Recipe
 from ..sandbox.runner import Request, call_request
 from ..sandbox.wire import Sequence
 from ..spec import Function, Spec
+from .composition import composed_request, judge_composed
 from .failure import Refused, failure
 from .fold import Judged, Key, fold, score
 from .memo import once
@@ -83,6 +84,8 @@ class FunctionGrading:
             return made
         opaque = [i for i, o in enumerate(f.outputs) if o.opaque]
         made.call = call_request(f.target, args, opaque, [a.name for a in f.args if a.updates])
+        if f.stand_ins:
+            made.composed = composed_request(f, args)
         products = [judge for judge in self.outputs if isinstance(judge, VectorJacobianProduct)]
         if not products:
             return made
@@ -114,8 +117,18 @@ class FunctionGrading:
                     failed.add(key.name)
         return verdicts
 
-    def judge_case(self, plan: CasePlan, failed: set) -> Iterator[tuple[Key, Verdict | None]]:
-        """(check, verdict) pairs for one case."""
+    def judge_case(self, plan: CasePlan, failed: set) -> list[tuple[Key, Verdict | None]]:
+        """(check, verdict) pairs for one case, then the student's own
+        composition where stand-ins were passed (composition.py)."""
+        judged = list(self.judge_answers(plan, failed))
+        if plan.composed:
+            expected = self.source.expected(self.f, plan.case)
+            if expected.composed:
+                judged.append(judge_composed(self, plan, expected, judged))
+        return judged
+
+    def judge_answers(self, plan: CasePlan, failed: set) -> Iterator[tuple[Key, Verdict | None]]:
+        """(check, verdict) pairs for one case's answers."""
         f = self.f
         if plan.refused:
             yield Key("returns"), plan.refused

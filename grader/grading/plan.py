@@ -25,7 +25,9 @@ class CasePlan:
     """The calls of one function on one case: the function on the case's
     inputs (`call`; None when its arguments could not be made, and `refused`
     says why), then the calls its outputs ask for beyond it (see
-    outputs.py), by what they share (a vector-Jacobian product's upstream)."""
+    outputs.py), by what they share (a vector-Jacobian product's upstream),
+    then the call with the student's own defaults in place of stand-ins
+    (`composed`, see composition.py)."""
     case: Case
     label: str                   # "public case 2": how reports name the case
     first: bool                  # the group's first case: properties of the code are tested on it
@@ -33,11 +35,13 @@ class CasePlan:
     refused: Verdict | None = None
     extra: dict[str, list[Call]] = field(default_factory=dict)
     extra_refused: Verdict | None = None
+    composed: Call | None = None
 
     def calls(self) -> list[Call]:
         """Every call, in the order they are sent and answered."""
         main = [self.call] if self.call else []
-        return main + [c for calls in self.extra.values() for c in calls]
+        composed = [self.composed] if self.composed else []
+        return main + [c for calls in self.extra.values() for c in calls] + composed
 
     def requests(self) -> list[Request]:
         return [c.request for c in self.calls()]
@@ -56,12 +60,13 @@ class Requests:
     refused: Verdict | None = None
     extra: dict[str, list[Request]] = field(default_factory=dict)
     extra_refused: Verdict | None = None
+    composed: Request | None = None
 
     def plan(self, case: Case, label: str, first: bool) -> CasePlan:
         """Calls of one student's own, to be answered."""
         return CasePlan(case, label, first, Call(self.call) if self.call else None, self.refused,
                         {key: [Call(r) for r in requests] for key, requests in self.extra.items()},
-                        self.extra_refused)
+                        self.extra_refused, Call(self.composed) if self.composed else None)
 
 
 def same_for_every_student(args: dict) -> bool:

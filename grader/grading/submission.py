@@ -118,7 +118,9 @@ def _finish(talk: Conversation) -> FunctionResult:
 def checks_per_case_group(f: Function) -> int:
     """The checks grading makes for f on one group of cases when every step
     succeeds: returns, inputs unchanged, and per output shape + value or
-    gradient (+ four structural checks of a vector-Jacobian product). A
-    passing gradient is not differenced against the student's own forward."""
-    return 2 + sum(a.updates for a in f.args) + sum(2 + 4 * bool(o.vjp) for o in f.outputs if not o.opaque)
+    gradient (+ four structural checks of a vector-Jacobian product), and
+    the student's own composition where stand-ins are passed. A passing
+    gradient is not differenced against the student's own forward."""
+    return (2 + sum(a.updates for a in f.args) + bool(f.stand_ins)
+            + sum(2 + 4 * bool(o.vjp) for o in f.outputs if not o.opaque))
 

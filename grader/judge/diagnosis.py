@@ -6,6 +6,7 @@ Stable codes (they appear in grades.json):
   not_finite, all_zeros, returns_input, swapped, sign_flipped, transposed,
   scaled_by_<k> / scaled_by_1_over_<k> (k a dimension name, or 2),
   extra_axis, not_summed_over_<k>, diagonal_as_vector, missing_off_diagonal, wrong_forward, upstream_ignored,
+  cascade and compensates (a mistake of another function the student wrote; see grading/),
   and the codes of the mistakes an assignment declares (e.g. missing_activation_derivative)."""
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from .compare import shape_text
 class Diagnosis:
     code: str
     sentence: str
+    charged_to: str | None = None   # a cascade: the function that loses the points for this mistake
 
 
 @dataclass
