@@ -127,10 +127,3 @@ def skipgram__center_overwritten(currentCenterWord, windowSize, outsideWords, wo
         gradCenterVecs[center] = g_center
         gradOutsideVectors += g_outside
     return loss, gradCenterVecs, gradOutsideVectors
-
-
-def skipgram__true_row_only_softmax(currentCenterWord, windowSize, outsideWords, word2Ind, centerWordVectors,
-                                    outsideVectors, dataset, word2vecLossAndGradient=naiveSoftmaxLossAndGradient):
-    """A right skipgram summing a naive softmax whose gradOutsideVecs fills in only the true row."""
-    return skipgram(currentCenterWord, windowSize, outsideWords, word2Ind, centerWordVectors, outsideVectors,
-                    dataset, naiveSoftmaxLossAndGradient__true_row_only)
