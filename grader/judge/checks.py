@@ -12,7 +12,7 @@ from .tolerance import dtype_note
 from .diagnosis import Context, Diagnosis, diagnose
 from ..results import Element, Status, Tolerance
 from ..sandbox.answers import FunctionInfo
-from ..sandbox.wire import Sequence, Unsupported
+from ..sandbox.wire import Sequence, Subclassed, Unsupported
 from ..spec import Function, Output
 
 
@@ -76,6 +76,8 @@ def returns(f: Function, value) -> tuple[Verdict, dict[str, np.ndarray] | None]:
         name = o.name
         if o.opaque:  # a cache: whatever the student keeps in it is theirs
             continue
+        if isinstance(item, Subclassed):  # np.matrix, a masked array: judged as the plain array of its values
+            item = item.array
         if isinstance(item, Sequence) and len(o.shape) == 1 and _numbers(item):
             item = np.array(item.items)
         problem = _not_numeric(item)
@@ -90,6 +92,8 @@ def _type_text(value) -> str:
         return f"a value of type {value.type}"
     if isinstance(value, np.ndarray):
         return f"one array of shape {shape_text(value.shape)}"
+    if isinstance(value, Subclassed):
+        return f"one {value.type} of shape {shape_text(value.array.shape)}"
     return f"a value of type {type(value).__name__}"
 
 
@@ -240,6 +244,8 @@ def updated(name: str, got, expected, tol: Tolerance) -> Verdict:
 
 
 def _differences(where: str, got, expected, tol: Tolerance) -> list[str]:
+    if isinstance(got, Subclassed):
+        got = got.array
     if isinstance(expected, dict):
         if not isinstance(got, dict):
             return [f"{where} should be a dict"]

@@ -145,7 +145,16 @@ class Child:
         return None
 
     def describe_error(self, e: BaseException) -> dict:
-        """What went wrong in student code, as data: its kind, message and traceback in the student's file."""
+        """What went wrong in student code, as data: its kind, message and
+        traceback in the student's file. An exception whose own methods fail
+        (a __str__ that raises, say) is named by its class alone."""
+        try:
+            return self._error_data(e)
+        except BaseException:
+            return {"kind": "exception", "type": wire.class_name(type(e)),
+                    "message": "(its message could not be read: the exception's own methods failed)"}
+
+    def _error_data(self, e: BaseException) -> dict:
         if isinstance(e, SyntaxError) and os.path.realpath(e.filename or "") == self.path:
             code = f"\n    {e.text.strip()}" if e.text else ""
             return {"kind": "syntax", "type": type(e).__name__, "message": f"{e.msg} (line {e.lineno}){code}",
@@ -202,7 +211,10 @@ def _collapse(lines: list[str], keep: int = 3) -> list[str]:
 
 
 def _first_line(e: BaseException) -> str:
-    text = str(e).strip()
+    try:
+        text = str(e).strip()
+    except BaseException:  # a __str__ of the student's that raises
+        return "(its message could not be read)"
     return text.splitlines()[0][:500] if text else ""
 
 

@@ -19,6 +19,7 @@ import json
 import os
 import select
 import struct
+import sys
 import time
 from dataclasses import dataclass
 
@@ -67,6 +68,16 @@ class Unsupported:
     type: str
 
 
+@dataclass(frozen=True)
+class Subclassed:
+    """An array of an ndarray subclass (np.matrix, a masked array, ...): its
+    values as a plain array, the subclass's name, and for a masked array how
+    many of its elements the mask hides (None for any other array)."""
+    type: str
+    array: np.ndarray
+    masked: int | None = None
+
+
 # --- values ----------------------------------------------------------------------------
 
 def describe(value, depth: int = 0):
@@ -74,13 +85,15 @@ def describe(value, depth: int = 0):
     numbers, numbers, and tuples or lists of them. Anything else is sent as
     the name of its type."""
     if isinstance(value, np.ndarray):
-        value = np.asarray(value)  # a subclass's own shape or dtype (a property may say anything) is not asked
-        if value.dtype.kind not in ARRAY_KINDS or value.dtype.names is not None:
-            return {"__unsupported__": f"numpy array of dtype {value.dtype}"}
-        if value.size > MAX_ELEMENTS:
-            return {"__unsupported__": f"numpy array of {value.size} elements (more than {MAX_ELEMENTS} "
+        plain = np.asarray(value)  # a subclass's own shape or dtype (a property may say anything) is not asked
+        if plain.dtype.kind not in ARRAY_KINDS or plain.dtype.names is not None:
+            return {"__unsupported__": f"numpy array of dtype {plain.dtype}"}
+        if plain.size > MAX_ELEMENTS:
+            return {"__unsupported__": f"numpy array of {plain.size} elements (more than {MAX_ELEMENTS} "
                                        "are not read back)"}
-        return value  # sent as a marker and its bytes (see send)
+        if type(value) is np.ndarray:
+            return plain  # sent as a marker and its bytes (see send)
+        return {"__subclass__": class_name(type(value)), "array": plain, "masked": _masked(value, plain)}
     if isinstance(value, np.generic):
         return describe(np.asarray(value), depth)
     if isinstance(value, bool):
@@ -97,6 +110,34 @@ def describe(value, depth: int = 0):
     if isinstance(value, dict) and depth < 3 and len(value) <= 64 and all(isinstance(k, str) for k in value):
         return {"__dict__": {k: describe(v, depth + 1) for k, v in value.items()}}
     return {"__unsupported__": type(value).__name__}
+
+
+def class_name(cls: type) -> str:
+    """`module.name` of a class, read through type's own descriptors: a
+    metaclass of the student's may redefine `__name__` and the rest."""
+    try:
+        module, name = (type.__dict__[key].__get__(cls) for key in ("__module__", "__qualname__"))
+    except BaseException:
+        return "an unnamed class"
+    name = name if type(name) is str else "?"
+    return f"{module}.{name}"[:100] if type(module) is str and module != "builtins" else name[:100]
+
+
+def _masked(value: np.ndarray, plain: np.ndarray) -> int | None:
+    """How many elements a numpy masked array masks, counted on its mask's
+    own data (no method of the array's class is called); None for any other
+    array, or a mask that is not a plain boolean array of its shape."""
+    masked_arrays = sys.modules.get("numpy.ma")   # imported once a masked array exists
+    try:
+        if masked_arrays is None or not issubclass(type(value), masked_arrays.MaskedArray):
+            return None
+        mask = object.__getattribute__(value, "_mask")
+        if type(mask) is np.bool_:   # numpy's nomask: nothing masked
+            return int(mask) * plain.size
+        plain_mask = type(mask) is np.ndarray and mask.dtype == np.bool_ and mask.shape == plain.shape
+        return int(np.count_nonzero(mask)) if plain_mask else None
+    except BaseException:
+        return None
 
 
 def _marker(value, tail: list):
@@ -133,6 +174,8 @@ def decode(obj, tail=b"", max_elements: int = MAX_ELEMENTS, depth: int = 0):
             return obj["__bool__"]
         if "__unsupported__" in obj:
             return Unsupported(_name(obj["__unsupported__"], 200, "unsupported value"))
+        if "__subclass__" in obj:
+            return _subclassed(obj, tail, max_elements)
         if "__dict__" in obj and isinstance(obj["__dict__"], dict):
             return {text(k): _item(v, tail, max_elements, depth) for k, v in obj["__dict__"].items()}
         if "__sequence__" in obj:
@@ -147,6 +190,19 @@ def decode(obj, tail=b"", max_elements: int = MAX_ELEMENTS, depth: int = 0):
     if isinstance(obj, list):
         return [_item(v, tail, max_elements, depth) for v in obj]
     return _item(obj, tail, max_elements, depth)
+
+
+def _subclassed(obj: dict, tail, max_elements: int) -> Subclassed:
+    """A subclass's array from its description: a plain array and a count
+    of masked elements no larger than it."""
+    array, masked = obj.get("array"), obj.get("masked")
+    if isinstance(array, dict) and "__ndarray__" in array:
+        array = decode_array(array["__ndarray__"], tail, max_elements)
+    if not isinstance(array, np.ndarray):  # (one decoded in this process is an array already: see trusted.py)
+        raise WireError("malformed array subclass: no array")
+    if masked is not None and not (type(masked) is int and 0 <= masked <= array.size):
+        raise WireError("malformed array subclass: its count of masked elements")
+    return Subclassed(_name(obj["__subclass__"], 100, "ndarray subclass"), array, masked)
 
 
 def _item(value, tail, max_elements: int, depth: int):
