@@ -44,6 +44,16 @@ class Tolerance(Record):
     atol: float
 
 
+class Note(Record):
+    """An answer accepted in a form other than the declared one and judged on
+    its values, as data: it costs no points, and every report words it
+    (reports/wording.py)."""
+    code: Literal["ndarray_subclass"]
+    output: str
+    type: Text | None = None          # ndarray_subclass: the class returned, such as "numpy.matrix"
+    masked: int | None = None         # ... a masked array's count of masked elements (judged all the same)
+
+
 class Check(Record):
     """One check's verdict, as fields: every output format words it from these."""
     name: str
@@ -59,6 +69,7 @@ class Check(Record):
     margin: float | None = None    # worst |got - expected| / tolerance: below 1 passes
     tolerance: Tolerance | None = None   # what the comparison allowed, where there was one
     worst: list[Element] = []
+    notes: list[Note] = []         # answers accepted in another form than the declared one
 
 
 class FunctionResult(Record):

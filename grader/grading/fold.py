@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from ..judge.checks import Verdict
-from ..results import SEVERITY, Check
+from ..results import SEVERITY, Check, Note
 from ..cases.sampling import PUBLIC
 from ..spec import Function
 
@@ -41,7 +41,17 @@ def fold(key: Key, visibility: str, judged: list[Judged]) -> Check:
         diagnosis=v.diagnosis.code if v.diagnosis else None, explanation=v.diagnosis.sentence if v.diagnosis else "",
         charged_to=v.diagnosis.charged_to if v.diagnosis else None,
         visibility=visibility, scored=key.scored, output=key.output, case=label if bad else None,
-        margin=v.margin, tolerance=v.tolerance, worst=v.worst)
+        margin=v.margin, tolerance=v.tolerance, worst=v.worst, notes=notes_of(judged))
+
+
+def notes_of(judged: list[Judged]) -> list[Note]:
+    """The check's notes, one per output and form (the first case's: a
+    masked array's count of masked elements, say, changes with the case)."""
+    notes = {}
+    for j in judged:
+        for n in j.verdict.notes:
+            notes.setdefault((n.code, n.output, n.type), n)
+    return list(notes.values())
 
 
 def score(f: Function, checks: list[Check]) -> float:

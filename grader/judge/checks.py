@@ -10,7 +10,7 @@ import numpy as np
 from .compare import Comparison, bound, compare, compare_along, non_finite, shape_text
 from .tolerance import dtype_note
 from .diagnosis import Context, Diagnosis, diagnose
-from ..results import Element, Status, Tolerance
+from ..results import Element, Note, Status, Tolerance
 from ..sandbox.answers import FunctionInfo
 from ..sandbox.wire import Sequence, Subclassed, Unsupported
 from ..spec import Function, Output
@@ -26,6 +26,7 @@ class Verdict:
     margin: float | None = None
     worst: list[Element] = field(default_factory=list)
     tolerance: Tolerance | None = None
+    notes: list[Note] = field(default_factory=list)   # answers accepted in another form than the declared one
 
     @classmethod
     def of(cls, comparison: Comparison, diagnosis: Diagnosis | None = None) -> "Verdict":
@@ -71,12 +72,13 @@ def returns(f: Function, value) -> tuple[Verdict, dict[str, np.ndarray] | None]:
             return Verdict("failed", f"{f.name} returned {got}; expected a tuple of {len(names)} values "
                                      f"({', '.join(names)})"), None
         items = value.items
-    outputs = {}
+    outputs, notes = {}, []
     for o, item in zip(f.outputs, items):
         name = o.name
         if o.opaque:  # a cache: whatever the student keeps in it is theirs
             continue
         if isinstance(item, Subclassed):  # np.matrix, a masked array: judged as the plain array of its values
+            notes.append(Note(code="ndarray_subclass", output=name, type=item.type, masked=item.masked))
             item = item.array
         if isinstance(item, Sequence) and len(o.shape) == 1 and _numbers(item):
             item = np.array(item.items)
@@ -84,7 +86,7 @@ def returns(f: Function, value) -> tuple[Verdict, dict[str, np.ndarray] | None]:
         if problem:
             return Verdict("failed", f"{f.name}: {name} is {problem}; expected a numpy array or a number"), None
         outputs[name] = np.asarray(item)
-    return Verdict("passed", f"{f.name} returned {', '.join(names)}"), outputs
+    return Verdict("passed", f"{f.name} returned {', '.join(names)}", notes=notes), outputs
 
 
 def _type_text(value) -> str:

@@ -23,6 +23,7 @@ from . import dashboard
 from ..atomic import write_text
 from .csv_report import function_names
 from .parallel import run_in_parallel
+from .wording import note_text
 
 TEMPLATES = Path(__file__).parent.parent / "templates"  # grader/templates: the HTML report's pages
 INDEX = "index.html"
@@ -174,7 +175,7 @@ def environment() -> Environment:
                       default_for_string=True), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       auto_reload=False, bytecode_cache=FileSystemBytecodeCache())
     env.filters.update(points=points, value=value, margin=margin, difference=difference, duration=duration,
-                       href=lambda name: quote(name), check_id=check_id)
+                       href=lambda name: quote(name), check_id=check_id, note=note_text)
     env.globals["zip"] = zip
     return env
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..names import for_log
 from ..results import AssignmentResult, SubmissionResult
-from .wording import check_text
+from .wording import check_text, note_text
 
 MARK = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "timeout": "TIMEOUT", "skipped": "SKIP"}
 
@@ -43,6 +43,9 @@ def print_self_check(result: SubmissionResult, assignment: str) -> None:
             if c.status != "passed":
                 for line in for_log(check_text(c)).splitlines():
                     print(f"          {line}")
+            else:   # a passed check's message is not shown; a note on the answer's form is
+                for note in c.notes:
+                    print(f"          Note: {for_log(note_text(note))}")
         print()
     failed = sum(c.status != "passed" for c in result.checks())
     print(f"Score on the public checks: {result.score:g}/{result.max_score:g}"

@@ -1,12 +1,22 @@
 """The words of a check, as every text format shows them: what was found,
-then the diagnosis on a line of its own. Formatted here, once."""
+then the diagnosis on a line of its own, then any note on the answer's
+form. Formatted here, once."""
 from __future__ import annotations
 
-from ..results import Check
+from ..results import Check, Note
 
 
 def check_text(c: Check) -> str:
-    """A check's message with its diagnosis, if it has one."""
-    if not c.explanation:
-        return c.message
-    return f"{c.message}\nDiagnosis: {c.explanation}" if c.message else f"Diagnosis: {c.explanation}"
+    """A check's message with its diagnosis and notes, if it has any."""
+    lines = [c.message] if c.message else []
+    if c.explanation:
+        lines.append(f"Diagnosis: {c.explanation}")
+    lines += [f"Note: {note_text(n)}" for n in c.notes]
+    return "\n".join(lines)
+
+
+def note_text(n: Note) -> str:
+    """What a note says: which form the answer took, and how it was judged."""
+    masked = "" if n.masked is None else f" with {n.masked} element{'s' if n.masked != 1 else ''} masked"
+    return (f"{n.output} is a {n.type}{masked}; it was judged on all its values as a plain numpy array "
+            "(np.asarray(...) gives that array)")
