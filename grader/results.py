@@ -48,10 +48,11 @@ class Note(Record):
     """An answer accepted in a form other than the declared one and judged on
     its values, as data: it costs no points, and every report words it
     (reports/wording.py)."""
-    code: Literal["ndarray_subclass"]
+    code: Literal["ndarray_subclass", "size_one_scalar"]
     output: str
     type: Text | None = None          # ndarray_subclass: the class returned, such as "numpy.matrix"
     masked: int | None = None         # ... a masked array's count of masked elements (judged all the same)
+    shape: list[int] | None = None    # size_one_scalar: the shape returned where a scalar is declared
 
 
 class Check(Record):

@@ -57,14 +57,20 @@ class OutputJudge:
         is the one reported, so a failure here need not be explained)."""
         o, prep = self.o, self.prepared(plan, expected)
         truth = expected.outputs[o.name]
-        shape = checks.shape(o, got, prep.shape, truth, prep.ctx, f"{o.name} shape" not in failed)
+        shape = checks.shape(o, got, prep.shape, truth, prep.ctx, f"{o.name} shape" not in failed, self.strict_scalars)
         yield Key(f"{o.name} shape", o.name), shape
         if shape.status != "passed":
             return
+        got = got.reshape(prep.shape)   # a scalar given as an array of one element is judged as that scalar
         if self.grading.spec.tolerance.require_float64 and checks.float64_required(o, got):
             yield Key(f"{o.name} dtype", o.name), checks.float64_required(o, got)
             return
         yield from self.judge_values(got, plan, expected, prep, failed)
+
+    @property
+    def strict_scalars(self) -> bool:
+        """Whether a scalar output must be a 0-d value, not an array of one element."""
+        return self.grading.spec.tolerance.strict_scalars
 
     def judge_values(self, got, plan: CasePlan, expected: Expected, prep: Prepared, failed: set) -> Iterator:
         o = self.o
@@ -173,6 +179,8 @@ class VectorJacobianProduct(Derivative):
         if outputs is None:
             raise Refused(verdict)
         got = outputs[self.o.name]
+        if shape == () and got.size == 1 and not self.strict_scalars:
+            got = got.reshape(())
         if got.shape != shape:
             raise Refused(Verdict("failed", f"{self.o.name} has shape {got.shape} here, {shape} before"))
         return got

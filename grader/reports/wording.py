@@ -17,6 +17,9 @@ def check_text(c: Check) -> str:
 
 def note_text(n: Note) -> str:
     """What a note says: which form the answer took, and how it was judged."""
+    if n.code == "size_one_scalar":
+        return (f"{n.output} is an array of shape {tuple(n.shape or ())} where a scalar is expected; it was "
+                "judged on its one value (float(...) or .item() returns the scalar itself)")
     masked = "" if n.masked is None else f" with {n.masked} element{'s' if n.masked != 1 else ''} masked"
     return (f"{n.output} is a {n.type}{masked}; it was judged on all its values as a plain numpy array "
             "(np.asarray(...) gives that array)")

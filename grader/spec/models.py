@@ -242,11 +242,14 @@ class Cases(Strict):
 
 
 class Tolerance(Strict):
-    """How far a float64 answer may be from the reference's (float32 answers get float32's own)."""
+    """How far a float64 answer may be from the reference's (float32 answers get float32's own), and
+    which other forms of an answer are judged on their values."""
     rtol: float = Field(1e-5, gt=0)
     atol: float = Field(1e-7, ge=0)
     require_float64: bool = Field(False, description="fail float32 answers instead of judging them with "
                                   "float32 tolerances")
+    strict_scalars: bool = Field(False, description="fail an array of one element, such as shape (1,) or (1, 1), "
+                                 "where a scalar is declared, instead of judging the value it holds")
 
 
 class Limits(Strict):
