@@ -31,6 +31,7 @@ EXPECTED = {
         "dropout_not_inverted": (25, {"dropout_forward": 0, "dropout_backward": 0}, {"dropout_not_inverted"}),
         "conv_dx_padded": (27, {"conv_backward_naive": 2}, {"padding_not_removed"}),
         "maxpool_whole_window": (26, {"max_pool_backward_naive": 0}, {"gradient_to_whole_window"}),
+        "svm_loss_matrix": (28, {}, set()),
     },
     "word2vec": {
         "hedy": (11, {}, set()),
@@ -44,6 +45,7 @@ EXPECTED = {
         "negsamp_repeats_overwritten": (10, {"negSamplingLossAndGradient": 2}, {"repeated_negatives_overwritten"}),
         "skipgram_overwrite": (10, {"skipgram": 2}, {"window_gradients_overwritten"}),
         "numpy1_only": (8, {"naiveSoftmaxLossAndGradient": 0}, {"cascade"}),
+        "loss_one_element": (11, {}, set()),
     },
 }
 
@@ -72,6 +74,31 @@ def test_each_submission_gets_its_verdict(graded):
         assert short == kept, student
         found = {c["diagnosis"] for f in s["functions"] for c in f["checks"] if c["diagnosis"]}
         assert codes <= found, (student, found)
+
+
+# assignment -> student -> {(function, check, note code, output)}: forms of an answer judged on their values
+NOTED = {
+    "layers": {"svm_loss_matrix": {("svm_loss", "returns", "ndarray_subclass", "dx")}},
+    "word2vec": {"loss_one_element": {("naiveSoftmaxLossAndGradient", "loss shape", "size_one_scalar", "loss"),
+                                      ("skipgram", "loss shape", "size_one_scalar", "loss")}},
+}
+
+
+def test_forms_judged_on_their_values_are_noted(graded):
+    """np.matrix values and a loss of shape (1,) keep their points, and the
+    report says, as data on the check, which form each output took."""
+    name, submissions = graded
+    for student, s in submissions.items():
+        found = {(f["name"], c["name"], n["code"], n["output"])
+                 for f in s["functions"] for c in f["checks"] if c["visibility"] == "public" for n in c["notes"]}
+        assert found == NOTED.get(name, {}).get(student, set()), student
+    if name == "layers":
+        [note] = [n for f in submissions["svm_loss_matrix"]["functions"] for c in f["checks"] for n in c["notes"]][:1]
+        assert note["type"] == "numpy.matrix" and note["masked"] is None
+    if name == "word2vec":
+        shapes = {tuple(n["shape"]) for f in submissions["loss_one_element"]["functions"]
+                  for c in f["checks"] for n in c["notes"]}
+        assert shapes == {(1,)}
 
 
 def test_a_file_for_numpy_1_only_is_told_so(graded):
