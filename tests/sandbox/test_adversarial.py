@@ -190,8 +190,17 @@ def test_errors_say_what_happened(batch):
     assert "RecursionError" in message("recursion", "window_vectors_backward")
     assert "1000000000 elements" in message("huge_array", "score_grads")
     assert "dtype object" in message("object_array", "score_grads")
+    assert "Unprintable: (its message could not be read)" in message("unprintable_exception", "score_grads")
     if "fork_bomb" not in batch["skipped"]:
         assert "Operation not permitted" in message("fork_bomb", "window_vectors_backward")
+
+
+def test_a_hostile_subclass_is_judged_on_its_values_and_named(batch):
+    """None of its methods ran (each would hang or raise); the report names its class."""
+    [f] = [f for f in batch["results"]["hostile_subclass"]["functions"] if f["name"] == "score_grads"]
+    notes = [n for c in f["checks"] if c["name"] == "returns" for n in c["notes"]]
+    assert {(n["code"], n["output"], n["type"]) for n in notes} == {
+        ("ndarray_subclass", o, "ner_window.Hostile") for o in ("ds_dx", "ds_dW", "ds_db", "ds_du")}
 
 
 def test_nothing_outside_the_temporary_directories_changes(batch):

@@ -242,6 +242,13 @@ def test_received_text_is_valid_utf8():
     ({"x": {"__ndarray__": ["<f8", [0], 10**30]}}, "starts at byte"),
     ({"x": {"__bool__": [1, 2]}}, "malformed bool"),
     ({"x": {"__sequence__": "list", "items": [], "length": -1}}, "malformed sequence"),
+    ({"x": {"__subclass__": "numpy.matrix", "array": [1, 2]}}, "malformed array subclass: no array"),
+    ({"x": {"__subclass__": "numpy.matrix", "array": {"__ndarray__": ["<f8", [0], 0]}, "masked": 1}},
+     "its count of masked elements"),
+    ({"x": {"__subclass__": "numpy.matrix", "array": {"__ndarray__": ["<f8", [0], 0]}, "masked": True}},
+     "its count of masked elements"),
+    ({"x": {"__subclass__": "numpy.matrix", "array": {"__ndarray__": ["<f8", [2**62, 0], 0]}}},
+     "dimension of more than"),
 ])
 def test_forged_values_are_refused(forged, refused):
     got, _ = receive(frame(json.dumps(forged).encode()))
