@@ -70,7 +70,8 @@ def agreement(grading: FunctionGrading, reply, composed: dict) -> Verdict:
     if outputs is None:
         return Verdict("failed", f"{with_own}: {returned.message}")
     for name, truth in composed.items():
-        got, o = outputs[name], f.output(name)
+        o = f.output(name)
+        got = checks.as_declared(outputs[name], np.shape(truth), grading.spec.tolerance.strict_scalars)
         if got.shape != np.shape(truth):
             return Verdict("failed", f"{with_own}, {name} has shape {shape_text(got.shape)}; the reference's "
                                      f"own composition gives {shape_text(np.shape(truth))}")

@@ -179,8 +179,7 @@ class VectorJacobianProduct(Derivative):
         if outputs is None:
             raise Refused(verdict)
         got = outputs[self.o.name]
-        if shape == () and got.size == 1 and not self.strict_scalars:
-            got = got.reshape(())
+        got = checks.as_declared(got, shape, self.strict_scalars)
         if got.shape != shape:
             raise Refused(Verdict("failed", f"{self.o.name} has shape {got.shape} here, {shape} before"))
         return got

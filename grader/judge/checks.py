@@ -131,6 +131,14 @@ def _failed(o: Output, got: np.ndarray, explain: bool, margin: float) -> Verdict
     return None if explain else Verdict("failed", UNEXPLAINED, margin=margin)
 
 
+def as_declared(got: np.ndarray, expected_shape: tuple, strict_scalars: bool) -> np.ndarray:
+    """`got` in the declared shape where shape() lets it pass as it is: an
+    array of one element where a scalar is declared becomes that scalar."""
+    if expected_shape == () and got.size == 1 and got.shape != () and not strict_scalars:
+        return got.reshape(())
+    return got
+
+
 def shape(o: Output, got: np.ndarray, expected_shape: tuple, truth, ctx: Context, explain: bool = True,
           strict_scalars: bool = False) -> Verdict:
     """The answer's shape is the declared one; where a scalar is declared, an
