@@ -17,6 +17,7 @@ from ..sandbox.runner import Request, call_request
 from ..sandbox.wire import Sequence
 from ..spec import Function, Spec
 from .composition import composed_request, judge_composed
+from . import derived
 from .failure import Refused, failure
 from .fold import Judged, Key, fold, score
 from .memo import once
@@ -83,7 +84,8 @@ class FunctionGrading:
             made.refused = refused.verdict
             return made
         opaque = [i for i, o in enumerate(f.outputs) if o.opaque]
-        made.call = call_request(f.target, args, opaque, [a.name for a in f.args if a.updates])
+        made.call = call_request(f.target, args, opaque, [a.name for a in f.args if a.updates],
+                                 watch=derived.watched(self.spec, f))
         if f.stand_ins:
             made.composed = composed_request(f, args)
         products = [judge for judge in self.outputs if isinstance(judge, VectorJacobianProduct)]
@@ -149,6 +151,7 @@ class FunctionGrading:
                     a.name, reply.updated.get(a.name), expected.updated[a.name], declared(self.spec))
         for judge in self.outputs:
             yield from judge.judge(outputs[judge.o.name], plan, expected, failed)
+        yield from derived.judge(self, plan, expected)
 
     def wire_args(self, args: dict, case: Case) -> dict:
         """Arguments as the student's process takes them: fixtures as recipes,

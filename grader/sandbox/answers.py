@@ -25,6 +25,7 @@ from . import wire
 ERROR_KINDS = {"exception", "syntax", "missing_module", "exit", "timeout", "crashed", "protocol"}
 MAX_FUNCTIONS = 1000   # functions of a module read from a load answer
 MAX_NAME = 200         # characters of a function's or a parameter's name
+MAX_SIGNS = 16         # signs of a numerical derivative read from one call's answer
 
 
 def _text(value, limit: int) -> str:
@@ -100,15 +101,31 @@ class Loaded(_Succeeded):
     functions: Annotated[dict[str, FunctionInfo], BeforeValidator(_functions)]
 
 
+class NumericSign(BaseModel):
+    """Calls of one of the submission's functions, made during a watched call,
+    whose array argument was complex or a small step from its first value
+    (see numeric_watch). Its counts can only cost the student who sent them."""
+    model_config = ConfigDict(frozen=True)
+    function: Annotated[str, _capped(MAX_NAME)]
+    line: Annotated[int | None, BeforeValidator(_line)] = None
+    argument: Annotated[str, _capped(MAX_NAME)]
+    calls: int = Field(ge=0, lt=2**31, strict=True)
+    size: int = Field(ge=0, lt=2**40, strict=True)
+    shape: list[Annotated[int, Field(ge=0, lt=2**40, strict=True)]] = Field(max_length=32)
+    complex: bool = Field(strict=True)
+
+
 class Called(_Succeeded):
     """A call's answer: the decoded return value (see wire.decode), how long
-    it took, and which of its arguments it changed in place or sent back
-    (only arguments of this call are read)."""
+    it took, which of its arguments it changed in place or sent back (only
+    arguments of this call are read), and for a watched call the signs of
+    a numerical derivative."""
     kind: Literal["call"]
     result: Any
     seconds: float = Field(0.0, ge=0, lt=1e9, allow_inf_nan=False, strict=True)
     mutated: list[str] = []
     updated: dict[str, Any] = {}
+    numeric: list[NumericSign] = Field([], max_length=MAX_SIGNS)
 
     @field_validator("mutated", mode="before")
     @classmethod

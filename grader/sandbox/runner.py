@@ -343,8 +343,10 @@ class Request(dict):
         return wire.encode(self)
 
 
-def call_request(function: str, args: dict, keep=None, updates=None) -> Request:
-    return Request(op="call", function=function, args=args, keep=keep, updates=updates)
+def call_request(function: str, args: dict, keep=None, updates=None, watch: bool = False) -> Request:
+    """A call; with `watch`, the student's process also reports signs of a numerical derivative."""
+    watched = {"watch": True} if watch else {}
+    return Request(op="call", function=function, args=args, keep=keep, updates=updates, **watched)
 
 
 def probe_request(function: str, args: dict, wrt: str, points, output=None, upstream=None,

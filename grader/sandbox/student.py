@@ -16,10 +16,11 @@ import sys
 import time
 import traceback
 import types
+from contextlib import nullcontext
 
 import numpy as np
 
-from . import recipes, wire
+from . import numeric_watch, recipes, wire
 
 
 class Child:
@@ -74,16 +75,19 @@ class Child:
             return recipes.build(value)
         return value.copy() if isinstance(value, np.ndarray) else copy.deepcopy(value)
 
-    def call(self, name: str, args: dict, keep=None, updates=None) -> dict:
+    def call(self, name: str, args: dict, keep=None, updates=None, watch=False) -> dict:
         """Call on copies; outputs at `keep` stay here under handles; arguments
-        in `updates` are changed by contract and sent back."""
+        in `updates` are changed by contract and sent back; with `watch`, the
+        signs of a numerical derivative seen during the call too."""
         try:
             kept = {k: self.materialize(v) for k, v in args.items()}
         except BaseException as e:
             return {"ok": False, "error": self.describe_error(e)}
+        watcher = numeric_watch.Watch((self.loaded_from, self.path)) if watch else nullcontext()
         start = time.perf_counter()
         try:
-            result = self.invoke_on(name, kept)
+            with watcher:
+                result = self.invoke_on(name, kept)
         except BaseException as e:
             return {"ok": False, "error": self.describe_error(e)}
         seconds = time.perf_counter() - start
@@ -98,7 +102,8 @@ class Child:
         except BaseException as e:  # e.g. MemoryError while encoding a huge view
             return {"ok": False, "error": {"kind": "exception", "type": type(e).__name__,
                                            "message": f"the return value could not be sent back: {_first_line(e)}"}}
-        return {"ok": True, "result": described, "seconds": seconds, "mutated": mutated, "updated": updated}
+        reply = {"ok": True, "result": described, "seconds": seconds, "mutated": mutated, "updated": updated}
+        return reply | ({"numeric": watcher.report()} if watch else {})
 
     def keep(self, result, indices: list) -> dict[int, int]:
         """Store the outputs at `indices` (a forward's cache) under new handles."""
@@ -138,7 +143,8 @@ class Child:
         if op == "load":
             return self.load(self.submission, msg["module"], msg.get("hide", []), self.support)
         if op == "call":
-            return self.call(msg["function"], msg["args"], msg.get("keep"), msg.get("updates"))
+            return self.call(msg["function"], msg["args"], msg.get("keep"), msg.get("updates"),
+                             msg.get("watch") is True)
         if op == "probe":
             return self.probe(msg["function"], msg["args"], msg.get("output"), msg.get("upstream"),
                               msg["wrt"], msg["points"], msg.get("direction"))

@@ -287,6 +287,10 @@ class Spec(Strict):
     tolerance: Tolerance = Tolerance()
     limits: Limits = Limits()
     checks: Checks = Checks()
+    derived_gradients: Literal["required", "flag", "off"] = Field(
+        "flag", description="a derivative computed numerically (finite differences or the complex step, of the "
+        "student's own functions) rather than derived: 'required' costs its points, 'flag' reports it without "
+        "cost, 'off' does not look")
     _folder: Path | None = PrivateAttr(None)   # where the spec was read from
 
     @property
