@@ -32,6 +32,9 @@ EXPECTED = {
         "conv_dx_padded": (27, {"conv_backward_naive": 2}, {"padding_not_removed"}),
         "maxpool_whole_window": (26, {"max_pool_backward_naive": 0}, {"gradient_to_whole_window"}),
         "svm_loss_matrix": (28, {}, set()),
+        # numerical derivatives: right values, flagged without cost (derived_gradients = "flag", the default)
+        "affine_finite_differences": (28, {}, {"numerical_gradient"}),
+        "softmax_complex_step": (28, {}, {"numerical_gradient"}),
     },
     "word2vec": {
         "hedy": (11, {}, set()),
@@ -99,6 +102,21 @@ def test_forms_judged_on_their_values_are_noted(graded):
         shapes = {tuple(n["shape"]) for f in submissions["loss_one_element"]["functions"]
                   for c in f["checks"] for n in c["notes"]}
         assert shapes == {(1,)}
+
+
+# (assignment, student) -> the functions flagged as numerical derivatives; no other is
+NUMERICAL = {("layers", "affine_finite_differences"): {"affine_backward"},
+             ("layers", "softmax_complex_step"): {"softmax_loss"}}
+
+
+def test_only_the_numerical_derivatives_are_flagged_and_the_flag_costs_nothing(graded):
+    name, submissions = graded
+    for student, s in submissions.items():
+        flags = [(f["name"], c) for f in s["functions"] for c in f["checks"]
+                 if c["diagnosis"] == "numerical_gradient"]
+        assert {function for function, _ in flags} == NUMERICAL.get((name, student), set()), student
+        for _, c in flags:
+            assert c["status"] == "failed" and not c["scored"] and c["explanation"], c
 
 
 def test_a_file_for_numpy_1_only_is_told_so(graded):

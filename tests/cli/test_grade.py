@@ -138,6 +138,13 @@ def test_buggy_submission_fails_nothing_beyond_the_outputs_its_mistake_touches(g
                 assert (f["name"], c["output"]) in touched, (f["name"], c["name"], c["message"])
 
 
+def test_no_bundled_submission_is_flagged_as_a_numerical_derivative(grades):
+    """Every bundled ner_window gradient is derived by hand, right or wrong."""
+    flagged = [(s["student"], f["name"], c["name"]) for s in grades.data["submissions"] for f in s["functions"]
+               for c in f["checks"] if c["diagnosis"] == "numerical_gradient"]
+    assert flagged == []
+
+
 def test_a_declared_mistake_wins_over_a_generic_diagnosis(grades):
     """ds_db = u is also "the input u returned unchanged", but the assignment's
     own mistake says why: the factor sigmoid'(z) is missing."""
