@@ -3,7 +3,9 @@ files? Grades a folder of files (1.py, 2.py, ...) with the `grade` command, into
 a temporary folder, and compares each function's verdict with its label: a
 function passes when it gets its full points; it should pass when its label is
 correct. Prints the agreement per function and every disagreement with the
-label's reason.
+label's reason, and every function flagged as a numerical derivative
+(diagnosis `numerical_gradient`, scored or not): none of a hand-derived file
+should be.
 
     python bench/real_files.py --folder FILES --assignment layers \\
         --labels bench/real_files/layers.toml [--seed 1] [--jobs 2]
@@ -40,10 +42,12 @@ class Label:
 
 @dataclass(frozen=True)
 class Verdict:
-    """One function's grade: its points, and the first check that lost some."""
+    """One function's grade: its points, the first check that lost some, and
+    whether any check found a numerical derivative."""
     score: float
     max_score: float
     failed_check: str = ""
+    numerical: bool = False
 
     @property
     def passed(self) -> bool:
@@ -102,6 +106,7 @@ def read_verdicts(grades: Path) -> dict[str, dict[str, Verdict]]:
 def verdict(function: dict) -> Verdict:
     """A function's points and the first check that did not pass, with its
     status, diagnosis and the first line of its message."""
+    numerical = any(c.get("diagnosis") == "numerical_gradient" for c in function.get("checks", []))
     for check in function.get("checks", []):
         if check["status"] not in ("passed", "skipped"):
             message = (check.get("message") or "").strip().splitlines()
@@ -110,8 +115,8 @@ def verdict(function: dict) -> Verdict:
                 why += f" [{check['diagnosis']}]"
             if message:
                 why += f": {message[0][:160]}"
-            return Verdict(function["score"], function["max_score"], why)
-    return Verdict(function["score"], function["max_score"])
+            return Verdict(function["score"], function["max_score"], why, numerical)
+    return Verdict(function["score"], function["max_score"], numerical=numerical)
 
 
 def copy_labelled(folder: Path, labels: dict, into: Path) -> Path:
@@ -148,8 +153,14 @@ def _number(student: str):
     return (0, int(student)) if student.isdigit() else (1, student)
 
 
-def report(assignment: str, counts: dict, disagreements: list) -> None:
-    """Print the agreement per function and overall, then each disagreement."""
+def flagged(verdicts: dict) -> list[tuple[str, str]]:
+    """(student, function) of every function flagged as a numerical derivative."""
+    return [(student, name) for student, functions in sorted(verdicts.items(), key=lambda kv: _number(kv[0]))
+            for name, got in functions.items() if got.numerical]
+
+
+def report(assignment: str, counts: dict, disagreements: list, numerical: list) -> None:
+    """Print the agreement per function and overall, each disagreement, and each numerical derivative flagged."""
     width = max(map(len, counts))
     print(f"{assignment}: agreement of the grader's verdicts with the hand labels")
     for name, (agree, total) in counts.items():
@@ -163,6 +174,9 @@ def report(assignment: str, counts: dict, disagreements: list) -> None:
         if label.note:
             print(f"    note: {label.note}")
         print(f"    grader: {got.score:g}/{got.max_score:g}" + (f", {got.failed_check}" if got.failed_check else ""))
+    print(f"\n{len(numerical)} function(s) flagged as a numerical derivative")
+    for student, name in numerical:
+        print(f"- {student}.py {name}")
 
 
 def main() -> None:
@@ -177,8 +191,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         files = copy_labelled(args.folder, labels, Path(tmp) / "files")
         grades = grade(files, args.assignment, Path(tmp) / "out", args.seed, args.jobs)
-        counts, disagreements = compare(labels, read_verdicts(grades))
-    report(Path(args.assignment).name, counts, disagreements)
+        verdicts = read_verdicts(grades)
+        counts, disagreements = compare(labels, verdicts)
+    report(Path(args.assignment).name, counts, disagreements, flagged(verdicts))
 
 
 if __name__ == "__main__":
