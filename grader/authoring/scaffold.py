@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..spec import Argument, Constant, DimValue, Fixture, Function, Output, Spec, SpecError
+from ..spec import Argument, Choice, Constant, DimValue, Fixture, Function, Output, Spec, SpecError
 
 STARTER_HEADER = '''"""{title}
 
@@ -38,6 +38,8 @@ def _argument_line(a: Argument) -> str:
         what = f"the cache your {a.cache} returned"
     elif isinstance(s, Constant):
         what = f"{type(s.value).__name__}, e.g. {s.value!r}"
+    elif isinstance(s, Choice):
+        what = f"{type(s.values[0]).__name__}, one of {', '.join(repr(v) for v in s.values)}"
     elif isinstance(s, Fixture):
         what = f"an object made by {s.factory.split(':')[-1]} (see the assignment's support files)"
     elif isinstance(s, DimValue):

@@ -6,12 +6,10 @@ import os
 from functools import cached_property
 from pathlib import Path
 
-import numpy as np
-
 from ..reference.audit import ReferenceFault, WrongReference, case_label, disagreements
 from ..reference.expected import Expected, Reference
 from ..reference.public import PublishedSource
-from .sampling import HIDDEN, PUBLIC, Case, sample_case
+from .sampling import HIDDEN, PUBLIC, Case, pooled_indices, sample_case
 from ..reference.case_pool import CasePool, pool_key, source_files
 from ..spec import SPEC_FILE, Function, Spec, SpecError, load_spec, spec_path
 
@@ -87,8 +85,7 @@ class ReferenceSource:
             return [self._case(PUBLIC, i + 1, c.public_seed, shared=True) for i in range(c.public)]
         if not self.pooled:
             return [self._case(HIDDEN, i + 1, seed, shared=False) for i in range(c.hidden)]
-        chosen = np.random.default_rng(seed).choice(c.hidden_pool, size=c.hidden, replace=False)
-        return [self._case(HIDDEN, int(k) + 1, c.public_seed, shared=True) for k in chosen]
+        return [self._case(HIDDEN, k + 1, c.public_seed, shared=True) for k in pooled_indices(self.spec, seed)]
 
     def _case(self, visibility: str, index: int, seed: int, shared: bool) -> Case:
         """A case and its expected values, computed once: shared ones for the

@@ -1,17 +1,18 @@
-"""Sampling the inputs of a case: one choice of dimension sizes and, for
-every function, arguments drawn as the spec declares. A case is fully
-determined by its seed, so any result can be replayed."""
+"""Sampling the inputs of a case: the values chosen for it, one choice of
+dimension sizes and, for every function, arguments drawn as the spec
+declares. A case is fully determined by its seed, so any result can be
+replayed."""
 from __future__ import annotations
 
 import copy
+import hashlib
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..sandbox.recipes import CacheOf, Recipe
-from ..spec import (Argument, Constant, DimValue, Fixture, Function, Integers, Labels, Normal, Spec, StandIn,
-                   Uniform,
-                   distinct_choices, evaluate_size)
+from ..spec import (Argument, Choice, Constant, DimValue, Fixture, Function, Integers, Labels, Normal, Spec,
+                   StandIn, Uniform, case_values, choices_of, distinct_choices, evaluate_size, period)
 
 PUBLIC, HIDDEN = "public", "hidden"
 
@@ -31,34 +32,66 @@ class Case:
         attempt = self.redrawn.get(function, 0) + 1
         self.redrawn[function] = attempt
         rng = np.random.default_rng([self.seed, self.index, _code(self.visibility), 1000 + attempt])
-        self.inputs[function] = sample_args(spec.function(function), self.dims, rng)
+        chosen = chosen_values(spec, self.seed, self.index)   # a redraw keeps the case's choices
+        self.inputs[function] = sample_args(spec.function(function), self.dims, rng, chosen)
 
 
 def sample_case(spec: Spec, visibility: str, index: int, seed: int) -> Case:
     rng = np.random.default_rng([seed, index, _code(visibility)])
-    choices = distinct_choices(spec.dims)
+    chosen = chosen_values(spec, seed, index)
+    choices = distinct_choices(spec.dims, case_values(chosen))
     dims = choices[int(rng.integers(len(choices)))]
     case = Case(visibility, index, seed, dims)
     for f in spec.functions:
-        case.inputs[f.name] = sample_args(f, dims, rng)
+        case.inputs[f.name] = sample_args(f, dims, rng, chosen)
     return case
+
+
+def chosen_values(spec: Spec, seed: int, index: int) -> dict[str, object]:
+    """The value each choice takes in case `index` (from 1) of this seed: case
+    i takes values[(i - 1) mod n] in an order the seed fixes, so that any n
+    consecutive cases cover every value."""
+    chosen = {}
+    for name, values in choices_of(spec).items():
+        digest = int(hashlib.sha256(name.encode()).hexdigest()[:8], 16)
+        order = np.random.default_rng([seed, digest]).permutation(len(values))
+        chosen[name] = values[int(order[(index - 1) % len(values)])]
+    return chosen
+
+
+def pooled_indices(spec: Spec, seed: int) -> list[int]:
+    """Which cases of the hidden pool (from 0) a submission's seed takes. With
+    choices, its i-th takes a pool case chosen like case start + i, so its
+    hidden cases cover every value, as consecutive fresh cases do."""
+    c, rng, cycle = spec.cases, np.random.default_rng(seed), period(spec)
+    if cycle == 1:
+        return [int(k) for k in rng.choice(c.hidden_pool, size=c.hidden, replace=False)]
+    start, taken = int(rng.integers(cycle)), []
+    for i in range(c.hidden):
+        alike = [k for k in range((start + i) % cycle, c.hidden_pool, cycle) if k not in taken]
+        taken.append(int(rng.choice(alike)))
+    return taken
 
 
 def _code(visibility: str) -> int:
     return 0 if visibility == PUBLIC else 1
 
 
-def sample_args(f: Function, dims: dict[str, int], rng: np.random.Generator) -> dict[str, object]:
-    return {a.name: sample_arg(a, dims, rng) for a in f.args}
+def sample_args(f: Function, dims: dict[str, int], rng: np.random.Generator,
+                chosen: dict[str, object] | None = None) -> dict[str, object]:
+    return {a.name: sample_arg(a, dims, rng, chosen) for a in f.args}
 
 
-def sample_arg(arg: Argument, dims: dict[str, int], rng: np.random.Generator):
+def sample_arg(arg: Argument, dims: dict[str, int], rng: np.random.Generator, chosen: dict[str, object] | None = None):
+    """One argument's value; `chosen` holds the case's chosen values, by argument name."""
     shape = tuple(evaluate_size(s, dims) for s in arg.shape)
     s = arg.sample
     if arg.cache:
         return CacheOf(arg.cache)
     if isinstance(s, Constant):
         return copy.deepcopy(s.value)
+    if isinstance(s, Choice):
+        return copy.deepcopy((chosen or {})[arg.name])
     if isinstance(s, Fixture):
         args = {k: dims.get(v, v) if isinstance(v, str) else v for k, v in s.args.items()}
         return Recipe(s.factory, args, int(rng.integers(2**31)))

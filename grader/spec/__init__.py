@@ -1,16 +1,20 @@
 """The assignment spec: its models (models), the arithmetic of its dimension
-sizes (sizes), the checks that need the whole spec (consistency), problems
-located as pydantic locates its errors (problems), and reading it from
-`assignment.toml` with the errors an instructor gets (loading)."""
+sizes (sizes), hyperparameters chosen per case (choices), the checks that
+need the whole spec (consistency), problems located as pydantic locates its
+errors (problems), and reading it from `assignment.toml` with the errors an
+instructor gets (loading)."""
 from .loading import SPEC_FILE, SpecError, json_schema, load_spec, spec_path
-from .models import (VJP, Argument, Cases, Checks, Constant, DimValue, Distribution, Fixture, Function, Gradient,
-                     Integers, Jacobian, Labels, Limits, Mistake, Normal, Output, Spec, StandIn, Tolerance,
+from .choices import case_values, choices_of, period
+from .models import (VJP, Argument, Cases, Checks, Choice, Constant, DimValue, Distribution, Fixture, Function,
+                     Gradient, Integers, Jacobian, Labels, Limits, Mistake, Normal, Output, Spec, StandIn, Tolerance,
                      Uniform)
 from .sizes import distinct_choices, evaluate_size
 
 __all__ = [
     "SPEC_FILE", "SpecError", "json_schema", "load_spec", "spec_path",
-    "VJP", "Argument", "Cases", "Checks", "Constant", "DimValue", "Distribution", "Fixture", "Function", "Gradient",
-    "Integers", "Jacobian", "Labels", "Limits", "Mistake", "Normal", "Output", "Spec", "StandIn", "Tolerance", "Uniform",
+    "case_values", "choices_of", "period",
+    "VJP", "Argument", "Cases", "Checks", "Choice", "Constant", "DimValue", "Distribution", "Fixture", "Function",
+    "Gradient", "Integers", "Jacobian", "Labels", "Limits", "Mistake", "Normal", "Output", "Spec", "StandIn",
+    "Tolerance", "Uniform",
     "distinct_choices", "evaluate_size",
 ]

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from .problems import Problem, duplicates, within
-from .sizes import Size, distinct_choices, evaluate_size, size_names
+from .choices import every_case_sizes
+from .sizes import Size, evaluate_size, size_names
 
 if TYPE_CHECKING:
     from .models import Argument, Function, Integers, Output, Spec
@@ -37,7 +38,7 @@ def _argument_problems(spec: Spec, a: Argument) -> Iterator[Problem]:
     yield from within(("shape",), _shape_problems(a.shape, spec.dims))
     s = a.sample
     if s.kind == "integers":
-        yield from within(("sample",), _bounds_problems(s, spec.dims))
+        yield from within(("sample",), _bounds_problems(s, spec))
     if s.kind == "dim" and s.dim not in spec.dims:
         yield ("sample", "dim"), f"unknown dimension {s.dim!r}"
     if a.cache:
@@ -69,7 +70,8 @@ def _shape_problems(shape: list[Size], dims: dict) -> Iterator[Problem]:
             yield (k,), f"unknown dimensions {sorted(unknown)}; declared: {sorted(dims)}"
 
 
-def _bounds_problems(sample: Integers, dims: dict) -> Iterator[Problem]:
+def _bounds_problems(sample: Integers, spec: Spec) -> Iterator[Problem]:
+    dims = spec.dims
     for field in ("low", "high"):
         bound = getattr(sample, field)
         try:
@@ -82,7 +84,7 @@ def _bounds_problems(sample: Integers, dims: dict) -> Iterator[Problem]:
             return
     try:
         wrong_order = any(evaluate_size(sample.low, sizes) >= evaluate_size(sample.high, sizes)
-                          for sizes in distinct_choices(dims))
+                          for sizes in every_case_sizes(spec))
     except ValueError as e:
         yield (), str(e)
         return

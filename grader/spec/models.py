@@ -7,9 +7,10 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
+from .choices import choice_problems, combinations
 from .consistency import spec_problems
-from .problems import Problem, duplicates, invalid
-from .sizes import Size, dims_problems
+from .problems import Problem, duplicates, invalid, within
+from .sizes import Size, awaiting_choices, dims_problems
 
 
 class Strict(BaseModel):
@@ -61,6 +62,27 @@ class Constant(Strict):
     value: Any
 
 
+class Choice(Strict):
+    """One of `values` per case (numbers, strings or tables alike, such as
+    conv_param = {stride = 2, pad = 1}): case i takes values[i mod n] in an
+    order its seed fixes, so the hidden cases cover every value. Arguments of
+    one name share the choice of a case; [dims] may derive sizes from it
+    ("pad", or "conv_param.pad" for a key of a table)."""
+    kind: Literal["choice"]
+    values: list[Any] = Field(min_length=2, description="what the argument may be; one is a constant")
+
+    @field_validator("values")
+    @classmethod
+    def _alike(cls, values: list) -> list:
+        keys = [sorted(v) if isinstance(v, dict) else None for v in values]
+        problems = [((k,), f"has keys {keys[k]}, values[0] has {keys[0]}: give every table the same keys, "
+                           "or make no value a table")
+                    for k in range(1, len(values)) if keys[k] != keys[0]]
+        if problems:
+            raise invalid("Choice", problems)
+        return values
+
+
 class Fixture(Strict):
     """An object built by FUNCTION(**args, seed=...) from a module of the
     assignment's support folder, in the student's process and, for the
@@ -81,7 +103,7 @@ class StandIn(Strict):
     replaces: str = Field(description="the function students write that the argument defaults to")
 
 
-Distribution = Annotated[Union[Normal, Uniform, Integers, Labels, DimValue, Constant, Fixture, StandIn],
+Distribution = Annotated[Union[Normal, Uniform, Integers, Labels, DimValue, Constant, Choice, Fixture, StandIn],
                          Field(discriminator="kind")]
 
 
@@ -310,7 +332,10 @@ class Spec(Strict):
     def _consistent(self) -> Spec:
         if not self.module:
             self.module = self.name
-        problems = spec_problems(self)
+        problems = choice_problems(self)
+        if not problems and awaiting_choices(self.dims):  # dimensions derived from chosen values
+            problems = list(within(("dims",), dims_problems(self.dims, combinations(self))))
+        problems = problems or spec_problems(self)
         if problems:
             raise invalid("Spec", problems)
         return self
