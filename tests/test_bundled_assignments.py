@@ -35,6 +35,11 @@ EXPECTED = {
         # numerical derivatives: right values, flagged without cost (derived_gradients = "flag", the default)
         "affine_finite_differences": (28, {}, {"numerical_gradient"}),
         "softmax_complex_step": (28, {}, {"numerical_gradient"}),
+        # found only where conv_param and pool_param vary per case: pad 0, overlapping and non-square windows
+        "conv_pad_minus_slice": (27, {"conv_backward_naive": 2}, {"padding_cut_with_minus_pad"}),
+        "maxpool_window_assigned": (26, {"max_pool_backward_naive": 0}, {"window_gradient_assigned"}),
+        "maxpool_max_assigned": (26, {"max_pool_backward_naive": 0}, {"max_gradient_assigned"}),
+        "maxpool_square_window": (27, {"max_pool_forward_naive": 0}, set()),
     },
     "word2vec": {
         "hedy": (11, {}, set()),

@@ -213,6 +213,13 @@ def conv_backward_naive__padding_kept(dout, cache):
     return _conv_backward(dout, cache)
 
 
+def conv_backward_naive__padding_sliced(dout, cache):
+    """The padding cut with [pad:-pad], which keeps nothing at pad = 0 (-0 is 0)."""
+    dx_padded, dw, db = _conv_backward(dout, cache)
+    pad = cache[2]["pad"]
+    return dx_padded[:, :, pad:-pad, pad:-pad], dw, db
+
+
 # --- max pooling -------------------------------------------------------------------
 
 def _pool_geometry(x, pool_param):
@@ -237,6 +244,38 @@ def max_pool_backward_naive(dout, cache):
     dx = np.zeros_like(x)
     for k, (i, j) in enumerate(offsets):
         dx[_window(i, j, stride, out_h, out_w)] += dout * (winner == k)
+    return dx
+
+
+def _windows_in_order(x, pool_param):
+    """Each window's (row, column, row slice, column slice), in the order loops visit them."""
+    ph, pw, stride, out_h, out_w = _pool_geometry(x, pool_param)
+    for i in range(out_h):
+        for j in range(out_w):
+            yield i, j, slice(i * stride, i * stride + ph), slice(j * stride, j * stride + pw)
+
+
+def max_pool_backward_naive__window_assigned(dout, cache):
+    """Each window's gradient assigned (=) to its whole window, so a later window
+    overwrites what an earlier, overlapping one gave."""
+    x, pool_param = cache
+    dx = np.zeros_like(x)
+    for i, j, rows, cols in _windows_in_order(x, pool_param):
+        window = x[:, :, rows, cols]
+        is_max = window == window.max(axis=(2, 3), keepdims=True)
+        dx[:, :, rows, cols] = is_max * dout[:, :, i, j][:, :, None, None]
+    return dx
+
+
+def max_pool_backward_naive__max_assigned(dout, cache):
+    """Each window's gradient assigned (=) to its maximum, so of two overlapping
+    windows sharing a maximum only the later one's gradient is kept."""
+    x, pool_param = cache
+    dx = np.zeros_like(x)
+    for i, j, rows, cols in _windows_in_order(x, pool_param):
+        window = x[:, :, rows, cols]
+        is_max = window == window.max(axis=(2, 3), keepdims=True)
+        dx[:, :, rows, cols] = np.where(is_max, dout[:, :, i, j][:, :, None, None], dx[:, :, rows, cols])
     return dx
 
 
