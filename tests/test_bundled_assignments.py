@@ -28,7 +28,9 @@ EXPECTED = {
         "relu_mask_from_dout": (26, {"relu_backward": 0}, {"mask_from_upstream"}),
         "softmax_sum_not_mean": (26, {"softmax_loss": 0}, {"scaled_by_N"}),
         "batchnorm_no_mean_terms": (27, {"batchnorm_backward": 2}, {"batch_statistics_as_constants"}),
-        "dropout_not_inverted": (25, {"dropout_forward": 0, "dropout_backward": 0}, {"dropout_not_inverted"}),
+        # a wrong forward is charged once: its backward is right for the mask it was given
+        "dropout_not_inverted": (27, {"dropout_forward": 0}, {"dropout_not_inverted", "cascade"}),
+        "dropout_p_drop_probability": (27, {"dropout_forward": 0}, {"cascade"}),
         "conv_dx_padded": (27, {"conv_backward_naive": 2}, {"padding_not_removed"}),
         "maxpool_whole_window": (26, {"max_pool_backward_naive": 0}, {"gradient_to_whole_window"}),
         "svm_loss_matrix": (28, {}, set()),

@@ -5,6 +5,8 @@
   plan.py         the calls of one case, each with its reply once read
   outputs.py      each kind of output (value, gradient, vector-Jacobian product): its calls and its checks
   own_forward.py  a derivative against finite differences of the student's own forward
+  composition.py  a function graded on stand-ins, called again with the student's own helpers
+  cascade.py      a forward's mistake charged once, not again in the backward its cache fed
   fold.py         the verdicts of a check on every case folded into one Check; the function's score
   memo.py         what is worked out once per case for every student given it
   failure.py      a failure of the student's process as a verdict

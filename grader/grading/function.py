@@ -16,6 +16,7 @@ from ..sandbox.recipes import CacheOf, Recipe
 from ..sandbox.runner import Request, call_request
 from ..sandbox.wire import Sequence
 from ..spec import Function, Spec
+from .cascade import unexplained_first
 from .composition import composed_request, judge_composed
 from . import derived
 from .failure import Refused, failure
@@ -45,6 +46,11 @@ class FunctionGrading:
         self.outputs = [judge_for(self, o) for o in f.outputs if not o.opaque]
         self.own = OwnForward(self)
 
+    def fed_by(self, forward: str) -> bool:
+        """Whether this function receives the cache of the student's `forward`,
+        so that a mistake there can cascade into its answers (cascade.py)."""
+        return any(a.cache == forward for a in self.f.args)
+
     def conversation(self, groups: list[tuple[str, list[Case]]]) -> Conversation:
         """Per group of cases, three steps, each ended by a yield: the calls
         (answered by a stream of replies, judged as they come), the probes
@@ -60,6 +66,8 @@ class FunctionGrading:
             verdicts = self.judge_group(plans, replies)
             answers = yield self.own.requests()
             self.own.settle(answers, verdicts)
+            if any(a.cache for a in self.f.args):
+                unexplained_first(verdicts)
             result += [fold(key, visibility, judged) for key, judged in verdicts.items()]
             yield []
         redrawn = sum(c.redrawn.get(self.f.name, 0) for _, cases in groups for c in cases)

@@ -6,7 +6,7 @@ it helps against the student's own forward; a vector-Jacobian product also
 on other upstream gradients, which it plans and reads itself."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
@@ -103,17 +103,27 @@ class Derivative(OutputJudge):
         return checks.Bounds.of(expected.numeric[name], expected.probes[name], expected.outputs[name], tol)
 
     def judge_values(self, got, plan: CasePlan, expected: Expected, prep: Prepared, failed: set) -> Iterator:
-        o, grading = self.o, self.grading
+        o = self.o
         probe, numeric = expected.probes[o.name], expected.numeric[o.name]
         key = f"{o.name} {o.derivative_kind if o.jacobian else 'gradient'}"
         explain = key not in failed
         grad = checks.gradient(o, got, numeric, probe, expected.outputs[o.name], prep.tol, prep.ctx, prep.bounds,
                                explain)
         yield Key(key, o.name), grad
-        if grading.spec.function(probe.forward).student and (grading.always_own or (grad.status != "passed"
-                                                                                    and explain)):
-            own = Key(f"{o.name} vs your {probe.forward}", o.name, scored=False)
-            grading.own.ask(own, plan, o, got, probe, prep.tol, grad)
+        yield from self.ask_own("", plan, got, probe, prep.tol, grad, explain)
+
+    def ask_own(self, what: str, plan: CasePlan, got, probe, tol: Tolerance, verdict: Verdict, explain: bool):
+        """The check against the student's own forward, where it says something:
+        always in self-check; in grading where the derivative failed, on the
+        first such case, or on every one when a cache of that forward fed it
+        (a cascade is forgiven only when every failure is explained)."""
+        grading, forward = self.grading, probe.forward
+        if not grading.spec.function(forward).student:
+            return
+        fed = grading.fed_by(forward)
+        if grading.always_own or (verdict.status != "passed" and (explain or fed)):
+            own = Key(f"{self.o.name}{what} vs your {forward}", self.o.name, scored=False)
+            grading.own.ask(own, plan, self.o, got, probe, tol, verdict)
             yield own, None   # its place among the checks: judged once the group's probes are answered
 
 
@@ -162,6 +172,9 @@ class VectorJacobianProduct(Derivative):
             verdict.diagnosis = Diagnosis("upstream_ignored", f"{o.name} does not change when {up} changes: "
                                                               f"the upstream gradient {up} is ignored")
         yield key, verdict
+        if verdict.status != "passed" and self.grading.fed_by(expected.probes[o.name].forward):
+            probe = replace(expected.probes[o.name], upstream=second.upstream)
+            yield from self.ask_own(f" with another {up}", plan, g2, probe, prep.tol, verdict, explain=False)
         for (what, _, implied), call in zip(PROPERTIES, others):
             what = what.format(up=up)
             try:

@@ -72,7 +72,9 @@ class OwnForward:
             if a.verdict is None:
                 a.verdict = self.judge(a, next(answers))
             verdicts[a.key].append(Judged(a.plan.label, a.verdict))
-            if a.grad.status == "failed" and a.verdict.status == "passed" and a.grad.diagnosis is None:
+            # a declared or generic diagnosis of an answer made from the student's own cache says nothing
+            cached = self.grading.fed_by(a.probe.forward)
+            if a.grad.status == "failed" and a.verdict.status == "passed" and (a.grad.diagnosis is None or cached):
                 forward = a.probe.forward
                 a.grad.diagnosis = Diagnosis("wrong_forward", f"{a.o.name} is the right gradient of your own "
                                                               f"{forward}, but your {forward} is wrong: fix the "
@@ -127,7 +129,7 @@ class OwnForward:
                                           weights, a.probe.direction)
         if not same_for_every_student(a.probe.args):
             return make()
-        return once(a.plan.case, ("probe", self.grading.f.name, a.o.name, single, shrink), make)
+        return once(a.plan.case, ("probe", self.grading.f.name, a.key.name, single, shrink), make)
 
     def difference(self, probe: Probe, stencil, reply) -> tuple[tuple[float, float], bool]:
         """((derivative along the direction, its error), computed in float32?) of the student's forward."""

@@ -16,6 +16,7 @@ from ..results import FunctionResult, SubmissionResult
 from ..sandbox.answers import Reply
 from ..sandbox.runner import Request, Sandbox
 from ..spec import Function, Spec
+from .cascade import charge_once
 from .function import Conversation, FunctionGrading
 
 
@@ -80,7 +81,7 @@ def _grade_loaded(spec: Spec, source: Source, sub: Submission, sandbox: StudentP
                 for f in spec.graded]
     found = loaded.functions
     gradings = [FunctionGrading(spec, f, sandbox, source, found, always_own) for f in spec.graded]
-    return converse([g.conversation(groups) for g in gradings], sandbox, groups)
+    return charge_once(spec, converse([g.conversation(groups) for g in gradings], sandbox, groups))
 
 
 def converse(talks: list[Conversation], sandbox: StudentProcess, groups) -> list[FunctionResult]:

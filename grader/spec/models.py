@@ -118,6 +118,10 @@ class Argument(Strict):
     cache: str | None = Field(None, description="this argument is the cache the named forward returned: that "
                               "forward runs on its own inputs of the case first, and its cache stays in the "
                               "student's process")
+    cascade: Literal["charge", "forgive"] = Field(
+        "charge", description="with a cache: 'forgive' does not charge this function again for a mistake of the "
+        "student's forward that it is right for (the forward loses its own points); for a backward whose work is "
+        "to apply what the forward stored, such as a dropout mask")
     updates: bool = Field(False, description="the function changes this argument in place by contract; its "
                           "final value is checked against the reference's")
 
@@ -126,6 +130,8 @@ class Argument(Strict):
         problems: list[Problem] = []
         if isinstance(self.sample, DimValue) and self.shape:
             problems.append((("shape",), "a 'dim' argument is a plain int; its shape must be []"))
+        if self.cascade == "forgive" and self.cache is None:
+            problems.append((("cascade",), "'forgive' applies to a cache: name the forward with cache = ..."))
         if isinstance(self.sample, (Integers, Labels, DimValue)) and self.dtype != "int64":
             problems.append((("dtype",), "integer samples need dtype 'int64'"))
         if problems:

@@ -98,6 +98,9 @@ INVALID = {
     "integer bounds in the wrong order": (
         lambda d: function(d, "window_vectors")["args"][0]["sample"].update(low="V", high=0),
         ("functions", 0, "args", 0, "sample"), "low (V) must be below high (0)"),
+    "forgiving a cascade where no cache is passed": (
+        lambda d: function(d, "score")["args"][0].update(cascade="forgive"),
+        ("functions", 2, "args", 0, "cascade"), "'forgive' applies to a cache"),
     "a graded function without points": (
         lambda d: function(d, "score").update(points=0),
         ("functions", 2, "points"), "a function students write needs points > 0"),
