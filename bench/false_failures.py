@@ -33,9 +33,16 @@ from float32_reference import write_float32_reference  # noqa: E402  (the test s
 FOLDERS = sorted(p.parent for p in (ROOT / "assignments").glob("*/assignment.toml")) + [ROOT / "tests/assignments/kinks"]
 
 
+def chooses_a_value(f) -> bool:
+    """Whether f has an argument chosen per case: sizes may follow its value
+    (a pool's input from pool_param), so f stays in a narrowed run."""
+    return any(arg.sample.kind == "choice" for arg in f.args)
+
+
 def run(folder: Path, seeds: range, float32: bool, functions: set[str] | None = None) -> None:
     a = Assignment(folder)
-    kept = [f for f in a.spec.functions if not f.student or functions is None or f.name in functions]
+    kept = [f for f in a.spec.functions if not f.student or functions is None or f.name in functions
+            or chooses_a_value(f)]
     spec = a.spec.model_copy(update={"cases": Cases(public=0, hidden=1, hidden_pool=0), "functions": kept})
     source = ReferenceSource(spec, a.reference, pooled=False)
     path = a.reference.path
