@@ -39,6 +39,7 @@ EXPECTED = {
         "softmax_complex_step": (28, {}, {"numerical_gradient"}),
         # found only where conv_param and pool_param vary per case: pad 0, overlapping and non-square windows
         "conv_pad_minus_slice": (27, {"conv_backward_naive": 2}, {"padding_cut_with_minus_pad"}),
+        "conv_square_filter": (26, {"conv_forward_naive": 0}, {"filter_height_for_width"}),
         "maxpool_window_assigned": (26, {"max_pool_backward_naive": 0}, {"window_gradient_assigned"}),
         "maxpool_max_assigned": (26, {"max_pool_backward_naive": 0}, {"max_gradient_assigned"}),
         "maxpool_square_window": (27, {"max_pool_forward_naive": 0}, set()),

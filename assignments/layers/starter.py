@@ -162,7 +162,7 @@ def conv_forward_naive(x, w, b, conv_param):
 
     Args:
         x: (N, C, Hi, Wi)
-        w: (F, C, HH, WW), here 3 x 3 filters
+        w: (F, C, HH, WW), here 3 x 2 filters (HH = 3, WW = 2)
         b: (F,)
         conv_param: dict with "stride" and "pad" (zero padding on each side)
 

@@ -59,8 +59,9 @@ def test_the_case_holds_its_choice_and_the_sizes_that_follow(layers):
         conv = case.inputs["conv_forward_naive"]["conv_param"]
         pool = case.inputs["max_pool_forward_naive"]["pool_param"]
         assert {"conv_param": conv, "pool_param": pool} == chosen_values(layers, seed, 2)
-        assert case.dims["Hout"] == 1 + (case.dims["Hi"] + 2 * conv["pad"] - 3) // conv["stride"]
-        assert case.dims["Wout"] == 1 + (case.dims["Wi"] + 2 * conv["pad"] - 3) // conv["stride"]
+        height, width = case.inputs["conv_forward_naive"]["w"].shape[2:]   # 3x2 filters
+        assert case.dims["Hout"] == 1 + (case.dims["Hi"] + 2 * conv["pad"] - height) // conv["stride"]
+        assert case.dims["Wout"] == 1 + (case.dims["Wi"] + 2 * conv["pad"] - width) // conv["stride"]
         assert case.inputs["conv_backward_naive"]["dout"].shape[2:] == (case.dims["Hout"], case.dims["Wout"])
         x = case.inputs["max_pool_forward_naive"]["x"]
         assert case.inputs["max_pool_backward_naive"]["dout"].shape[2:] == (
@@ -74,8 +75,10 @@ def test_the_layers_cases_keep_to_the_courses_contract(layers):
         for index in (1, 2, 3):
             case = sample_case(layers, HIDDEN, index, seed)
             conv = case.inputs["conv_forward_naive"]["conv_param"]
-            for size in case.inputs["conv_forward_naive"]["x"].shape[2:]:
-                assert (size + 2 * conv["pad"] - 3) % conv["stride"] == 0   # H' is an integer
+            filters = case.inputs["conv_forward_naive"]["w"].shape[2:]
+            assert filters[0] != filters[1]   # HH and WW cannot be mixed up unseen
+            for size, filter_size in zip(case.inputs["conv_forward_naive"]["x"].shape[2:], filters):
+                assert (size + 2 * conv["pad"] - filter_size) % conv["stride"] == 0   # H' and W' are integers
             pool = case.inputs["max_pool_forward_naive"]["pool_param"]
             _, _, height, width = case.inputs["max_pool_forward_naive"]["x"].shape
             assert (height - pool["pool_height"]) % pool["stride"] == 0
