@@ -1,5 +1,10 @@
 """`grades.csv`: one row per student, for a spreadsheet or a gradebook import.
-Columns: student, score, max_score, then each function's score."""
+Columns: `student`, `score` and `max_score` (the submission's totals), then
+`function:<name>` with the points of each function. The prefix keeps every
+column name unique and the same whatever the functions are called: a
+function named `score` (ner_window has one) or `student` would otherwise
+share its column's name with a total, and a reader that looks columns up by
+name (csv.DictReader, a gradebook import) would read the wrong one."""
 from __future__ import annotations
 
 import csv
@@ -10,6 +15,8 @@ from ..results import AssignmentResult
 from ..atomic import write_text
 
 FILENAME = "grades.csv"
+TOTALS = ["student", "score", "max_score"]
+FUNCTION_COLUMN = "function:{}"   # a function's name is an identifier: no other column can have a colon
 # A cell starting with one of these is run as a formula by spreadsheet programs;
 # a student's name is untrusted text, so such a name is written with a leading quote.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -36,7 +43,7 @@ def write(result: AssignmentResult, folder: Path) -> list[Path]:
     names = function_names(result)
     buffer = io.StringIO()
     out = csv.writer(buffer, lineterminator="\n")
-    out.writerow(["student", "score", "max_score", *names])
+    out.writerow([*TOTALS, *(FUNCTION_COLUMN.format(n) for n in names)])
     for submission in result.submissions:
         scores = {f.name: f.score for f in submission.functions}
         out.writerow([text_cell(submission.student), number(submission.score), number(submission.max_score),

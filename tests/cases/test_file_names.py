@@ -66,7 +66,7 @@ def read_reports(folder: Path) -> dict[str, set[str]]:
     """The students each report names, each report parsed as its readers parse it."""
     grades = json.loads((folder / "grades.json").read_text(encoding="utf-8"))
     with open(folder / "grades.csv", newline="", encoding="utf-8") as f:
-        rows = list(csv.reader(f))[1:]   # student, score, max_score, then each function's
+        rows = list(csv.reader(f))[1:]   # student, score, max_score, then function:<name> for each
     junit = ET.parse(folder / "junit.xml").getroot()
     gradescope = [json.loads(p.read_text(encoding="utf-8")) for p in (folder / "gradescope").iterdir()]
     classroom = json.loads((folder / "classroom.json").read_text(encoding="utf-8"))

@@ -252,7 +252,7 @@ def test_grades_json_follows_its_contract(graded):
 def test_grades_csv_has_one_column_per_function_and_one_row_per_student(graded):
     with open(graded.folder / "grades.csv", newline="", encoding="utf-8") as f:
         rows = list(csv.reader(f))
-    assert rows[0] == ["student", "score", "max_score", *FUNCTIONS]
+    assert rows[0] == ["student", "score", "max_score", *(f"function:{name}" for name in FUNCTIONS)]
     assert [r[0] for r in rows[1:]] == STUDENTS
     for row in rows[1:]:
         sub = graded.grades.submission(row[0])

@@ -102,7 +102,7 @@ def test_csv_has_one_row_per_student_and_a_column_per_function(result, tmp_path)
     [path] = csv_report.write(result, tmp_path)
     assert path == tmp_path / "grades.csv"
     header, *rows = read_csv(path)
-    assert header == ["student", "score", "max_score", *FUNCTIONS]
+    assert header == ["student", "score", "max_score", *(f"function:{name}" for name in FUNCTIONS)]
     assert len(rows) == len(result.submissions)
     assert rows[0] == ["ada", "4", "4", "1", "2", "1"]
     # columns follow function_names, whatever order the submission lists them in;
@@ -121,7 +121,8 @@ def test_csv_defuses_a_name_that_a_spreadsheet_would_run_as_a_formula(result, tm
 def test_csv_without_function_names_uses_the_submissions_order(result, tmp_path):
     result.function_names = []
     [path] = csv_report.write(result, tmp_path)
-    assert read_csv(path)[0] == ["student", "score", "max_score", "forward", "backward", "loss"]
+    assert read_csv(path)[0] == ["student", "score", "max_score", "function:forward", "function:backward",
+                                 "function:loss"]
 
 
 # --- atomic writes and write_reports ---------------------------------------------
