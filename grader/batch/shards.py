@@ -136,6 +136,5 @@ def merge_main(argv: list[str]) -> int:
     for name, parts in groups.items():
         result = merge(parts)
         folder = args.out / name
-        write_reports(result, folder, args.formats or DEFAULT_FORMATS)
-        print_summary(result, folder)
+        print_summary(result, folder, write_reports(result, folder, args.formats or DEFAULT_FORMATS))
     return 0

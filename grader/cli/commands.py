@@ -84,10 +84,11 @@ def _grade(argv: list[str]) -> int:
         result = graded.result
         failed += [f"{batch.assignment.name}/{student}" for student in graded.failed]
         folder = args.out / batch.assignment.name
-        write_reports(result, folder, formats_for(args.formats) if args.shard else args.formats or ("html", "json", "csv"))
+        written = write_reports(result, folder, formats_for(args.formats) if args.shard
+                                else args.formats or ("html", "json", "csv"))
         if args.shard:
-            write_manifest(folder, whole, args.shard)
-        print_summary(result, folder)
+            written.append(write_manifest(folder, whole, args.shard))
+        print_summary(result, folder, written)
     if failed:
         print(f"error: the grader failed on {len(failed)} submission{'s' if len(failed) > 1 else ''} "
               f"({for_log(', '.join(failed[:5]))}{', ...' if len(failed) > 5 else ''}): they are reported as errors "

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..names import for_log
 from ..results import AssignmentResult, SubmissionResult
+from .html import INDEX
 from .wording import check_text, note_text
 
 MARK = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "timeout": "TIMEOUT", "skipped": "SKIP"}
@@ -20,8 +21,36 @@ def print_table(rows: list) -> None:
         print("  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip())
 
 
-def print_summary(result: AssignmentResult, folder: Path) -> None:
-    """The class's table after `grade`: each student's score and functions."""
+def written_text(folder: Path, written: list[Path]) -> str:
+    """The files a run wrote into `folder`, as the closing line names them:
+    each by name, in the order written, but the students' pages beside
+    `index.html` and a subfolder's files (`gradescope/`) counted, not listed."""
+    names: list[str] = []
+    pages: int = 0
+    subfolders: dict[str, int] = {}
+    for path in written:
+        parts = path.relative_to(folder).parts
+        if len(parts) > 1:
+            if parts[0] not in subfolders:
+                names.append(parts[0] + "/")
+            subfolders[parts[0]] = subfolders.get(parts[0], 0) + 1
+        elif path.suffix == ".html" and path.name != INDEX:
+            pages += 1
+        else:
+            names.append(path.name)
+    texts = []
+    for name in names:
+        if name == INDEX and pages:
+            name += f" (and {pages} student page{'s' if pages != 1 else ''})"
+        elif name.endswith("/"):
+            name += f" ({subfolders[name[:-1]]} file{'s' if subfolders[name[:-1]] != 1 else ''})"
+        texts.append(name)
+    return ", ".join(texts)
+
+
+def print_summary(result: AssignmentResult, folder: Path, written: list[Path]) -> None:
+    """The class's table after `grade`: each student's score and functions,
+    then the reports written (`written`, in `folder`)."""
     names = result.function_names
     rows = [["student", "score"] + names]
     for s in result.submissions:
@@ -29,7 +58,7 @@ def print_summary(result: AssignmentResult, folder: Path) -> None:
         rows.append([s.student, f"{s.score:g}/{s.max_score:g}"] + [status.get(n, "-") for n in names])
     print(f"\n{result.assignment}: {len(result.submissions)} submissions")
     print_table(rows)
-    print(f"\nReports: {folder / 'index.html'} (also grades.json, grades.csv)")
+    print(f"\nReports in {for_log(str(folder))}: {for_log(written_text(folder, written))}")
 
 
 def print_self_check(result: SubmissionResult, assignment: str) -> None:
