@@ -146,6 +146,14 @@ class Grades:
         return out
 
 
+def replay_grades(out: Path, assignment: str) -> Path:
+    """The grades.json of the one replay (`grade FILE`) under `out`: a run on one
+    file writes beside the class's reports, in <assignment>/replays/<student>-seed-<seed>/."""
+    found = list((Path(out) / assignment / "replays").glob("*/grades.json"))
+    assert len(found) == 1, f"expected one replay of {assignment} under {out}, found {found}"
+    return found[0]
+
+
 @dataclass
 class GradedRun:
     result: CliResult

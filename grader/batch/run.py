@@ -54,11 +54,12 @@ class Graded:
 
 
 def grade_batch(batch: Batch, out: Path, seed: int | None = None, force: bool = False, jobs: int = 1,
-                progress: Progress | None = None) -> Graded:
-    """Grade every submission of `batch` whose saved result in `out` is not up to date, `jobs` at a time."""
+                progress: Progress | None = None, folder: Path | None = None) -> Graded:
+    """Grade every submission of `batch` whose saved result in `out` is not up to date, `jobs` at a time.
+    The results are saved in `folder` (default: `out/<assignment>`; a replay's own, replays.py)."""
     a = batch.assignment
     progress = progress or Progress(a.name, len(batch.submissions), "quiet")
-    store = ResultStore(out / a.name)
+    store = ResultStore(folder or out / a.name)
     files = a.source_files()
     every, results, todo = [], {}, []
     for sub in batch.submissions:

@@ -10,6 +10,7 @@ from ..cases.assignment import Assignment, find_assignment
 from .gradescope import gradescope_main
 from ..batch import default_jobs, grade_batch
 from ..batch.one_submission import grade_one
+from ..batch.replays import replay_folder
 from ..batch.shards import Shard, formats_for, merge_main, write_manifest
 from ..cases.discover import UsageError, find_batches
 from ..reports import FORMATS, write_reports
@@ -68,14 +69,20 @@ def _grade(argv: list[str]) -> int:
     args = p.parse_args(argv)
     if args.jobs < 1:
         p.error("-j must be at least 1")
+    replay = args.path.is_file()  # one student's file: reported beside the class, never into it (replays.py)
+    if replay and args.shard:
+        raise UsageError(f"{args.path}: --shard splits a folder of submissions; this is one file")
     batches = find_batches(args.path, args.assignment)
     failed = []
     for batch in batches:
         whole, batch = batch, args.shard.select(batch) if args.shard else batch
+        class_folder = folder = args.out / batch.assignment.name
+        if replay:
+            folder = replay_folder(class_folder, batch.assignment.spec, batch.submissions[0].student, args.seed)
         progress = Progress(batch.assignment.name, len(batch.submissions), choose_mode(args.quiet))
         try:
             graded = grade_batch(batch, args.out, seed=args.seed, force=args.force, jobs=args.jobs,
-                                 progress=progress)
+                                 progress=progress, folder=folder)
         except SandboxError as e:
             print(f"error: {e}", file=sys.stderr)
             return 1
@@ -83,12 +90,13 @@ def _grade(argv: list[str]) -> int:
             fork_server.retire()
         result = graded.result
         failed += [f"{batch.assignment.name}/{student}" for student in graded.failed]
-        folder = args.out / batch.assignment.name
         written = write_reports(result, folder, formats_for(args.formats) if args.shard
                                 else args.formats or ("html", "json", "csv"))
         if args.shard:
             written.append(write_manifest(folder, whole, args.shard))
         print_summary(result, folder, written)
+        if replay:
+            print(f"(one file: the class's reports in {for_log(str(class_folder))} are unchanged)")
     if failed:
         print(f"error: the grader failed on {len(failed)} submission{'s' if len(failed) > 1 else ''} "
               f"({for_log(', '.join(failed[:5]))}{', ...' if len(failed) > 5 else ''}): they are reported as errors "

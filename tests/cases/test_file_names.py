@@ -108,7 +108,9 @@ def test_one_file_by_its_name_and_shards_merged(cli, batch, tmp_path):
     run = cli("grade", hostile, "--out", tmp_path / "one", env=github_env(tmp_path))
     assert run.returncode == 0, run.stderr
     check_log(run.stdout + run.stderr)
-    [s] = json.loads((tmp_path / "one" / "ner_window" / "grades.json").read_text(encoding="utf-8"))["submissions"]
+    [replay] = (tmp_path / "one" / "ner_window" / "replays").iterdir()   # a folder of its own, whatever the name
+    assert replay.name.startswith("x_n_error_title_pwned_injected-") and "\n" not in replay.name
+    [s] = json.loads((replay / "grades.json").read_text(encoding="utf-8"))["submissions"]
     assert (s["student"], s["score"]) == ("x\\n::error title=pwned::injected", FULL)
 
     for k in (1, 2):

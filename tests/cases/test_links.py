@@ -72,7 +72,8 @@ def test_grade_refuses_every_link_and_grades_the_others(cli, batch, tmp_path):
 def test_grade_file_refuses_a_link(cli, batch, tmp_path):
     run = cli("grade", batch / "mallory.py", "--out", tmp_path / "out")
     assert run.returncode == 0, run.stderr
-    [submission] = json.loads((tmp_path / "out" / "ner_window" / "grades.json").read_text(encoding="utf-8"))["submissions"]
+    [grades] = (tmp_path / "out" / "ner_window" / "replays").glob("mallory-seed-*/grades.json")
+    [submission] = json.loads(grades.read_text(encoding="utf-8"))["submissions"]
     refused_everywhere(submission, "mallory.py")
 
 
