@@ -106,9 +106,10 @@ def sample_arg(arg: Argument, dims: dict[str, int], rng: np.random.Generator, ch
             return int(values)
         return _with_repeats(values, rng) if s.repeats else values.astype(np.int64)
     if isinstance(s, Labels):
-        values = rng.integers(0, s.classes, size=shape)
-        if values.size >= s.classes:  # every class present, so no term of a loss is untested
-            values.flat[rng.permutation(values.size)[:s.classes]] = np.arange(s.classes)
+        classes = evaluate_size(s.classes, dims)
+        values = rng.integers(0, classes, size=shape)
+        if values.size >= classes:  # every class present, so no term of a loss is untested
+            values.flat[rng.permutation(values.size)[:classes]] = np.arange(classes)
         return values.astype(np.int64)
     if isinstance(s, Uniform):
         values = rng.uniform(s.low, s.high, size=shape)

@@ -39,6 +39,8 @@ def _argument_problems(spec: Spec, a: Argument) -> Iterator[Problem]:
     s = a.sample
     if s.kind == "integers":
         yield from within(("sample",), _bounds_problems(s, spec))
+    if s.kind == "labels":
+        yield from within(("sample", "classes"), _classes_problems(s.classes, spec))
     if s.kind == "dim" and s.dim not in spec.dims:
         yield ("sample", "dim"), f"unknown dimension {s.dim!r}"
     if a.cache:
@@ -90,6 +92,22 @@ def _bounds_problems(sample: Integers, spec: Spec) -> Iterator[Problem]:
         return
     if wrong_order:
         yield (), f"low ({sample.low}) must be below high ({sample.high}); high is excluded"
+
+
+def _classes_problems(classes: Size, spec: Spec) -> Iterator[Problem]:
+    """A number of classes, as `integers.high` is a bound: known dimensions, at least 2 on every case."""
+    problems = list(_shape_problems([classes], spec.dims))
+    if problems:
+        yield from (((), message) for _, message in problems)
+        return
+    try:
+        fewest = min(evaluate_size(classes, sizes) for sizes in every_case_sizes(spec))
+    except ValueError as e:
+        yield (), str(e)
+        return
+    if fewest < 2:
+        yield (), ("labels need at least 2 classes" if isinstance(classes, int) else
+                   f"{classes!r} is {fewest} on some case; labels need at least 2 classes")
 
 
 def _same_shape(a: list[Size], b: list[Size]) -> bool:

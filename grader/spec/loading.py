@@ -2,12 +2,13 @@
 for one that cannot be used."""
 from __future__ import annotations
 
+import difflib
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .models import Spec
 
@@ -54,8 +55,42 @@ def _describe(error: ValidationError, data: dict) -> str:
     lines = []
     for problem in error.errors():
         where = _place(problem["loc"], data)
-        lines.append(f"  {where}: {problem['msg']}" if where else f"  {problem['msg']}")
+        message = _unknown_key(problem["loc"]) if problem["type"] == "extra_forbidden" else problem["msg"]
+        lines.append(f"  {where}: {message}" if where else f"  {message}")
     return "\n".join(lines)
+
+
+def _unknown_key(location: tuple) -> str:
+    """A key no model declares (most often a misspelt one), with the key it
+    was likely meant to be, or else the keys allowed there."""
+    key, model = location[-1], _model_at(location[:-1])
+    if model is None:
+        return f"unknown key {key!r}"
+    known = list(model.model_fields)
+    close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+    if close:
+        return f"unknown key {key!r}; did you mean {close[0]!r}?"
+    return f"unknown key {key!r}; the keys here are {', '.join(known)}"
+
+
+def _model_at(location: tuple) -> type[BaseModel] | None:
+    """The model that reads the table at `location` (as pydantic gives it:
+    list indices, and a sample's kind after `sample`), or None if unsure."""
+    candidates: list[type[BaseModel]] = [Spec]
+    for part in location:
+        if isinstance(part, int):
+            continue
+        tagged = [m for m in candidates if part in get_args(getattr(m.model_fields.get("kind"), "annotation", None))]
+        candidates = tagged or [found for m in candidates if part in m.model_fields
+                                for found in _models_in(m.model_fields[part].annotation)]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The models a field holds: [Function] for list[Function], a sample's kinds for Distribution."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in get_args(annotation) for m in _models_in(arg)]
 
 
 def _place(location: tuple, data: Any) -> str:

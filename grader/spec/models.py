@@ -44,9 +44,11 @@ class Integers(Strict):
 
 
 class Labels(Strict):
-    """Class labels 0..classes-1, each class present when there is room."""
+    """Class labels 0..classes-1, each class present when there is room.
+    `classes` is a size like any other: 10, a dimension name ("C") or an
+    expression of them, at least 2 on every case."""
     kind: Literal["labels"]
-    classes: int = Field(2, ge=2)
+    classes: Size = 2
 
 
 class DimValue(Strict):

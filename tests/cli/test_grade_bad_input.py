@@ -28,7 +28,7 @@ BROKEN_SPECS = {
         ["not valid TOML", "line 5"]),
     "misspelt field": (
         ("points = 4", "point = 4"),
-        ["functions[3] (score_grads).point", "Extra inputs are not permitted"]),
+        ["functions[3] (score_grads).point: unknown key 'point'; did you mean 'points'?"]),
     "dimension dividing by zero": (
         ('D = "5*d"', 'D = "d//0"'),
         ["dims.D", "divides by zero"]),

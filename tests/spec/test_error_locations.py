@@ -177,9 +177,19 @@ def test_a_location_names_the_output(tmp_path):
     assert line.startswith("functions[3] (score_grads).outputs[0] (ds_dx).gradient.of: 'scores' names neither")
 
 
-def test_pydantics_own_errors_are_shown_with_names_too(tmp_path):
-    assert load_broken(tmp_path, ("points = 4", "point = 4")) == [
-        "functions[3] (score_grads).point: Extra inputs are not permitted"]
+def test_a_misspelt_key_is_shown_with_the_key_it_was_meant_to_be(tmp_path):
+    assert load_broken(tmp_path, ("points = 4", "point = 4"), ("[tolerance]", "[tolernace]"),
+                       ("repeats = true", "repaets = true"), ("hidden = 3", "hiden = 3")) == [
+        "functions[0] (window_vectors).args[0] (windows).sample.repaets: unknown key 'repaets'; "
+        "did you mean 'repeats'?",
+        "functions[3] (score_grads).point: unknown key 'point'; did you mean 'points'?",
+        "cases.hiden: unknown key 'hiden'; did you mean 'hidden'?",
+        "tolernace: unknown key 'tolernace'; did you mean 'tolerance'?"]
+
+
+def test_an_unknown_key_like_no_other_is_shown_with_the_keys_allowed_there(tmp_path):
+    assert load_broken(tmp_path, ("[cases]", "[cases]\nflavour = 1")) == [
+        "cases.flavour: unknown key 'flavour'; the keys here are public, hidden, hidden_pool, public_seed"]
 
 
 def test_a_field_of_a_sample_is_located_without_its_kind(tmp_path):

@@ -78,7 +78,7 @@ def assert_well_formed(spec: Spec, case) -> None:
                 if a.sample.repeats:
                     assert_has_repeats(value)
             elif isinstance(a.sample, Labels):
-                assert set(np.unique(value)) == set(range(a.sample.classes)), value
+                assert set(np.unique(value)) == set(range(evaluate_size(a.sample.classes, dims))), value
             else:
                 assert np.isfinite(value).all()
 
