@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..sandbox import fork_server
 from ..cases.assignment import Assignment, find_assignment
+from .closed_pipe import reader_may_leave
 from .gradescope import gradescope_main
 from ..batch import default_jobs, grade_batch
 from ..batch.one_submission import grade_one
@@ -38,7 +39,8 @@ def self_check_main(argv: list[str] | None = None) -> int:
 
 def _run(command) -> int:
     try:
-        return command()
+        with reader_may_leave():   # `grade ... | head`: no BrokenPipeError, and the run goes on
+            return command()
     except (UsageError, SpecError) as e:
         print(f"error: {for_log(str(e))}", file=sys.stderr)  # it may name a student's file
         return 2
@@ -52,8 +54,8 @@ def _run(command) -> int:
 def _grade(argv: list[str]) -> int:
     p = argparse.ArgumentParser(
         prog="grade", description="Grade submissions: every assignment folder under PATH, one assignment "
-        "folder, or one file. Other commands: grade validate|publish|starter ASSIGNMENT, grade new NAME, "
-        "grade schema.")
+        "folder, or one student's file (a replay, written beside the class's reports).",
+        epilog=commands_help(), formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("path", type=Path, help="submissions/, submissions/<assignment>, or one student's file")
     p.add_argument("--assignment", help="assignment name or folder, when PATH's name does not say")
     p.add_argument("--out", type=Path, default=Path("reports"), help="report folder (default: reports/)")
@@ -61,7 +63,8 @@ def _grade(argv: list[str]) -> int:
     p.add_argument("--format", action="append", choices=sorted(FORMATS), dest="formats",
                    help="report format, repeatable (default: html, json and csv)")
     p.add_argument("--force", action="store_true", help="regrade even where a saved result is up to date")
-    p.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="print one line per assignment (its mean score and the reports written), no table or progress")
     p.add_argument("-j", "--jobs", type=int, default=default_jobs(), metavar="N",
                    help="submissions graded in parallel (default: the number of cores)")
     p.add_argument("--shard", type=Shard.parse, metavar="K/N",
@@ -94,7 +97,7 @@ def _grade(argv: list[str]) -> int:
                                 else args.formats or ("html", "json", "csv"))
         if args.shard:
             written.append(write_manifest(folder, whole, args.shard))
-        print_summary(result, folder, written)
+        print_summary(result, folder, written, quiet=args.quiet)
         if replay:
             print(f"(one file: the class's reports in {for_log(str(class_folder))} are unchanged)")
     if failed:
@@ -112,8 +115,9 @@ def _publish(argv: list[str]) -> int:
     args = p.parse_args(argv)
     a = Assignment(find_assignment(args.assignment))
     path = publish(a.spec, a.folder, a.reference_source())
+    support = f", the support folder {a.spec.support}/" if a.spec.support else ""
     print(f"wrote {path}: {a.spec.cases.public} public cases. Give students the spec, the starter, "
-          f"the instructions and this file; never the reference.")
+          f"the instructions{support} and this file; never the reference.")
     return 0
 
 
@@ -161,6 +165,28 @@ def _starter(argv: list[str]) -> int:
 
 COMMAND_MAINS = {"publish": _publish, "schema": _schema, "validate": _validate, "new": _new, "starter": _starter,
                  "gradescope": gradescope_main, "merge": merge_main}
+
+# The arguments and a line on each command, for `grade --help`; every command is listed, these or not.
+COMMAND_HELP = {
+    "new": ("NAME", "scaffold an assignment folder that validates, to edit"),
+    "validate": ("ASSIGNMENT", "check that the reference gets full marks and its mutants lose points"),
+    "starter": ("ASSIGNMENT", "write the students' starter file from the spec"),
+    "publish": ("ASSIGNMENT", "write public.json, the public cases students self-check against"),
+    "merge": ("DIR [DIR ...]", "combine the report folders of grade --shard K/N runs"),
+    "gradescope": ("--assignment A", "grade the submission in Gradescope's autograder"),
+    "schema": ("", "print the JSON Schema of assignment.toml"),
+}
+
+
+def commands_help() -> str:
+    """The other commands of `grade`, each with its arguments and what it does."""
+    names = [name for name in COMMAND_HELP if name in COMMAND_MAINS]
+    names += [name for name in COMMAND_MAINS if name not in names]
+    usages = {name: f"grade {name} {COMMAND_HELP.get(name, ('', ''))[0]}".rstrip() for name in names}
+    width = max(map(len, usages.values()))
+    lines = [f"  {usage.ljust(width)}  {COMMAND_HELP.get(name, ('', ''))[1]}".rstrip()
+             for name, usage in usages.items()]
+    return "other commands (each has its own --help):\n" + "\n".join(lines)
 
 
 # --- self-check -------------------------------------------------------------------------

@@ -199,6 +199,8 @@ class CheckItem(pytest.Item):
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
     settings = config.stash.get(settings_key, None)
+    if settings is None and exitstatus == pytest.ExitCode.NO_TESTS_COLLECTED:
+        say_how_to_name_an_assignment(terminalreporter, config)
     if not settings or not settings.graded:
         return
     from ..names import for_log
@@ -209,3 +211,22 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
             line += (f"; {result.hidden_not_run} hidden checks were not run here (when your work is graded they "
                      "run on hidden inputs of other sizes)")
         terminalreporter.write_line(line)
+
+
+def say_how_to_name_an_assignment(terminalreporter, config: pytest.Config) -> None:
+    """`pytest ner_window.py` with no assignment named collects nothing from
+    a student's file, and pytest says only "no tests ran": say how to name one."""
+    files = [arg.split("::")[0] for arg in config.args]
+    files = [f for f in files if f.endswith(".py") and not matches_test_files(config, Path(f))]
+    if not files:
+        return
+    from ..names import for_log
+    shown = " ".join(for_log(f) for f in files)
+    terminalreporter.section("backprop-grader")
+    terminalreporter.write_line(f"no assignment named, so {shown} {'was' if len(files) == 1 else 'were'} not "
+                                "graded. Name the assignment (its name, or its folder, which holds "
+                                "assignment.toml and public.json):")
+    terminalreporter.write_line(f"    pytest --assignment path/to/assignment {shown}")
+    terminalreporter.write_line("or in pyproject.toml:")
+    terminalreporter.write_line(f"    [tool.{TABLE}]")
+    terminalreporter.write_line('    assignment = "path/to/assignment"')

@@ -48,17 +48,26 @@ def written_text(folder: Path, written: list[Path]) -> str:
     return ", ".join(texts)
 
 
-def print_summary(result: AssignmentResult, folder: Path, written: list[Path]) -> None:
+def print_summary(result: AssignmentResult, folder: Path, written: list[Path], quiet: bool = False) -> None:
     """The class's table after `grade`: each student's score and functions,
-    then the reports written (`written`, in `folder`)."""
-    names = result.function_names
-    rows = [["student", "score"] + names]
-    for s in result.submissions:
-        status = {f.name: f"{MARK[f.status]} {f.score:g}/{f.max_score:g}" for f in s.functions}
-        rows.append([s.student, f"{s.score:g}/{s.max_score:g}"] + [status.get(n, "-") for n in names])
-    print(f"\n{result.assignment}: {len(result.submissions)} submissions")
-    print_table(rows)
-    print(f"\nReports in {for_log(str(folder))}: {for_log(written_text(folder, written))}")
+    then the reports written (`written`, in `folder`). `quiet`: one line for
+    the class instead of the table."""
+    n = len(result.submissions)
+    counted = f"{result.assignment}: {n} submission{'s' if n != 1 else ''}"
+    if quiet:
+        mean = sum(s.score for s in result.submissions) / n if n else 0.0
+        top = max((s.max_score for s in result.submissions), default=0.0)
+        print(f"{counted}, mean score {round(mean, 2):g}/{top:g}")
+    else:
+        names = result.function_names
+        rows = [["student", "score"] + names]
+        for s in result.submissions:
+            status = {f.name: f"{MARK[f.status]} {f.score:g}/{f.max_score:g}" for f in s.functions}
+            rows.append([s.student, f"{s.score:g}/{s.max_score:g}"] + [status.get(n, "-") for n in names])
+        print(f"\n{counted}")
+        print_table(rows)
+        print()
+    print(f"Reports in {for_log(str(folder))}: {for_log(written_text(folder, written))}")
 
 
 def print_self_check(result: SubmissionResult, assignment: str) -> None:

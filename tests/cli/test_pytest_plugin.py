@@ -96,3 +96,24 @@ def test_without_an_assignment_the_plugin_stays_out_of_the_way(tmp_path):
     assert run.returncode == 0, run.stdout + run.stderr
     assert list(items) == ["ner_window::test_plain"]
     assert "points on the public checks" not in run.stdout
+
+
+def test_a_file_given_without_an_assignment_says_how_to_name_one(student):
+    (student / "ner_window.py").write_text((SUBMISSIONS / "ada.py").read_text(encoding="utf-8"))
+    run, items = run_pytest(student, "ner_window.py")
+    assert run.returncode == 5 and items == {}, run.stdout + run.stderr
+    assert ("no assignment named, so ner_window.py was not graded. Name the assignment (its name, or its "
+            "folder, which holds assignment.toml and public.json):\n"
+            "    pytest --assignment path/to/assignment ner_window.py\n"
+            "or in pyproject.toml:\n"
+            "    [tool.backprop-grader]\n"
+            '    assignment = "path/to/assignment"\n') in run.stdout
+    # named, it is graded
+    run, items = run_pytest(student, "--assignment", "hw", "ner_window.py")
+    assert run.returncode == 0 and len(items) > 40 and "no assignment named" not in run.stdout
+
+
+def test_a_test_file_without_tests_gets_no_such_advice(student):
+    (student / "test_nothing.py").write_text("x = 1\n")
+    run, _ = run_pytest(student, "test_nothing.py")
+    assert run.returncode == 5 and "no assignment named" not in run.stdout

@@ -3,12 +3,15 @@ their own, the public checks listed, the exit code telling whether all
 passed, and no need for the instructor's reference."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
 
 import pytest
 
-from conftest import SUBMISSIONS, copy_assignment, correct_source, replace_functions, run_cli, write_submission
+from conftest import (CLI_TIMEOUT, SUBMISSIONS, cli_command, cli_env, copy_assignment, correct_source,
+                      replace_functions, run_cli, write_submission)
 
 FUNCTION_POINTS = {"window_vectors": 1, "window_vectors_backward": 2, "score": 1, "score_grads": 4,
                    "ner_loss_and_grads": 5}
@@ -132,3 +135,19 @@ def test_public_json_from_another_spec_version_is_refused(tmp_path):
     code, out, err = run_cli("self-check", "ner_window.py", "--assignment", folder, cwd=tmp_path)
     assert code == 2
     assert "public.json" in err and "another version" in err
+
+
+def test_a_reader_that_stops_reading_gets_no_traceback_and_the_reports_are_written(tmp_path):
+    """`self-check ner_window.py | head`: the pipe is closed before anything is printed."""
+    shutil.copy(SUBMISSIONS / "transposed_dw.py", tmp_path / "ner_window.py")
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run(cli_command("self-check", "ner_window.py", "--format", "junit"), stdout=write,
+                              stderr=subprocess.PIPE, text=True, env=cli_env(), cwd=tmp_path, timeout=CLI_TIMEOUT,
+                              stdin=subprocess.DEVNULL)
+    finally:
+        os.close(write)
+    assert done.returncode == 1, done.stderr   # a public check failed, as the whole output would have said
+    assert done.stderr == ""
+    assert (tmp_path / "reports" / "ner_window" / "junit.xml").is_file()
