@@ -25,37 +25,30 @@ def written_text(folder: Path, written: list[Path]) -> str:
     """The files a run wrote into `folder`, as the closing line names them:
     each by name, in the order written, but the students' pages beside
     `index.html` and a subfolder's files (`gradescope/`) counted, not listed."""
-    names: list[str] = []
-    pages: int = 0
-    subfolders: dict[str, int] = {}
+    shown: dict[str, int] = {}   # a name shown -> the files it stands for
     for path in written:
         parts = path.relative_to(folder).parts
-        if len(parts) > 1:
-            if parts[0] not in subfolders:
-                names.append(parts[0] + "/")
-            subfolders[parts[0]] = subfolders.get(parts[0], 0) + 1
-        elif path.suffix == ".html" and path.name != INDEX:
-            pages += 1
-        else:
-            names.append(path.name)
-    texts = []
-    for name in names:
-        if name == INDEX and pages:
-            name += f" (and {pages} student page{'s' if pages != 1 else ''})"
-        elif name.endswith("/"):
-            name += f" ({subfolders[name[:-1]]} file{'s' if subfolders[name[:-1]] != 1 else ''})"
-        texts.append(name)
-    return ", ".join(texts)
+        name = parts[0] + "/" if len(parts) > 1 else INDEX if path.suffix == ".html" else parts[0]
+        shown[name] = shown.get(name, 0) + 1
+    return ", ".join(_counted(name, files) for name, files in shown.items())
+
+
+def _counted(name: str, files: int) -> str:
+    if name == INDEX and files > 1:
+        return f"{name} (and {files - 1} student page{'s' if files > 2 else ''})"
+    if name.endswith("/"):
+        return f"{name} ({files} file{'s' if files > 1 else ''})"
+    return name
 
 
 def print_summary(result: AssignmentResult, folder: Path, written: list[Path], quiet: bool = False) -> None:
     """The class's table after `grade`: each student's score and functions,
     then the reports written (`written`, in `folder`). `quiet`: one line for
     the class instead of the table."""
-    n = len(result.submissions)
-    counted = f"{result.assignment}: {n} submission{'s' if n != 1 else ''}"
+    count = len(result.submissions)
+    counted = f"{result.assignment}: {count} submission{'s' if count != 1 else ''}"
     if quiet:
-        mean = sum(s.score for s in result.submissions) / n if n else 0.0
+        mean = sum(s.score for s in result.submissions) / count if count else 0.0
         top = max((s.max_score for s in result.submissions), default=0.0)
         print(f"{counted}, mean score {round(mean, 2):g}/{top:g}")
     else:
