@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -66,13 +67,22 @@ class CaseJSON(BaseModel):
 
 class PublicCases(BaseModel):
     assignment: str
-    spec_sha256: str
+    spec_sha256: str             # spec_digest: of what the spec means, not its bytes
     grader_version: str
     cases: list[CaseJSON]
 
 
-def spec_digest(folder: Path) -> str:
-    return hashlib.sha256(spec_path(folder).read_bytes()).hexdigest()
+def spec_digest(spec: Spec) -> str:
+    """SHA-256 of what the spec means, not of its bytes: the parsed model as
+    compact JSON. A comment, a line ending (git's autocrlf), a blank line,
+    the spelling of a number or the order of the tables leaves it unchanged;
+    any change of a value changes it. Keys keep the model's order and, inside
+    a table such as [dims], the spec's own: the order of the dimensions
+    decides which sizes a case draws, so it is part of the meaning. Values
+    left at their defaults are left out, so a grader that adds a field with a
+    default still accepts the files published before it."""
+    meaning = spec.model_dump(mode="json", exclude_defaults=True)
+    return hashlib.sha256(json.dumps(meaning, separators=(",", ":")).encode()).hexdigest()
 
 
 def to_json(value, binary: bool = False) -> Value:
@@ -155,7 +165,7 @@ def publish(spec: Spec, folder: Path, source) -> Path:
     for case in source.cases(PUBLIC, spec.cases.public_seed):
         functions = {f.name: function_case(source.expected(f, case), case.inputs[f.name]) for f in spec.graded}
         cases.append(CaseJSON(index=case.index, seed=case.seed, dims=case.dims, functions=functions))
-    doc = PublicCases(assignment=spec.name, spec_sha256=spec_digest(folder), grader_version=__version__, cases=cases)
+    doc = PublicCases(assignment=spec.name, spec_sha256=spec_digest(spec), grader_version=__version__, cases=cases)
     path = folder / PUBLIC_FILE
     write_text(path, doc.model_dump_json() + "\n")
     return path
@@ -173,7 +183,7 @@ class PublishedSource:
             doc = PublicCases.model_validate_json(path.read_text(encoding="utf-8"))
         except ValidationError as e:
             raise SpecError(f"{path}: not a valid public-cases file: {e.errors()[0]['msg']}") from None
-        if doc.spec_sha256 != spec_digest(folder):
+        if doc.spec_sha256 != spec_digest(spec):
             raise SpecError(f"{path} was made for another version of {spec_path(folder).name}; "
                             f"get both files again (instructors: grade publish {folder})")
         self.spec, self.doc = spec, doc
