@@ -117,6 +117,12 @@ returns (with shapes), and how to check your work (`self-check {name}.py`).
 '''
 
 
+# An assignment's text files keep LF line endings in every checkout, whatever
+# git's core.autocrlf says (students' and instructors' alike): files travel
+# between machines byte for byte. Written by `grade new`, shipped by `grade handout`.
+GITATTRIBUTES = "* text=auto eol=lf\n"
+
+
 def new_assignment(root: Path, name: str) -> Path:
     folder = root / name
     if folder.exists():
@@ -125,6 +131,6 @@ def new_assignment(root: Path, name: str) -> Path:
         raise SpecError(f"{name!r}: an assignment name must be a Python identifier (it names the students' file)")
     folder.mkdir(parents=True)
     for filename, text in (("assignment.toml", NEW_SPEC), ("reference.py", NEW_REFERENCE),
-                           ("instructions.md", NEW_INSTRUCTIONS)):
+                           ("instructions.md", NEW_INSTRUCTIONS), (".gitattributes", GITATTRIBUTES)):
         (folder / filename).write_text(text.format(name=name), encoding="utf-8")
     return folder
