@@ -9,6 +9,7 @@ from ..sandbox import fork_server
 from ..cases.assignment import Assignment, find_assignment
 from .closed_pipe import reader_may_leave
 from .gradescope import gradescope_main
+from .handout import handout_main
 from ..batch import default_jobs, grade_batch
 from ..batch.one_submission import grade_one
 from ..batch.replays import replay_folder
@@ -115,9 +116,7 @@ def _publish(argv: list[str]) -> int:
     args = p.parse_args(argv)
     a = Assignment(find_assignment(args.assignment))
     path = publish(a.spec, a.folder, a.reference_source())
-    support = f", the support folder {a.spec.support}/" if a.spec.support else ""
-    print(f"wrote {path}: {a.spec.cases.public} public cases. Give students the spec, the starter, "
-          f"the instructions{support} and this file; never the reference.")
+    print(f"wrote {path}: {a.spec.cases.public} public cases. What students get: grade handout {args.assignment}")
     return 0
 
 
@@ -164,7 +163,7 @@ def _starter(argv: list[str]) -> int:
 
 
 COMMAND_MAINS = {"publish": _publish, "schema": _schema, "validate": _validate, "new": _new, "starter": _starter,
-                 "gradescope": gradescope_main, "merge": merge_main}
+                 "gradescope": gradescope_main, "merge": merge_main, "handout": handout_main}
 
 # The arguments and a line on each command, for `grade --help`; every command is listed, these or not.
 COMMAND_HELP = {
@@ -172,6 +171,7 @@ COMMAND_HELP = {
     "validate": ("ASSIGNMENT", "check that the reference gets full marks and its mutants lose points"),
     "starter": ("ASSIGNMENT", "write the students' starter file from the spec"),
     "publish": ("ASSIGNMENT", "write public.json, the public cases students self-check against"),
+    "handout": ("ASSIGNMENT [--out DIR] [--gradescope]", "write the folder students get, or the Gradescope autograder zip"),
     "merge": ("DIR [DIR ...]", "combine the report folders of grade --shard K/N runs"),
     "gradescope": ("--assignment A", "grade the submission in Gradescope's autograder"),
     "schema": ("", "print the JSON Schema of assignment.toml"),

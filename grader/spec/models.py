@@ -304,6 +304,13 @@ class Checks(Strict):
                               "straddles a kink")
 
 
+class Handout(Strict):
+    """What `grade handout` gives students besides the spec, starter.py, the
+    instructions, public.json and the support folder."""
+    notebook: bool = Field(False, description="also hand out starter.ipynb, a notebook built from instructions.md "
+                           "(markdown cells) and starter.py (code cells)")
+
+
 class Spec(Strict):
     """An assignment: its dimensions, the functions students write, and how they are graded."""
     name: str = Field(pattern=r"^[A-Za-z0-9_\-]+$")
@@ -317,6 +324,7 @@ class Spec(Strict):
     tolerance: Tolerance = Tolerance()
     limits: Limits = Limits()
     checks: Checks = Checks()
+    handout: Handout = Handout()
     derived_gradients: Literal["required", "flag", "off"] = Field(
         "flag", description="a derivative computed numerically (finite differences or the complex step, of the "
         "student's own functions) rather than derived: 'required' costs its points, 'flag' reports it without "

@@ -15,6 +15,8 @@ SAME_MEANING = {
     "a comment": (("[dims]\n", "# note: windows of five words\n[dims]\n"), ("points = 1\n", "points = 1   # easy\n")),
     "number and quote spelling": (("rtol = 1e-5", "rtol = 0.00001"), ('module = "ner_window"', "module = 'ner_window'")),
     "a value written at its default": (("[cases]\n", "[cases]\npublic_seed = 0\n"),),
+    "a table moved": (("[tolerance]\nrtol = 1e-5\natol = 1e-7\n\n", ""),
+                      ("[dims]\n", "[tolerance]\nrtol = 1e-5\natol = 1e-7\n\n[dims]\n")),
 }
 
 # edits that change what the spec says: public.json no longer fits it

@@ -1,0 +1,26 @@
+"""`grade handout`: what students get (see authoring/handout.py)."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..authoring.handout import write_handout
+from ..cases.assignment import Assignment, find_assignment
+
+
+def handout_main(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(prog="grade handout", description="Write the assignment folder as students get "
+                                "it: the spec, the starter (and its notebook when the spec asks for one), the "
+                                "instructions, public.json and the support folder; never the reference or .pool/. "
+                                "Refuses a public.json made for another version of the spec.")
+    p.add_argument("assignment", help="assignment name or folder")
+    p.add_argument("--out", type=Path, default=Path("dist"), help="where to write it (default: dist/): the folder "
+                   "OUT/<assignment>")
+    p.add_argument("--force", action="store_true", help="replace a handout folder already there")
+    args = p.parse_args(argv)
+    a = Assignment(find_assignment(args.assignment))
+    folder = write_handout(a, args.out, args.force)
+    files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    print(f"wrote {folder}: {', '.join(files)}. Give students this folder; they copy starter.py to "
+          f"{a.spec.module}.py and run self-check {a.spec.module}.py")
+    return 0
