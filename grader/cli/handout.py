@@ -1,9 +1,11 @@
-"""`grade handout`: what students get (see authoring/handout.py)."""
+"""`grade handout`: what students get, or with --gradescope the autograder zip
+(see authoring/handout.py and authoring/autograder.py)."""
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
+from ..authoring.autograder import write_autograder
 from ..authoring.handout import write_handout
 from ..cases.assignment import Assignment, find_assignment
 
@@ -15,10 +17,17 @@ def handout_main(argv: list[str]) -> int:
                                 "Refuses a public.json made for another version of the spec.")
     p.add_argument("assignment", help="assignment name or folder")
     p.add_argument("--out", type=Path, default=Path("dist"), help="where to write it (default: dist/): the folder "
-                   "OUT/<assignment>")
+                   "OUT/<assignment>, or the zip OUT/<assignment>-autograder.zip")
+    p.add_argument("--gradescope", action="store_true", help="write Gradescope's autograder zip instead: setup.sh, "
+                   "run_autograder, the grader as a wheel, the assignment with its reference")
     p.add_argument("--force", action="store_true", help="replace a handout folder already there")
     args = p.parse_args(argv)
     a = Assignment(find_assignment(args.assignment))
+    if args.gradescope:
+        path = write_autograder(a, args.out)
+        print(f"wrote {path}: upload it as the autograder of a Gradescope programming assignment; students "
+              f"upload {a.spec.module}.py")
+        return 0
     folder = write_handout(a, args.out, args.force)
     files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     print(f"wrote {folder}: {', '.join(files)}. Give students this folder; they copy starter.py to "
