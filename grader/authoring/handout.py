@@ -106,7 +106,7 @@ def read_file(folder: Path, name: str) -> bytes:
     path = folder / name
     if not _exists(path):
         hint = f": write one with grade starter {folder}" if name == STARTER else ""
-        raise SpecError(f"{path}: no such file, and students need it{hint}")
+        raise SpecError(f"{path}: no such file{hint}")
     return _not_a_link(path).read_bytes()
 
 
@@ -125,11 +125,9 @@ def _check_target(target: Path, folder: Path, force: bool) -> None:
     resolved = target.resolve()
     if resolved == folder or resolved in folder.parents:
         raise SpecError(f"{target}: this folder holds the assignment itself; hand out to another folder (--out)")
-    if not target.exists():
-        return
-    if target.is_symlink() or not target.is_dir():
-        raise SpecError(f"{target} exists and is not a folder; hand out to another folder (--out)")
-    if not any(target.iterdir()):
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise SpecError(f"{target} is a file or a symbolic link, not a folder; hand out to another folder (--out)")
+    if not target.exists() or not any(target.iterdir()):
         return
     if not force:
         raise SpecError(f"{target} exists already: --force replaces it")

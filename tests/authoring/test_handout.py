@@ -140,6 +140,15 @@ def test_a_public_json_that_does_not_fit_the_spec_is_refused(tmp_path, problem):
     assert not (tmp_path / "dist").exists()
 
 
+def test_a_missing_starter_says_how_to_write_one(tmp_path):
+    folder = instructor_copy(tmp_path, "ner_window")
+    (folder / "starter.py").unlink()
+    run = handout(folder, tmp_path / "dist")
+    assert run.returncode == 2
+    assert f"{folder / 'starter.py'}: no such file: write one with grade starter {folder}" in run.stderr
+    assert not (tmp_path / "dist").exists()
+
+
 def test_a_link_in_the_support_folder_is_refused(tmp_path):
     folder = instructor_copy(tmp_path, "word2vec")
     os.symlink("../reference.py", folder / "support" / "helpers.py")
