@@ -6,15 +6,15 @@ instructor gets (loading)."""
 from .loading import SPEC_FILE, SpecError, json_schema, load_spec, spec_path
 from .choices import case_values, choices_of, period
 from .models import (VJP, Argument, Cases, Checks, Choice, Constant, DimValue, Distribution, Fixture, Function,
-                     Gradient, Handout, Integers, Jacobian, Labels, Limits, Mistake, Normal, Output, Spec, StandIn,
-                     Tolerance, Uniform)
+                     Gradient, Handout, Integers, Jacobian, Labels, Limits, Mistake, Normal, Notebook, Output, Spec,
+                     StandIn, Tolerance, Uniform)
 from .sizes import distinct_choices, evaluate_size
 
 __all__ = [
     "SPEC_FILE", "SpecError", "json_schema", "load_spec", "spec_path",
     "case_values", "choices_of", "period",
     "VJP", "Argument", "Cases", "Checks", "Choice", "Constant", "DimValue", "Distribution", "Fixture", "Function",
-    "Gradient", "Handout", "Integers", "Jacobian", "Labels", "Limits", "Mistake", "Normal", "Output", "Spec",
-    "StandIn", "Tolerance", "Uniform",
+    "Gradient", "Handout", "Integers", "Jacobian", "Labels", "Limits", "Mistake", "Normal", "Notebook", "Output",
+    "Spec", "StandIn", "Tolerance", "Uniform",
     "distinct_choices", "evaluate_size",
 ]

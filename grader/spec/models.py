@@ -311,6 +311,23 @@ class Handout(Strict):
                            "(markdown cells) and starter.py (code cells)")
 
 
+class Notebook(Strict):
+    """How a notebook submission (<module>.ipynb) becomes the module: its
+    code cells, in order, with IPython's own lines (magics, shell escapes)
+    left out."""
+    keep: Union[Literal["cells", "functions"], list[str]] = Field(
+        "cells", description="'cells': every code cell runs, one at a time, and a cell that fails costs only the "
+        "functions it defines; 'functions': only the definitions of the spec's functions run, with the imports, "
+        "functions and assignments they use (cells that train, plot or load data do not run); a list of names: "
+        "as 'functions', keeping these names too")
+
+    def kept_names(self, spec_functions: list[str]) -> list[str] | None:
+        """The names whose definitions are kept, or None where every cell runs."""
+        if self.keep == "cells":
+            return None
+        return list(spec_functions) + ([] if self.keep == "functions" else list(self.keep))
+
+
 class Spec(Strict):
     """An assignment: its dimensions, the functions students write, and how they are graded."""
     name: str = Field(pattern=r"^[A-Za-z0-9_\-]+$")
@@ -325,6 +342,7 @@ class Spec(Strict):
     limits: Limits = Limits()
     checks: Checks = Checks()
     handout: Handout = Handout()
+    notebook: Notebook = Notebook()
     derived_gradients: Literal["required", "flag", "off"] = Field(
         "flag", description="a derivative computed numerically (finite differences or the complex step, of the "
         "student's own functions) rather than derived: 'required' costs its points, 'flag' reports it without "
