@@ -95,10 +95,20 @@ def _functions(value):
             for name, info in list(value.items())[:MAX_FUNCTIONS]}
 
 
+class FailedCell(BaseModel):
+    """A notebook's cell that failed when the module was loaded (see cells.py)."""
+    model_config = ConfigDict(frozen=True)
+    cell: int = Field(ge=1, lt=2**31, strict=True)
+    line: Annotated[int | None, BeforeValidator(_line)] = None
+    error: Annotated[StudentError, BeforeValidator(lambda value: value if isinstance(value, dict) else {})]
+
+
 class Loaded(_Succeeded):
-    """The submission was imported; these are its functions, by name."""
+    """The submission was imported; these are its functions, by name, and
+    for a notebook the cells that failed (the others ran)."""
     kind: Literal["load"]
     functions: Annotated[dict[str, FunctionInfo], BeforeValidator(_functions)]
+    failed_cells: list[FailedCell] = Field([], max_length=MAX_FUNCTIONS)
 
 
 class NumericSign(BaseModel):

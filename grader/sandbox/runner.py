@@ -47,8 +47,10 @@ class Sandbox:
     received = 0                               # bytes of answers read so far, from every process
     overspent: "StudentError | None" = None    # why no more answers are read, once ANSWER_BYTES is passed
 
-    def __init__(self, path: Path, module: str, limits: Limits, hide: list[Path], support: Path | None = None):
+    def __init__(self, path: Path, module: str, limits: Limits, hide: list[Path], support: Path | None = None,
+                 notebook=None):
         self.path, self.module, self.limits = Path(os.path.abspath(path)), module, limits  # no link followed
+        self.notebook = notebook  # a notebook's module (cases/notebook.py), run in place of the file
         self.support = Path(support).resolve() if support else None  # helper modules: copied in, importable
         self.call_timeout = limits.call_timeout
         self.deadline = time.monotonic() + limits.timeout
@@ -77,7 +79,8 @@ class Sandbox:
         if self.failed_load:
             return self.failed_load
         if self.lease is None:
-            request = {"op": "load", "module": self.module, "hide": self.hide}
+            request = {"op": "load", "module": self.module, "hide": self.hide,
+                       **(self.notebook.load_fields() if self.notebook else {})}
             try:
                 self._spawn(request)
             except NotRegularFile as e:
@@ -202,7 +205,7 @@ class Sandbox:
     def _spawn(self, first: dict) -> None:
         """Start a student process and send it its `first` request at once: it
         is read once the process is ready, which is waited for here."""
-        source = open_regular(self.path)
+        source = open_regular(self.path) if self.notebook is None else memory_file(self.notebook.source.encode())
         server = fork_server.shared()
         if not server.features.get("filesystem"):
             self.workdir = tempfile.mkdtemp(prefix="bpg-")
@@ -213,7 +216,8 @@ class Sandbox:
             opened.append(os.open(self.support, os.O_RDONLY | os.O_DIRECTORY))
         limits = {k: getattr(self.limits, k) for k in ("cpu", "memory", "file_size", "open_files",
                                                       "processes", "output")}
-        request = {"limits": limits, "name": self.path.name, "workdir": self.workdir,
+        name = self.path.name if self.notebook is None else f"{self.module}.py"
+        request = {"limits": limits, "name": name, "workdir": self.workdir,
                    "support": self.support.name if self.support else None, "cores": allowed_cores()}
         try:
             self.lease = server.spawn(request, [to_child_r, from_child_w, self.output.fileno()] + opened[2:])
@@ -309,6 +313,20 @@ def output_file(size: int):
     os.ftruncate(fd, size)
     fcntl.fcntl(fd, fcntl.F_ADD_SEALS, fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_SEAL)
     return open(fd, "rb", buffering=0)
+
+
+def memory_file(data: bytes) -> int:
+    """A descriptor of a file holding `data`, read from its start: a
+    notebook's module, written by the grading process, for the student's."""
+    if hasattr(os, "memfd_create"):
+        fd = os.memfd_create("bpg-module", os.MFD_CLOEXEC)
+    else:
+        fd = os.dup(tempfile.TemporaryFile(prefix="bpg-module-").fileno())
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+    os.lseek(fd, 0, os.SEEK_SET)
+    return fd
 
 
 class NotRegularFile(Exception):

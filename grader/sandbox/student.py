@@ -17,10 +17,12 @@ import time
 import traceback
 import types
 from contextlib import nullcontext
+from importlib.machinery import SourceFileLoader
 
 import numpy as np
 
 from . import numeric_watch, recipes, wire
+from .cells import Cells
 
 
 class Child:
@@ -31,26 +33,35 @@ class Child:
         self.module = None
         self.path = self.loaded_from = ""   # the submission's real path, and the path it was loaded from
         self.handles: dict[int, object] = {}   # caches kept here for the student's backward functions
+        self.cells: Cells | None = None      # a notebook's cells, where the module stands for one
 
-    def load(self, path: str, module: str, hide: list[str], support: str | None = None) -> dict:
+    def load(self, path: str, module: str, hide: list[str], support: str | None = None,
+             cells: Cells | None = None) -> dict:
         """Import the submission, with the real paths in `hide` (resolved by
-        the grading process: this process may not see them) off sys.path."""
+        the grading process: this process may not see them) off sys.path; a
+        notebook's module, one cell at a time (cells.py), its failed cells
+        listed in the answer."""
         hidden = set(hide)
         sys.path[:] = [p for p in sys.path if real_path(p or ".") not in hidden]
         if support:  # the assignment's helper modules, which students have too
             sys.path.insert(0, support)
         self.path, self.loaded_from = os.path.realpath(path), path
-        spec = importlib.util.spec_from_file_location(module, path)
+        spec = importlib.util.spec_from_file_location(module, path, loader=SourceFileLoader(module, path))
         mod = importlib.util.module_from_spec(spec)
         sys.modules[module] = mod
         recipes.reseed()
+        self.cells = cells
+        failed = []
         try:
-            spec.loader.exec_module(mod)
+            if cells is None:
+                spec.loader.exec_module(mod)
+            else:
+                failed = cells.run(path, vars(mod), self.describe_error)
         except BaseException as e:  # the student's import failed: say how, precisely
             sys.modules.pop(module, None)
             return {"ok": False, "error": self.describe_error(e)}
         self.module = mod
-        return {"ok": True, "functions": self.functions()}
+        return {"ok": True, "functions": self.functions()} | ({"failed_cells": failed} if cells else {})
 
     def functions(self) -> dict:
         """The submission's callables: their parameters, and their line where defined in its own file."""
@@ -141,7 +152,8 @@ class Child:
         """The reply to one request; None for a request that is not understood."""
         op = msg.get("op") if isinstance(msg, dict) else None
         if op == "load":
-            return self.load(self.submission, msg["module"], msg.get("hide", []), self.support)
+            return self.load(self.submission, msg["module"], msg.get("hide", []), self.support,
+                             Cells.of(msg.get("cells"), msg.get("shown")) if "cells" in msg else None)
         if op == "call":
             return self.call(msg["function"], msg["args"], msg.get("keep"), msg.get("updates"),
                              msg.get("watch") is True)
@@ -163,7 +175,7 @@ class Child:
     def _error_data(self, e: BaseException) -> dict:
         if isinstance(e, SyntaxError) and os.path.realpath(e.filename or "") == self.path:
             code = f"\n    {e.text.strip()}" if e.text else ""
-            return {"kind": "syntax", "type": type(e).__name__, "message": f"{e.msg} (line {e.lineno}){code}",
+            return {"kind": "syntax", "type": type(e).__name__, "message": f"{e.msg} ({self.where(e.lineno)}){code}",
                     "line": e.lineno}
         if isinstance(e, (ModuleNotFoundError)) and e.name:
             return {"kind": "missing_module", "type": type(e).__name__, "message": str(e), "module": e.name,
@@ -174,11 +186,15 @@ class Child:
         return {"kind": "exception", "type": type(e).__name__, "message": _first_line(e),
                 "traceback": self.student_traceback(e)}
 
+    def where(self, line: int | None) -> str:
+        """A line of the submission as the student finds it: `line 12`, or a notebook's `cell 7, line 3`."""
+        return self.cells.where(line) if self.cells else f"line {line}"
+
     def student_traceback(self, e: BaseException) -> str:
         """The traceback cut to the frames in the student's own file."""
         frames = [f for f in traceback.extract_tb(e.__traceback__) if os.path.realpath(f.filename) == self.path]
-        lines = [f'  File "{os.path.basename(f.filename)}", line {f.lineno}, in {f.name}\n    {(f.line or "").strip()}'
-                 for f in frames]
+        name = self.cells.shown if self.cells else os.path.basename(self.loaded_from or self.path)
+        lines = [f'  File "{name}", {self.where(f.lineno)}, in {f.name}\n    {(f.line or "").strip()}' for f in frames]
         return "\n".join(_collapse(lines) + [f"{type(e).__name__}: {_first_line(e)}"])
 
 
