@@ -77,7 +77,8 @@ class FunctionResult(Record):
     name: str
     score: float
     max_score: float
-    line: int | None = None        # where the student defined it
+    line: int | None = None        # where the student defined it (in a notebook: the line in its cell)
+    cell: int | None = None        # ... in a notebook: the cell, counting every cell from the top
     redrawn: int = 0               # case inputs redrawn because a finite difference straddled a kink
     checks: list[Check]
 
@@ -104,6 +105,7 @@ class SubmissionResult(Record):
     hidden_output: str = ""        # ... and after: shown only where hidden checks are
     seconds: float = 0.0
     grader_version: str = ""
+    notes: list[Text] = []         # a notebook's: lines left out before it ran, cells that failed
     functions: list[FunctionResult]
 
     def checks(self, status: Status | None = None) -> list[Check]:
@@ -111,11 +113,11 @@ class SubmissionResult(Record):
 
     @classmethod
     def not_run(cls, spec: Spec, student: str, path: Path | str, seed: int, message: str, check: str = "import",
-                mode: Literal["grade", "self-check"] = "grade") -> SubmissionResult:
+                mode: Literal["grade", "self-check"] = "grade", notes: list[str] = ()) -> SubmissionResult:
         """A submission whose code was never run (refused, missing, or the
         grader failed on it): every function an `error` named `check` saying why."""
         return cls(student=student, path=str(path), score=0.0, max_score=sum(f.points for f in spec.graded),
-                   seed=seed, mode=mode, grader_version=__version__,
+                   seed=seed, mode=mode, grader_version=__version__, notes=list(notes),
                    functions=[FunctionResult.not_run(f, check, "error", message) for f in spec.graded])
 
     @classmethod

@@ -7,6 +7,7 @@ from __future__ import annotations
 from ..cases.admission import refusal
 from ..cases.assignment import Assignment
 from ..cases.discover import Found
+from ..cases.notebook import NotebookError, is_notebook, read_notebook
 from ..cases.sampling import HIDDEN, PUBLIC
 from ..grading import grade_submission, submission_seed
 from ..grading.submission import Source
@@ -27,8 +28,14 @@ def grade_one(a: Assignment, sub: Found, source: Source | None = None, seed: int
         return SubmissionResult.not_run(a.spec, sub.student, sub.path, seed, refused, mode=mode)
     if not sub.path.is_file():
         return SubmissionResult.not_run(a.spec, sub.student, sub.path, seed,
-                                        f"no file {sub.path.name} in this submission", mode=mode)
+                                        sub.absent or f"no file {sub.path.name} in this submission", mode=mode)
+    notebook = None
+    if is_notebook(sub.path):
+        try:
+            notebook = read_notebook(sub.path, a.spec.notebook.kept_names([f.target for f in a.spec.functions]))
+        except NotebookError as e:
+            return SubmissionResult.not_run(a.spec, sub.student, sub.path, seed, str(e), mode=mode)
     if source is None:
         source = a.published_source() if public_only else a.reference_source()
     return grade_submission(a.spec, source, sub, visibilities=(PUBLIC,) if public_only else (PUBLIC, HIDDEN),
-                            seed=seed, hide=a.hidden_paths())
+                            seed=seed, hide=a.hidden_paths(), notebook=notebook)

@@ -1,11 +1,15 @@
 """Finding what to grade: assignment folders under a path, and the
-submissions in each (`<student>.py` or `<student>/<module>.py`). A file or
-folder name becomes the student's name here, once (names.student_name);
-each submission remembers the folder it was found in, which it must not
-leave (admission.py)."""
+submissions in each: `<student>.py` or `<student>.ipynb`, or a folder
+`<student>/` holding `<module>.py` or `<module>.ipynb`, at its top or in a
+subfolder (the shallowest; a Gradescope upload is searched the same way).
+Whatever else a batch folder holds is skipped, and each skip is listed with
+its reason. A file or folder name becomes the student's name here, once
+(names.student_name); each submission remembers the folder it was found in,
+which it must not leave (admission.py)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assignment import Assignment, find_assignment, is_assignment_name
@@ -24,14 +28,21 @@ class Submission:
 
 @dataclass
 class Found(Submission):
-    """A submission and the folder it was found in: no link below `root` is followed."""
+    """A submission and the folder it was found in: no link below `root` is
+    followed. `absent` says what a student's folder holds, where it holds no module file."""
     root: Path
+    absent: str = ""
 
 
 @dataclass
 class Batch:
     assignment: Assignment
     submissions: list[Found]
+    skipped: list[str] = field(default_factory=list)   # what the batch folder holds that is not graded, and why
+
+
+SUFFIXES = (".py", ".ipynb")   # a submission is Python source or a notebook
+SKIP_DIRS = {"__MACOSX", "__pycache__", ".git", ".ipynb_checkpoints"}
 
 
 def find_batches(path: Path, assignment: str | None = None) -> list[Batch]:
@@ -42,28 +53,94 @@ def find_batches(path: Path, assignment: str | None = None) -> list[Batch]:
         return [Batch(a, [_file_submission(path, a)])]
     if assignment or is_assignment_name(path.name):
         a = Assignment(find_assignment(assignment or path.name))
-        return [Batch(a, submissions_in(path, a))]
+        return [Batch(a, *submissions_in(path, a))]
     folders = sorted(p for p in path.iterdir() if p.is_dir() and is_assignment_name(p.name))
     if not folders:
         raise UsageError(f"{path}: no assignment folders here. Name a folder after its assignment "
                          f"(submissions/<assignment>/) or pass --assignment NAME")
-    return [Batch(a, submissions_in(p, a)) for p in folders for a in [Assignment(find_assignment(p.name))]]
+    return [Batch(a, *submissions_in(p, a)) for p in folders for a in [Assignment(find_assignment(p.name))]]
 
 
-def submissions_in(folder: Path, a: Assignment) -> list[Found]:
-    module_file = f"{a.spec.module}.py"
-    found = []
-    for p in sorted(folder.iterdir()):
-        if p.name.startswith((".", "_")):
+def submissions_in(folder: Path, a: Assignment) -> tuple[list[Found], list[str]]:
+    """The submissions in a batch folder, and what it holds besides, each with why it is skipped."""
+    module = a.spec.module
+    found, skipped, students = [], [], {}
+    for p in sorted(folder.iterdir(), key=lambda p: (p.stem, p.suffix != ".py", p.name)):  # ada.py before ada.ipynb
+        why = _skip_reason(p)
+        student = student_name(p.name if p.is_dir() else p.stem)
+        if why is None and student in students:
+            why = f"{students[student]} is graded for the same student"
+        if why:
+            skipped.append(f"{student_name(p.name)} ({why})")
             continue
-        if p.suffix == ".py" and (p.is_file() or p.is_symlink()):  # a link is refused when graded, and said so
-            found.append(Found(student_name(p.stem), p, folder))
-        elif p.is_dir():
-            found.append(Found(student_name(p.name), p / module_file, folder))
+        if p.is_dir() and not p.is_symlink():
+            found.append(_folder_submission(folder, p, module))
+        elif p.is_dir():  # a link to a folder: refused when graded, and said so
+            found.append(Found(student, p / f"{module}.py", folder))
+        else:  # a file, or a link to one (refused when graded, and said so)
+            found.append(Found(student, p, folder))
+        students[student] = student_name(p.name) + ("/" if p.is_dir() else "")
     if not found:
-        raise UsageError(f"{folder}: no submissions for {a.name}; expected {folder}/<student>.py "
-                         f"or {folder}/<student>/{module_file}")
-    return found
+        raise UsageError(f"{folder}: no submissions for {a.name}; expected {folder}/<student>.py, "
+                         f"<student>.ipynb, or <student>/{module}.py (or .ipynb)"
+                         + (f"; skipped: {', '.join(skipped[:10])}" if skipped else ""))
+    return found, skipped
+
+
+def skipped_text(batch: Batch) -> str:
+    """The line a batch prints about what it skipped, each entry with its reason."""
+    n = len(batch.skipped)
+    return f"{batch.assignment.name}: skipped {n} entr{'y' if n == 1 else 'ies'}: {'; '.join(batch.skipped)}"
+
+
+def _skip_reason(p: Path) -> str | None:
+    """Why an entry of a batch folder is not a submission, or None where it is one."""
+    if p.name.startswith("."):
+        return "a hidden file" if not p.is_dir() else "a hidden folder"
+    if p.name.startswith("_"):
+        return "its name starts with _"
+    if p.is_dir():
+        return None
+    if p.suffix not in SUFFIXES:
+        return "not a .py or .ipynb file"
+    if not (p.is_file() or p.is_symlink()):
+        return "not a regular file"
+    return None
+
+
+def _folder_submission(folder: Path, student: Path, module: str) -> Found:
+    """A student's folder: its module file, the shallowest one (or a note of what it holds)."""
+    path = find_module_file(student, module)
+    if path is not None:
+        return Found(student_name(student.name), path, folder)
+    return Found(student_name(student.name), student / f"{module}.py", folder,
+                 absent=missing_module(student, module, folder))
+
+
+def find_module_file(folder: Path, module: str) -> Path | None:
+    """`<module>.py` or `<module>.ipynb` in `folder`, at its top or the
+    shallowest in a subfolder (`.py` first where both are). A link to a
+    folder is never walked into; a link named as the module is found, to be
+    refused (admission.py) rather than passed over."""
+    found = [p for top, _ in module_folders(folder) for suffix in SUFFIXES for p in [Path(top) / f"{module}{suffix}"]
+             if p.is_symlink() or p.is_file()]
+    return min(found, key=lambda p: (len(p.parts), SUFFIXES.index(p.suffix), str(p))) if found else None
+
+
+def module_folders(folder: Path):
+    """(folder, file names) of `folder` and its subfolders, its own first,
+    without following links and without the folders archivers, git and Jupyter leave."""
+    for top, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+        yield top, files
+
+
+def missing_module(folder: Path, module: str, root: Path) -> str:
+    """What a submission without its module file is told: what was looked for, and what it holds."""
+    from .admission import shown_path
+    held = sorted(shown_path(Path(top) / name, root) for top, files in module_folders(folder) for name in files)
+    holds = (f" (it holds: {', '.join(held[:10])}{', ...' if len(held) > 10 else ''})" if held else " (it is empty)")
+    return f"no file {module}.py or {module}.ipynb in this submission, in any of its folders{holds}"
 
 
 def _file_assignment(path: Path) -> str:
@@ -75,6 +152,8 @@ def _file_assignment(path: Path) -> str:
 
 
 def _file_submission(path: Path, a: Assignment) -> Found:
-    if path.name == f"{a.spec.module}.py" and path.parent.name != a.name:
+    if path.suffix not in SUFFIXES:
+        raise UsageError(f"{path}: not a .py or .ipynb file; submit {a.spec.module}.py or {a.spec.module}.ipynb")
+    if path.stem == a.spec.module and path.parent.name != a.name:
         return Found(student_name(path.parent.name), path, path.parent)
     return Found(student_name(path.stem), path, path.parent)

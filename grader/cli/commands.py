@@ -14,7 +14,7 @@ from ..batch import default_jobs, grade_batch
 from ..batch.one_submission import grade_one
 from ..batch.replays import replay_folder
 from ..batch.shards import Shard, formats_for, merge_main, write_manifest
-from ..cases.discover import UsageError, find_batches
+from ..cases.discover import UsageError, find_batches, skipped_text
 from ..reports import FORMATS, write_reports
 from ..batch.progress import Progress, choose_mode
 from ..reference.public import publish
@@ -83,6 +83,8 @@ def _grade(argv: list[str]) -> int:
         class_folder = folder = args.out / batch.assignment.name
         if replay:
             folder = replay_folder(class_folder, batch.assignment.spec, batch.submissions[0].student, args.seed)
+        if whole.skipped:
+            print(for_log(skipped_text(whole)), file=sys.stderr)
         progress = Progress(batch.assignment.name, len(batch.submissions), choose_mode(args.quiet))
         try:
             graded = grade_batch(batch, args.out, seed=args.seed, force=args.force, jobs=args.jobs,

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..batch.one_submission import grade_one
 from ..cases.admission import shown_path
 from ..cases.assignment import Assignment, find_assignment
-from ..cases.discover import Found, UsageError
+from ..cases.discover import Found, UsageError, find_module_file, module_folders
 from ..reference.audit import WrongReference
 from ..reports import gradescope as report
 from ..atomic import write_text
@@ -26,24 +26,6 @@ from ..spec import SpecError
 
 ROOT_ENV = "AUTOGRADER_ROOT"
 DEFAULT_ROOT = "/autograder"
-SKIP_DIRS = {"__MACOSX", "__pycache__", ".git"}
-
-
-def find_module_file(folder: Path, module_file: str) -> Path | None:
-    """The upload's `module_file`, at its top or the shallowest one in a
-    subfolder. A link to a folder is never walked into; a link named
-    `module_file` is found, to be refused (admission.py) rather than passed over."""
-    found = [p for top, _ in upload_folders(folder) for p in [Path(top) / module_file]
-             if p.is_symlink() or p.is_file()]
-    return min(found, key=lambda p: (len(p.parts), str(p))) if found else None
-
-
-def upload_folders(folder: Path):
-    """(folder, file names) of the upload's folders, its own first, without
-    following links and without the folders archivers and git leave."""
-    for top, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
-        yield top, files
 
 
 def student_of(root: Path) -> str:
@@ -102,14 +84,14 @@ def _grade_upload(args, target: Path) -> int:
     if not submission.is_dir():
         raise UsageError(f"{submission}: no such folder (Gradescope puts the upload in ROOT/submission)")
     module_file = f"{a.spec.module}.py"
-    path = find_module_file(submission, module_file)
+    path = find_module_file(submission, a.spec.module)
     note = ""
     if path is None:
-        uploaded = sorted(shown_path(Path(top) / name, submission) for top, files in upload_folders(submission)
+        uploaded = sorted(shown_path(Path(top) / name, submission) for top, files in module_folders(submission)
                           for name in files)
-        note = (f"No file named {module_file} was found in your submission"
+        note = (f"No file named {module_file} or {a.spec.module}.ipynb was found in your submission"
                 + (f" (it holds: {', '.join(uploaded[:10])}{', ...' if len(uploaded) > 10 else ''})" if uploaded
-                   else " (it is empty)") + f". Upload your work as {module_file}.\n\n")
+                   else " (it is empty)") + f". Upload your work as {module_file} or {a.spec.module}.ipynb.\n\n")
         path = submission / module_file
     result = grade_one(a, Found(student_of(args.root), path, submission), seed=args.seed)
     data = report.results(result)

@@ -8,7 +8,7 @@ or, with no options, in a repository whose pyproject.toml says
     assignment = "ner_window"          # a name, or a folder relative to pyproject.toml
     files = ["ner_window.py"]          # optional; default: the module the spec names
 
-Each student file becomes a test module, each function a group, each check
+Each student file (a .py file or a notebook) becomes a test module, each function a group, each check
 a test item whose failure text is the grader's message, reported at the
 line where the student defined the function. The file is graded once, as
 `self-check` grades it: in a child process, on the public cases only. A
@@ -87,16 +87,16 @@ def _assignment(settings: Settings):
 
 def is_submission(config: pytest.Config, path: Path, session: pytest.Session) -> bool:
     settings = config.stash.get(settings_key, None)
-    if settings is None or path.suffix != ".py" or path.name == "conftest.py":
+    if settings is None or path.suffix not in (".py", ".ipynb") or path.name == "conftest.py":
         return False
     if settings.files:
         return path.resolve() in settings.files
     if session.isinitpath(path) and settings.from_command_line and not matches_test_files(config, path):
         return True
     try:
-        return path.name == f"{_module(config)}.py"
+        return path.stem == _module(config)
     except Exception:  # a broken spec is reported when the file is collected, not here
-        return path.name == f"{Path(settings.assignment).name}.py"
+        return path.stem == Path(settings.assignment).name
 
 
 def _module(config: pytest.Config) -> str:
@@ -112,9 +112,11 @@ def matches_test_files(config: pytest.Config, path: Path) -> bool:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):
-    """Files the python plugin would not collect (not named test_*.py, not given on the command line)."""
+    """Files the python plugin would not collect: notebooks, and .py files
+    neither named test_*.py nor given on the command line."""
     session = parent.session
-    if (is_submission(parent.config, file_path, session) and not session.isinitpath(file_path)
+    if is_submission(parent.config, file_path, session) and (
+            file_path.suffix == ".ipynb" or not session.isinitpath(file_path)
             and not matches_test_files(parent.config, file_path)):
         return StudentFile.from_parent(parent, path=file_path)
     return None
@@ -160,7 +162,7 @@ class FunctionGroup(pytest.Collector):
             yield CheckItem.from_parent(self, name=c.name, check=c)
 
     def reportinfo(self):
-        return self.path, (self.function.line or 1) - 1, self.function.name
+        return self.path, _line(self.function), self.function.name
 
 
 class CheckFailed(Exception):
@@ -186,15 +188,20 @@ class CheckItem(pytest.Item):
     def repr_failure(self, excinfo, style=None):
         if isinstance(excinfo.value, CheckFailed):
             c, f = self.check, self.parent.function
-            where = f"{self.path.name}, line {f.line}" if f.line else self.path.name
+            from ..reports.wording import check_text, place_text
+            where = f"{self.path.name}, {place_text(f)}" if f.line else self.path.name
             note = "" if c.scored else "; this check costs no points"
-            from ..reports.wording import check_text
             return f"{check_text(c)}\n\n({c.status}: {f.name} › {c.name}, {where}{note})"
         return super().repr_failure(excinfo, style)
 
     def reportinfo(self):
         f = self.parent.function
-        return self.path, (f.line or 1) - 1, f"{f.name} › {self.check.name}"
+        return self.path, _line(f), f"{f.name} › {self.check.name}"
+
+
+def _line(f) -> int | None:
+    """pytest's (0-based) line of a function: none in a notebook, whose lines are not the file's."""
+    return None if f.cell else (f.line or 1) - 1
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
@@ -211,13 +218,15 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
             line += (f"; {result.hidden_not_run} hidden checks were not run here (when your work is graded they "
                      "run on hidden inputs of other sizes)")
         terminalreporter.write_line(line)
+        for note in result.notes:   # a notebook's lines left out, its cells that failed
+            terminalreporter.write_line(f"  note: {for_log(note)}")
 
 
 def say_how_to_name_an_assignment(terminalreporter, config: pytest.Config) -> None:
     """`pytest ner_window.py` with no assignment named collects nothing from
     a student's file, and pytest says only "no tests ran": say how to name one."""
     files = [arg.split("::")[0] for arg in config.args]
-    files = [f for f in files if f.endswith(".py") and not matches_test_files(config, Path(f))]
+    files = [f for f in files if f.endswith((".py", ".ipynb")) and not matches_test_files(config, Path(f))]
     if not files:
         return
     from ..names import for_log

@@ -10,12 +10,14 @@ from typing import Iterator, Protocol
 
 from .. import __version__
 from ..cases.discover import Submission
+from ..cases.notebook import NotebookModule
 from ..cases.sampling import HIDDEN, PUBLIC, Case
 from ..reference.expected import Expected
 from ..results import FunctionResult, SubmissionResult
 from ..sandbox.answers import Reply
 from ..sandbox.runner import Request, Sandbox
 from ..spec import Function, Spec
+from . import cells
 from .cascade import charge_once
 from .function import Conversation, FunctionGrading
 
@@ -44,14 +46,18 @@ def submission_seed(spec: Spec, student: str) -> int:
 
 
 def grade_submission(spec: Spec, source: Source, sub: Submission, visibilities=(PUBLIC, HIDDEN),
-                     seed: int | None = None, hide: list[Path] = (), runner=Sandbox) -> SubmissionResult:
+                     seed: int | None = None, hide: list[Path] = (), runner=Sandbox,
+                     notebook: NotebookModule | None = None) -> SubmissionResult:
     """`runner` makes the process a submission runs in (a Sandbox unless the
-    code is trusted, such as the reference and its mutants)."""
+    code is trusted, such as the reference and its mutants); `notebook`, the
+    module a notebook submission stands for (cases/notebook.py), runs in place of its file."""
     start = time.perf_counter()
     seed = submission_seed(spec, sub.student) if seed is None else seed
     groups = sorted([(v, source.cases(v, seed)) for v in visibilities], key=lambda group: group[0] != PUBLIC)
-    with runner(sub.path, spec.module, spec.limits, list(hide), support=spec.support_path) as sandbox:
-        functions = _grade_loaded(spec, source, sub, sandbox, groups, always_own=HIDDEN not in visibilities)
+    notes = list(notebook.notes) if notebook else []
+    extra = {"notebook": notebook} if notebook else {}
+    with runner(sub.path, spec.module, spec.limits, list(hide), support=spec.support_path, **extra) as sandbox:
+        functions = _grade_loaded(spec, source, sub, sandbox, groups, HIDDEN not in visibilities, notebook, notes)
         output, hidden_output = sandbox.captured_output(), sandbox.captured_output(since_mark=True)
     hidden_not_run = 0
     if HIDDEN not in visibilities and spec.cases.hidden:
@@ -61,15 +67,17 @@ def grade_submission(spec: Spec, source: Source, sub: Submission, visibilities=(
         score=round(sum(f.score for f in functions), 6), max_score=sum(f.points for f in spec.graded),
         mode="grade" if HIDDEN in visibilities else "self-check", hidden_not_run=hidden_not_run,
         output=output, hidden_output=hidden_output, seconds=round(time.perf_counter() - start, 3),
-        grader_version=__version__, functions=functions)
+        grader_version=__version__, notes=notes, functions=functions)
 
 
 def _grade_loaded(spec: Spec, source: Source, sub: Submission, sandbox: StudentProcess, groups,
-                  always_own: bool) -> list[FunctionResult]:
+                  always_own: bool, notebook: NotebookModule | None = None, notes: list[str] | None = None
+                  ) -> list[FunctionResult]:
     """Every graded function's result, or why none could be graded. Grading
     differences a student's own forward only where it explains a failed
     gradient; self-check (`always_own`) always does, since it is the one
-    check there that needs no reference."""
+    check there that needs no reference. A notebook's failed cells cost the
+    functions they define (cells.py), noted in `notes`."""
     if not sub.path.is_file():
         return [FunctionResult.not_run(f, "import", "error", f"no file {sub.path.name} in this submission")
                 for f in spec.graded]
@@ -79,9 +87,14 @@ def _grade_loaded(spec: Spec, source: Source, sub: Submission, sandbox: StudentP
         return [FunctionResult.not_run(f, "import", status,
                                        f"{sub.path.name} could not be imported:\n{loaded.error.describe()}")
                 for f in spec.graded]
-    found = loaded.functions
-    gradings = [FunctionGrading(spec, f, sandbox, source, found, always_own) for f in spec.graded]
-    return charge_once(spec, converse([g.conversation(groups) for g in gradings], sandbox, groups))
+    found, lost = loaded.functions, {}
+    if notebook is not None:
+        lost, cell_notes = cells.lost_functions(spec, notebook, loaded)
+        notes += cell_notes
+    gradings = [FunctionGrading(spec, f, sandbox, source, found, always_own) for f in spec.graded if f.name not in lost]
+    graded = iter(converse([g.conversation(groups) for g in gradings], sandbox, groups))
+    results = charge_once(spec, [lost.get(f.name) or next(graded) for f in spec.graded])
+    return [cells.placed(r, notebook) for r in results] if notebook else results
 
 
 def converse(talks: list[Conversation], sandbox: StudentProcess, groups) -> list[FunctionResult]:

@@ -17,7 +17,7 @@ from ..names import printable
 from ..results import AssignmentResult, FunctionResult, SubmissionResult
 from ..atomic import write_text
 from .html import points
-from .wording import check_text
+from .wording import check_text, place_text
 
 FILENAME = "summary.md"
 ICON = {"passed": "✅", "failed": "❌", "error": "💥", "timeout": "⏱️", "skipped": "➖"}
@@ -138,8 +138,10 @@ def function_annotation(s: SubmissionResult, f: FunctionResult, workspace: Path)
         message += f"\n(and {len(shown) - 1} more: " + ", ".join(c.name for c in shown[1:6]) + \
                    (", ..." if len(shown) > 6 else "") + ")"
     props = [f"file={escape_property(relative(s.path, workspace))}"]
-    if f.line:
+    if f.line and not f.cell:
         props.append(f"line={f.line}")
+    elif f.cell:   # a notebook's lines are not the file's: the title says where
+        title += f" ({place_text(f)})"
     props.append(f"title={escape_property(title)}")
     return f"::{level} {','.join(props)}::{escape_data(message)}"
 

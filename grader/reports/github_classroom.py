@@ -38,7 +38,7 @@ def test(s: SubmissionResult, f: FunctionResult, prefix: str, workspace: Path) -
     """A function as one of Classroom's tests, with its points and line."""
     return {"name": prefix + f.name, "status": status(f), "message": message(f),
             "test_code": f"{'self-check' if s.mode == 'self-check' else 'grade'} {relative(s.path, workspace)}",
-            "filename": relative(s.path, workspace), "line_no": f.line or 0,
+            "filename": relative(s.path, workspace), "line_no": 0 if f.cell else f.line or 0,
             "execution_time": f"{s.seconds:.2f}s", "score": f.score}
 
 

@@ -62,6 +62,8 @@ def results(s: SubmissionResult) -> dict:
     summary = (f"Score: {points(s.score)}/{points(s.max_score)}. Each function's points are split over its "
                "outputs; an output earns its share when every check of it passes on the public and the hidden "
                f"inputs. Seed {s.seed} (the instructor can replay this run with it).")
+    if s.notes:
+        summary += "\n\nNotes on your file:\n" + "\n".join(f"- {note}" for note in s.notes)
     return {"score": s.score, "execution_time": round(s.seconds, 3), "output": summary, "output_format": "text",
             "test_output_format": "text", "visibility": "visible", "stdout_visibility": "hidden",
             "extra_data": {"seed": s.seed, "grader_version": s.grader_version, "mode": s.mode},

@@ -66,6 +66,10 @@ def print_summary(result: AssignmentResult, folder: Path, written: list[Path], q
 def print_self_check(result: SubmissionResult, assignment: str) -> None:
     """Every check of one file after `self-check`, with the words of those that failed."""
     print(f"self-check of {for_log(result.path)} for {assignment} (public checks only)\n")
+    for note in result.notes:
+        print(f"Note: {for_log(note)}")
+    if result.notes:
+        print()
     for f in result.functions:
         print(f"{f.name}: {f.score:g}/{f.max_score:g}")
         for c in f.checks:

@@ -3,7 +3,7 @@ then the diagnosis on a line of its own, then any note on the answer's
 form. Formatted here, once."""
 from __future__ import annotations
 
-from ..results import Check, Note
+from ..results import Check, FunctionResult, Note
 
 
 def check_text(c: Check) -> str:
@@ -23,3 +23,11 @@ def note_text(n: Note) -> str:
     masked = "" if n.masked is None else f" with {n.masked} element{'s' if n.masked != 1 else ''} masked"
     return (f"{n.output} is a {n.type}{masked}; it was judged on all its values as a plain numpy array "
             "(np.asarray(...) gives that array)")
+
+
+def place_text(f: FunctionResult) -> str:
+    """Where the student defined the function: `line 12`, or in a notebook
+    `cell 7, line 3`; empty where it is not known."""
+    if not f.line:
+        return ""
+    return f"cell {f.cell}, line {f.line}" if f.cell else f"line {f.line}"

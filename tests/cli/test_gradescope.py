@@ -58,8 +58,9 @@ def test_an_upload_without_the_module_scores_zero_and_says_what_to_upload(cli, t
     data = results(root)
     check_gradescope_fields(data)
     assert data["score"] == 0.0
-    assert data["output"].startswith("No file named ner_window.py was found in your submission "
-                                     "(it holds: my_answer.py, notes.txt). Upload your work as ner_window.py.")
+    assert data["output"].startswith("No file named ner_window.py or ner_window.ipynb was found in your submission "
+                                     "(it holds: my_answer.py, notes.txt). Upload your work as ner_window.py or "
+                                     "ner_window.ipynb.")
 
 
 def test_a_misconfigured_autograder_still_writes_results(cli, tmp_path):

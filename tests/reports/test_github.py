@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from conftest import CLI_TIMEOUT, ROOT, SUBMISSIONS, cli_env, copy_assignment, line_of
+from notebooks import class_cells, write_notebook
 
 ACTION = ROOT / "action.yml"
 EXAMPLES = ROOT / "examples" / "github"
@@ -244,6 +245,20 @@ def test_a_students_public_checks_report_points_and_do_not_fail_the_step(action,
     assert "hidden checks were not run here" in step.summary
     assert f"::error file=ner_window.py,line={loss['line_no']}," in step.stdout
     assert (repo / "reports" / "ner_window" / "junit.xml").is_file()
+
+
+def test_a_students_notebook_is_checked_and_annotated_by_cell(action, shims, tmp_path):
+    repo = tmp_path / "student"
+    copy_assignment(repo / "assignment", without=("reference.py",))
+    write_notebook(repo / "ner_window.ipynb", class_cells())
+    step = run_step(action, shims, repo, submissions="ner_window.ipynb", assignment="assignment", mode="self-check")
+    assert step.returncode == 0, step.stdout + step.stderr
+    assert (step.outputs["score"], step.outputs["max-score"]) == ("4", "13")
+    tests = {t["name"]: t for t in step.result["tests"]}
+    assert (tests["ner_loss_and_grads"]["filename"], tests["ner_loss_and_grads"]["line_no"]) == ("ner_window.ipynb", 0)
+    assert 'File "ner_window.ipynb", cell 5, line 2, in ner_loss_and_grads' in tests["ner_loss_and_grads"]["message"]
+    # a notebook's lines are not the file's: the annotation names the file, and its title the cell and line
+    assert "::error file=ner_window.ipynb,title=ner_loss_and_grads%3A 0/5 points (cell 5%2C line 1)::" in step.stdout
 
 
 def test_a_usage_error_fails_the_step(action, shims, tmp_path):
