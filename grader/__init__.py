@@ -16,6 +16,20 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 
+def self_check(assignment: str, file=None) -> None:
+    """In a notebook: run the assignment's public checks on your file (by
+    default `<module>.ipynb` or `.py` here) and show them, as `self-check`
+    does. The checks run in processes of their own (cli/in_notebook.py)."""
+    from .cli.in_notebook import self_check as run
+    run(assignment, file)
+
+
+def load_ipython_extension(ipython) -> None:
+    """`%load_ext grader`: adds `%self_check ASSIGNMENT [FILE]` (cli/in_notebook.py)."""
+    from .cli.in_notebook import load_ipython_extension as load
+    load(ipython)
+
+
 def build_id() -> str:
     """The version and a digest of the grader's code: stored results and case
     pools made by other code (even of the same version) are not reused."""
