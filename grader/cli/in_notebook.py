@@ -12,9 +12,9 @@ student process of its own as always, and sends back its result as JSON.
 Nothing of the student's kernel (its variables, its state) is graded: the
 file is, as last saved.
 
-The file checked is the one named, else `<module>.ipynb` or `<module>.py`
-in the working folder, else the notebook the kernel runs for (where
-Jupyter or VS Code says which). IPython is not needed to import this
+The file checked is the one named, else the notebook the kernel runs for
+(where Jupyter or VS Code says which), else `<module>.ipynb` or
+`<module>.py` in the working folder. IPython is not needed to import this
 module: it is used only where it is there."""
 from __future__ import annotations
 
@@ -140,7 +140,7 @@ def main(argv: list[str]) -> int:
 
     try:
         a = Assignment(find_assignment(argv[0]))
-        named = [Path(argv[1])] if len(argv) > 1 else [Path(a.spec.module + s) for s in SUFFIXES]
+        named = [Path(argv[1])] if len(argv) > 1 else [Path(a.spec.module + s) for s in reversed(SUFFIXES)]
         file = next((p for p in named if p.is_file()), None)
         if file is None:
             raise UsageError(f"no file {' or '.join(str(p) for p in named)} here ({Path.cwd()}): name your file, "

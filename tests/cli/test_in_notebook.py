@@ -16,7 +16,7 @@ import tempfile
 import pytest
 
 from conftest import CLI_TIMEOUT, MAX_SCORE, cli_env, run_cli
-from notebooks import class_cells, line_in_cell, write_notebook
+from notebooks import class_cells, correct_cells, line_in_cell, write_notebook
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync"]
@@ -33,8 +33,8 @@ print(json.dumps([dict(o.data) for o in captured.outputs]))
 """
 
 
-def python(code: str, cwd) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=cli_env(), capture_output=True, text=True,
+def python(code: str, cwd, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=cli_env(env), capture_output=True, text=True,
                           timeout=CLI_TIMEOUT, stdin=subprocess.DEVNULL)
 
 
@@ -59,9 +59,16 @@ def test_self_check_prints_what_the_command_prints(folder):
     assert 'File "ner_window.ipynb", cell 5, line 2, in ner_loss_and_grads' in run.stdout
 
 
+def test_the_notebook_the_kernel_runs_for_is_checked_first(folder):
+    write_notebook(folder / "my_work.ipynb", correct_cells())   # as Jupyter tells its kernel
+    run = python("from grader import self_check\nself_check('ner_window')", folder, {"JPY_SESSION_NAME": "my_work.ipynb"})
+    assert run.stdout.startswith("self-check of my_work.ipynb for ner_window"), run.stdout + run.stderr
+    assert f"Score on the public checks: {MAX_SCORE}/{MAX_SCORE}; every check passed" in run.stdout
+
+
 def test_self_check_names_a_missing_file(tmp_path):
     run = python("from grader import self_check\nself_check('ner_window')", tmp_path)
-    assert "error: no file ner_window.py or ner_window.ipynb here" in run.stdout, run.stderr
+    assert "error: no file ner_window.ipynb or ner_window.py here" in run.stdout, run.stderr
 
 
 @pytest.fixture(scope="module")
