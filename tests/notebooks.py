@@ -74,10 +74,16 @@ def write_notebook(path: Path, cells: list, widgets: bool = False) -> Path:
     return path
 
 
+def cells_of(source: str) -> list:
+    """A .py file as a notebook: what comes before its first function in a cell, then a cell per function."""
+    first = next(n.lineno for n in ast.parse(source).body if isinstance(n, ast.FunctionDef))
+    head = "\n".join(source.splitlines()[:first - 1]).strip()
+    return [nbformat.v4.new_code_cell(head)] + [nbformat.v4.new_code_cell(c) for c in functions_of(source).values()]
+
+
 def correct_cells() -> list:
     """ada.py as a notebook: an import cell and a cell per function."""
-    code = functions_of(correct_source())
-    return [nbformat.v4.new_code_cell("import numpy as np")] + [nbformat.v4.new_code_cell(c) for c in code.values()]
+    return cells_of(correct_source())
 
 
 def line_in_cell(cells: list, number: int, text: str) -> int:

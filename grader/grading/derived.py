@@ -61,12 +61,13 @@ def judge(grading: FunctionGrading, plan: CasePlan, expected: Expected) -> Itera
         # parameters in one vector, say) concerns every derivative of the function
         concerned = [s for s in signs if tuple(s.shape) == shapes[o.name] or tuple(s.shape) not in shapes.values()]
         if concerned:
-            yield Key(f"{o.name} derived by hand", o.name, scored), verdict(grading.f, o, concerned, scored)
+            where = getattr(grading.sandbox, "notebook", None)   # a notebook's module: lines named by cell
+            yield Key(f"{o.name} derived by hand", o.name, scored), verdict(grading.f, o, concerned, scored, where)
 
 
-def verdict(f: Function, o: Output, signs: list[NumericSign], scored: bool) -> Verdict:
-    """The failed check, with the evidence as its message."""
-    evidence = "; ".join(describe(s) for s in signs[:3])
+def verdict(f: Function, o: Output, signs: list[NumericSign], scored: bool, notebook=None) -> Verdict:
+    """The failed check, with the evidence as its message (lines of a `notebook` by cell)."""
+    evidence = "; ".join(describe(s, notebook) for s in signs[:3])
     cost = ("so it earns no points" if scored else
             "this costs no points here, but it is not the derivation the exercise asks for")
     message = f"{o.name} was computed numerically, not derived: during one call of {f.target}, {evidence} ({cost})"
@@ -76,9 +77,10 @@ def verdict(f: Function, o: Output, signs: list[NumericSign], scored: bool) -> V
                               f"derive {o.name} with the chain rule and compute it from that formula"))
 
 
-def describe(sign: NumericSign) -> str:
+def describe(sign: NumericSign, notebook=None) -> str:
     """One sign in words: which function, how often, on what."""
-    where = f"{sign.function} (line {sign.line})" if sign.line else sign.function
+    line = (notebook.where(sign.line) if notebook else f"line {sign.line}") if sign.line else ""
+    where = f"{sign.function} ({line})" if line else sign.function
     moved = "complex values (the complex step)" if sign.complex else "values moved by small steps (finite differences)"
     return (f"{where} was called {sign.calls} times with its argument {sign.argument} "
             f"(shape {shape_text(tuple(sign.shape))}) holding {moved}")

@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-from conftest import MAX_SCORE, copy_assignment, run_cli
-from notebooks import class_cells, line_in_cell, correct_cells, with_outputs, write_notebook
+from conftest import MAX_SCORE, ROOT, copy_assignment, run_cli
+from notebooks import cells_of, class_cells, correct_cells, line_in_cell, with_outputs, write_notebook
 from ways_in import autograder, check_gradescope_fields, results, run_pytest
 
 
@@ -112,6 +112,16 @@ def test_the_pytest_plugin_collects_a_notebook(tmp_path):
     assert raised() in failed["ner_window.ipynb.ner_loss_and_grads::returns"]
     assert "ner_window.ipynb, cell 5, line 1)" in run.stdout   # where the function is, after its message
     assert "note: cell 2, line 1: `%matplotlib inline`" in run.stdout
+
+
+def test_a_numerical_derivative_is_named_by_cell_and_line(tmp_path):
+    source = (ROOT / "submissions" / "layers" / "affine_finite_differences.py").read_text(encoding="utf-8")
+    cells = cells_of(source)
+    write_notebook(tmp_path / "layers.ipynb", cells)
+    run = run_cli("self-check", "layers.ipynb", "--assignment", "layers", cwd=tmp_path)
+    forward = next(k for k, c in enumerate(cells, 1) if c.source.startswith("def affine_forward"))
+    assert (f"dx was computed numerically, not derived: during one call of affine_backward, affine_forward "
+            f"(cell {forward}, line 1) was called") in run.stdout, run.stdout + run.stderr
 
 
 @pytest.fixture(scope="module")
