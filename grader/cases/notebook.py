@@ -19,6 +19,7 @@ import ast
 import os
 import re
 import stat
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,14 +84,19 @@ def read_notebook(path: Path, kept: list[str] | None = None) -> NotebookModule:
     shown = student_name(Path(path).name)
     data = _read_regular(Path(path), shown)
     try:
-        nb = nbformat.reads(data.decode("utf-8"), as_version=4)
+        with warnings.catch_warnings():   # nbformat warns of what it normalises (cells without ids, say)
+            warnings.simplefilter("ignore")
+            nb = nbformat.reads(data.decode("utf-8"), as_version=4)
+        cells = list(nb.cells)
     except (UnicodeDecodeError, ValueError, RecursionError) as e:
         raise NotebookError(f"{shown} could not be read as a notebook ({_first_line(e)}): save it again from "
                             "Jupyter, or submit a .py file") from None
     except Exception as e:  # nbformat's own errors: a notebook of an unknown version, a missing field
         raise NotebookError(f"{shown} is not a notebook nbformat can read ({type(e).__name__}: "
                             f"{_first_line(e)})") from None
-    return module_of(nb.cells, shown, kept)
+    if not all(isinstance(cell, dict) for cell in cells):
+        raise NotebookError(f"{shown} is not a notebook nbformat can read (a cell is not an object)")
+    return module_of(cells, shown, kept)
 
 
 def module_of(cells, shown: str, kept: list[str] | None = None) -> NotebookModule:

@@ -205,7 +205,7 @@ class Sandbox:
     def _spawn(self, first: dict) -> None:
         """Start a student process and send it its `first` request at once: it
         is read once the process is ready, which is waited for here."""
-        source = open_regular(self.path) if self.notebook is None else memory_file(self.notebook.source.encode())
+        source = open_regular(self.path) if self.notebook is None else memory_file(self.notebook.source.encode("utf-8", "backslashreplace"))
         server = fork_server.shared()
         if not server.features.get("filesystem"):
             self.workdir = tempfile.mkdtemp(prefix="bpg-")
