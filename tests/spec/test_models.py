@@ -6,6 +6,7 @@ import copy
 import json
 
 import pytest
+from pydantic import ValidationError
 
 from conftest import ASSIGNMENT, run_cli
 from grader.spec import Spec, load_spec
@@ -88,3 +89,12 @@ def test_a_spec_read_from_its_folder_knows_its_support_folder(bundled):
     assert bundled.support_path is None
     layers = load_spec(ASSIGNMENT.parent / "layers")
     assert layers.support_path == (ASSIGNMENT.parent / "layers" / "support").resolve()
+
+
+def test_notebook_keep_takes_cells_functions_or_names(raw):
+    assert Spec.model_validate(raw).notebook.kept_names(["f"]) is None   # the default: every cell runs
+    for keep, kept in (("functions", ["f"]), (["helper", "W"], ["f", "helper", "W"])):
+        assert Spec.model_validate({**raw, "notebook": {"keep": keep}}).notebook.kept_names(["f"]) == kept
+    with pytest.raises(ValidationError) as info:
+        Spec.model_validate({**raw, "notebook": {"keep": "everything"}})
+    assert info.value.errors()[0]["loc"][:2] == ("notebook", "keep")
