@@ -1,4 +1,5 @@
-"""The command line: `grade` for instructors and CI, `self-check` for students.
+"""The command line: `grade` for instructors and CI, `self-check` for students
+(and `%self_check` inside Jupyter: in_notebook.py).
 
 Exit codes: 0 when grading completed, whatever the scores (self-check: when
 every public check passed); 1 when a self-check found a problem; 2 for a

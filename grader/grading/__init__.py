@@ -10,6 +10,7 @@
   fold.py         the verdicts of a check on every case folded into one Check; the function's score
   memo.py         what is worked out once per case for every student given it
   failure.py      a failure of the student's process as a verdict
+  cells.py        a notebook's failed cells: the functions they cost, notes, lines by cell
 """
 from ..cases.discover import Submission
 from .submission import checks_per_case_group, grade_submission, submission_seed

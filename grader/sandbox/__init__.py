@@ -8,7 +8,7 @@ once (warm_up.py), then forks students in server_loop.py and reports on
 them in the records of status.py. A forked process becomes a student's in
 student_setup.py: confine.py and seccomp.py wall it in, cores.py places it,
 and student.py is its side of the protocol (wire.py), with recipes.py for
-the arguments built or kept there. These modules import nothing from grader
+the arguments built or kept there and cells.py for a notebook's cells. These modules import nothing from grader
 outside this package, and this file imports nothing at all: the fork
 server, and so every student's process, holds only them, the standard
 library and numpy. runner.py and answers.py are the grading process's side
