@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import json
 
+import nbformat
 import pytest
 
-from conftest import MAX_SCORE, ROOT, copy_assignment, run_cli
-from notebooks import cells_of, class_cells, correct_cells, line_in_cell, with_outputs, write_notebook
+from conftest import MAX_SCORE, ROOT, copy_assignment, correct_source, run_cli
+from grader.authoring.notebook import starter_notebook
+from notebooks import (cells_of, class_cells, correct_cells, functions_of, line_in_cell, with_outputs,
+                       write_notebook)
 from ways_in import autograder, check_gradescope_fields, results, run_pytest
 
 
@@ -53,6 +56,21 @@ def test_a_correct_notebook_with_outputs_and_widgets_gets_full_marks(tmp_path):
     assert run.returncode == 0, run.stdout + run.stderr
     assert f"Score on the public checks: {MAX_SCORE}/{MAX_SCORE}; every check passed" in run.stdout
     assert "Note:" not in run.stdout
+
+
+def test_the_handouts_starter_notebook_filled_in_gets_full_marks(tmp_path):
+    assignment = ROOT / "assignments" / "ner_window"
+    text = starter_notebook((assignment / "instructions.md").read_text(encoding="utf-8"),
+                            (assignment / "starter.py").read_text(encoding="utf-8"))
+    nb = nbformat.reads(text, as_version=4)
+    answers = functions_of(correct_source())
+    for cell in nb.cells:   # each starter function's cell, its body written (the helper beside the first)
+        name = cell.source.split("(")[0].removeprefix("def ") if cell.source.startswith("def ") else None
+        if cell.cell_type == "code" and name in answers:
+            cell.source = (answers.pop("sigmoid", "") + "\n\n" + answers[name]).strip()
+    nbformat.write(nb, str(tmp_path / "ner_window.ipynb"))
+    run = run_cli("self-check", "ner_window.ipynb", cwd=tmp_path)
+    assert f"Score on the public checks: {MAX_SCORE}/{MAX_SCORE}; every check passed" in run.stdout, run.stdout
 
 
 def test_a_file_that_is_no_notebook_is_told_so(tmp_path):
