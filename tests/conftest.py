@@ -252,3 +252,31 @@ def line_of(path: Path, text: str) -> int:
         if text in line:
             return number
     raise AssertionError(f"{text!r} not found in {path}")
+
+
+# --- the browser the report tests open pages in ---------------------------------------
+
+
+def find_chromium() -> str | None:
+    for name in ("chromium", "chromium-browser"):
+        if shutil.which(name):
+            return shutil.which(name)
+    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    path = find_chromium()
+    if path is None:
+        reason = "headless Chromium is not installed (on Debian: apt-get install chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason + "; it is required when CI=true")
+        pytest.skip(reason)
+    return path
+
+
+@pytest.fixture(scope="module")
+def report(graded) -> Path:
+    """The folder the command line wrote index.html, the student pages and grades.json into."""
+    assert (graded.folder / "index.html").is_file(), sorted(p.name for p in graded.folder.iterdir())
+    return graded.folder

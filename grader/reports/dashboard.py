@@ -40,13 +40,6 @@ class Column:
 
 
 @dataclass
-class Cell:
-    status: str               # a check status, or "not run"
-    anchor: str | None        # the check's anchor on the student's page
-    message: str = ""
-
-
-@dataclass
 class Diagnosis:
     code: str
     sentence: str
@@ -55,16 +48,27 @@ class Diagnosis:
     where: list[str] = field(default_factory=list)   # "function › output"
 
 
-NICE_WIDTHS = (1, 2, 2.5, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000)
+WHOLE_POINTS_BINS = 60   # up to this many points, a bar per point
+NICE_WIDTHS = (2, 2.5, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000)
 
 
-def histogram(submissions: list[SubmissionResult], top: float, bins: int = 10) -> list[Bin]:
-    """Equal bins from 0 to `top`, of a round width giving at most `bins` + 3
-    of them; the last bin is closed so that full marks fall in it."""
+def bin_width(top: float) -> float:
+    """A bar per point where that makes at most WHOLE_POINTS_BINS bars (under
+    4 points, bars of a half or a quarter point); else the narrowest round
+    width that does."""
+    if top < 4:
+        return 0.25 if top <= 2 else 0.5
+    if top <= WHOLE_POINTS_BINS:
+        return 1
+    return next((w for w in NICE_WIDTHS if top / w <= WHOLE_POINTS_BINS), top / WHOLE_POINTS_BINS)
+
+
+def histogram(submissions: list[SubmissionResult], top: float) -> list[Bin]:
+    """Equal bins from 0 to `top` (see bin_width); a bin holds its low end,
+    and the last one also `top`, so that full marks fall in it."""
     if top <= 0:
         return []
-    widths = NICE_WIDTHS if top >= 4 else (0.25, 0.5) + NICE_WIDTHS
-    width = next((w for w in widths if top / w <= bins + 3), top / bins)
+    width = bin_width(top)
     count = max(1, math.ceil(top / width - 1e-9))
     out = [Bin(i * width, min(top, (i + 1) * width)) for i in range(count)]
     for s in submissions:
@@ -72,6 +76,17 @@ def histogram(submissions: list[SubmissionResult], top: float, bins: int = 10) -
         out[i].count += 1
         out[i].students.append(s.student)
     return out
+
+
+def ticks(top: float, most: int = 10) -> list[float]:
+    """Round values from 0 to label the points axis with, at most `most` and
+    `top`; none so close to `top` that their labels would touch."""
+    step = next(w for w in (0.25, 0.5, 1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, math.inf)
+                if top / w <= most)
+    if not math.isfinite(step):
+        return [0.0, top]
+    out = [k * step for k in range(int(top / step + 1e-9) + 1) if top - k * step > 0.4 * step]
+    return out + [top]
 
 
 def columns(result: AssignmentResult, names: list[str]) -> list[Column]:
@@ -92,19 +107,37 @@ def columns(result: AssignmentResult, names: list[str]) -> list[Column]:
     return sorted(found.values(), key=lambda col: order.get(col.function, len(order)))
 
 
-def grid(result: AssignmentResult, cols: list[Column], check_id) -> list[list[Cell]]:
-    """A row per student, a cell per column: the check's status, anchor and first line."""
+def grid(submissions: list[SubmissionResult], cols: list[Column]) -> list[list[str]]:
+    """A row per submission, a status per column ("not run" where it has no such check)."""
     keys = [col.key for col in cols]
     rows = []
-    for s in result.submissions:
-        seen: dict[tuple[str, str], Cell] = {}
-        for f in s.functions:
-            for number, c in enumerate(f.checks, 1):
-                first = c.message.splitlines()[0] if c.message else ""
-                seen[(f.name, c.name)] = Cell(c.status, check_id(f.name, number), first)
-        rows.append([seen[key] if key in seen else Cell("not run", None, "not run for this submission")
-                     for key in keys])
+    for s in submissions:
+        seen = {(f.name, c.name): c.status for f in s.functions for c in f.checks}
+        rows.append([seen.get(key, "not run") for key in keys])
     return rows
+
+
+@dataclass
+class HeatRow:
+    """A row of the heat map: one student, or every student with these statuses."""
+    students: list[SubmissionResult]
+    statuses: list[str]
+
+
+def heat_rows(submissions: list[SubmissionResult], statuses: list[list[str]],
+              limit: int = 40) -> tuple[list[HeatRow], int]:
+    """A row per student, in the order given, for a class of up to `limit`;
+    for a larger class, a row per outcome (the students whose every check
+    has the same status), the most common first, the `limit` most common.
+    Returns the rows and how many students they leave out."""
+    if len(submissions) <= limit:
+        return [HeatRow([s], row) for s, row in zip(submissions, statuses)], 0
+    groups: dict[tuple[str, ...], HeatRow] = {}
+    for s, row in zip(submissions, statuses):
+        groups.setdefault(tuple(row), HeatRow([], row)).students.append(s)
+    ranked = sorted(groups.values(), key=lambda g: -len(g.students))   # stable: first seen first among equals
+    shown = ranked[:limit]
+    return shown, len(submissions) - sum(len(g.students) for g in shown)
 
 
 def diagnoses(result: AssignmentResult, limit: int = 20) -> list[Diagnosis]:
@@ -136,25 +169,35 @@ def function_means(result: AssignmentResult, names: list[str]) -> list[tuple[str
     return out
 
 
-def build(result: AssignmentResult, names: list[str], check_id) -> dict:
-    """Every number the index's dashboard draws."""
+def build(result: AssignmentResult, names: list[str], order: list[SubmissionResult]) -> dict:
+    """Every number the index's dashboard draws; the heat map's students in `order`."""
     subs = result.submissions
     top = max((s.max_score for s in subs), default=0.0)
     cols = columns(result, names)
     n = len(subs)
-    rated = sorted(cols, key=lambda col: (col.rate, not col.scored))
-    cells = grid(result, cols, check_id)
+    statuses = grid(order, cols)
+    rows, left_out = heat_rows(order, statuses)
+    bins = histogram(subs, top)
+
+    def main(col: Column) -> bool:   # scored, and ran for most of the class (not only where an import failed)
+        return col.scored and 2 * col.ran > n
+    failing = [col for col in cols if col.passed < col.ran]
     return {
-        "bins": histogram(subs, top),
+        "bins": bins,
         "top": top,
+        "ticks": ticks(top) if top > 0 else [],
+        "count_step": next(w for w in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, n + 1)
+                           if max((b.count for b in bins), default=0) / w <= 8),
         "mean": sum(s.score for s in subs) / n if n else 0.0,
         "columns": cols,
         "groups": [(name, sum(1 for col in cols if col.function == name)) for name in dict.fromkeys(
             col.function for col in cols)],
-        "grid": cells,
-        "hardest": [col for col in rated if col.passed < col.ran],
-        "easy": [col for col in rated if col.passed == col.ran],
+        "rows": rows,
+        "left_out": left_out,
+        "hardest": sorted((col for col in failing if main(col)), key=lambda col: col.rate),
+        "others": sorted((col for col in failing if not main(col)), key=lambda col: (not col.scored, col.rate)),
+        "easy": [col for col in cols if col.passed == col.ran],
         "functions": function_means(result, names),
         "diagnoses": diagnoses(result),
-        "statuses": Counter(cell.status for row in cells for cell in row),
+        "statuses": Counter(status for row in statuses for status in row),
     }

@@ -1,49 +1,48 @@
 """The HTML report: `index.html` for the class (a dashboard: the scores'
 histogram, the most frequent diagnoses, every student's every check, the
 pass rate of each check, the table of students) and one page per student.
-Pages are self-contained (inline CSS and SVG, no scripts, no external
-assets) so they open straight from disk or from an archive. This module
-prepares the data (file names, numbers as text, the heat map's geometry);
-the templates in grader/templates draw every element and escape every text."""
+The class page is an overview whose size barely grows with the class
+(a few hundred bytes a student: the details are on the students' pages);
+its one small inline script sorts and filters the table and opens a heat
+map cell's check, and the page is whole without it. A student's page shows
+each function's source beside its checks (html_source.py). Pages are
+self-contained (inline CSS, SVG and script, no external assets) so they
+open straight from disk or from an archive. This module prepares the data
+(numbers as text, the order of the students); html_pages.py names the
+pages, html_heat.py lays out the heat map, and the templates in
+grader/templates draw every element and escape every text."""
 from __future__ import annotations
 
 import math
 import re
-import unicodedata
-from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
 
+from markupsafe import Markup
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
 
 from ..results import AssignmentResult, Check, FunctionResult, SubmissionResult
-from . import dashboard
+from . import dashboard, html_heat, html_pages, html_source
 from ..atomic import write_text
 from .csv_report import function_names
 from .parallel import run_in_parallel
 from .wording import note_text
 
 TEMPLATES = Path(__file__).parent.parent / "templates"  # grader/templates: the HTML report's pages
-INDEX = "index.html"
+INDEX = html_pages.INDEX
 
 
 def page_names(submissions: list[SubmissionResult]) -> list[str]:
-    """A file name for each submission's page, in order: the student's name
-    reduced to ASCII letters, digits, '.', '-' and '_', made unique without
-    regard to case (some file systems ignore it) and never `index.html`."""
-    taken = {INDEX.lower()}
-    names = []
-    for submission in submissions:
-        ascii_name = unicodedata.normalize("NFKD", submission.student).encode("ascii", "ignore").decode()
-        base = re.sub(r"[^A-Za-z0-9._-]+", "_", ascii_name).strip("._-")[:80] or "student"
-        name, n = f"{base}.html", 2
-        while name.lower() in taken:
-            name, n = f"{base}-{n}.html", n + 1
-        taken.add(name.lower())
-        names.append(name)
-    return names
+    """A file name for each submission's page, in order, from its student's name alone (html_pages.py)."""
+    return html_pages.page_names([s.student for s in submissions])
+
+
+def natural_key(name: str) -> tuple:
+    """Sorts names as a person does: `_2` before `_10`, case aside."""
+    parts = re.split(r"(\d+)", name.casefold())
+    return tuple(int(p) if i % 2 else p for i, p in enumerate(parts)), name
 
 
 def points(x: float) -> str:
@@ -93,11 +92,6 @@ def summary(result: AssignmentResult) -> dict:
     }
 
 
-def check_id(function: str, number: int) -> str:
-    """The anchor of a function's `number`th check (from 1) on a student's page."""
-    return f"{function}-{number}"
-
-
 Problem = tuple[FunctionResult, Check, str]
 
 
@@ -107,62 +101,15 @@ def problems(submission: SubmissionResult) -> tuple[list[Problem], list[Problem]
     scored: list[Problem] = []
     unscored: list[Problem] = []
     for f in submission.functions:
-        for i, c in enumerate(f.checks, 1):
+        for c, anchor in zip(f.checks, anchors(f)):
             if c.status != "passed":
-                (scored if c.scored else unscored).append((f, c, check_id(f.name, i)))
+                (scored if c.scored else unscored).append((f, c, anchor))
     return scored, unscored
 
 
-@dataclass
-class HeatColumn:
-    """A check's column in the heat map."""
-    x: int           # where its cells start
-    check: str       # "function › check", as its cells' titles name it
-    scored: bool
-
-
-@dataclass
-class HeatMap:
-    """Where the heat map of the class puts things: a row per student, a column
-    per check. Sizes are SVG units; names of up to 30 characters fit on the left."""
-    columns: list[HeatColumn]
-    students: int
-    chars: int
-    cell_width: int = 9
-    top: int = 30
-
-    @classmethod
-    def of(cls, columns: list[dashboard.Column], names: list[str]) -> HeatMap:
-        """The map of these columns, wide enough on the left for these names."""
-        heat = cls([], len(names), max(8, min(30, max(map(len, names)))))
-        heat.columns = [HeatColumn(heat.left + k * heat.cell_width, f"{col.function} › {col.name}", col.scored)
-                        for k, col in enumerate(columns)]
-        return heat
-
-    @property
-    def cell_height(self) -> int:
-        return 16 if self.students <= 40 else 11
-
-    @property
-    def left(self) -> int:
-        return 16 + 7 * self.chars
-
-    @property
-    def right(self) -> int:
-        """Where the cells end and the scores begin."""
-        return self.left + len(self.columns) * self.cell_width
-
-    @property
-    def width(self) -> int:
-        return self.right + 48
-
-    @property
-    def height(self) -> int:
-        return self.top + (self.students + 1) * self.cell_height + 10
-
-    def label(self, student: str) -> str:
-        """A student's name as its row shows it: cut to fit, with an ellipsis."""
-        return student if len(student) <= self.chars else student[:self.chars - 1] + "…"
+def anchors(f: FunctionResult) -> list[str]:
+    """The anchor of each of f's checks on its student's page."""
+    return html_pages.check_anchors(f.name, [c.name for c in f.checks])
 
 
 @cache
@@ -175,39 +122,51 @@ def environment() -> Environment:
                       default_for_string=True), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       auto_reload=False, bytecode_cache=FileSystemBytecodeCache())
     env.filters.update(points=points, value=value, margin=margin, difference=difference, duration=duration,
-                       href=lambda name: quote(name), check_id=check_id, note=note_text)
-    env.globals["zip"] = zip
+                       href=lambda name: quote(name), note=note_text)
+    env.globals.update(zip=zip, anchors=anchors, student_page_mark=Markup(html_pages.MARK))
     return env
 
 
-def write(result: AssignmentResult, folder: Path, meanwhile: Callable[[], object] | None = None) -> list[Path]:
-    """The index and every student's page; `meanwhile` (other reports, say)
-    runs in this process while other cores start on the pages."""
-    folder = Path(folder)
-    env = environment()
-    pages = page_names(result.submissions)
+def class_rows(result: AssignmentResult) -> list[dict]:
+    """The table's rows: each submission with its page, in natural order of the students' names."""
+    pages = dict(zip((s.student for s in result.submissions), page_names(result.submissions)))
+    return [{"submission": s, "page": pages[s.student], "functions": {f.name: f for f in s.functions},
+             "full_marks": full_marks(s)} for s in sorted(result.submissions, key=lambda s: natural_key(s.student))]
+
+
+def index_page(result: AssignmentResult, rows: list[dict]) -> str:
+    """The class page: the dashboard, worked out here, and the table of `rows` (class_rows)."""
     names = function_names(result)
     function_max: dict[str, float] = {}
     for submission in result.submissions:
         for f in submission.functions:
             function_max.setdefault(f.name, f.max_score)
-    rows = [{"submission": s, "page": page, "functions": {f.name: f for f in s.functions},
-             "full_marks": full_marks(s)} for s, page in zip(result.submissions, pages)]
+    dash = dashboard.build(result, names, [row["submission"] for row in rows])
+    return environment().get_template("index.html.j2").render(
+        result=result, rows=rows, names=names, function_max=function_max, summary=summary(result), dash=dash,
+        heat=html_heat.build(dash, html_pages.check_anchor) if rows else None,
+        pages={row["submission"].student: row["page"] for row in rows})
 
-    student = env.get_template("student.html.j2")
 
-    def index() -> None:  # the class's dashboard is worked out here too, while other cores render pages
-        dash = dashboard.build(result, names, check_id)
-        write_text(folder / INDEX, env.get_template("index.html.j2").render(
-            result=result, rows=rows, names=names, function_max=function_max, summary=summary(result), dash=dash,
-            heat=HeatMap.of(dash["columns"], [s.student for s in result.submissions]) if rows else None,
-            pages={s.student: page for s, page in zip(result.submissions, pages)}))
+def student_page(result: AssignmentResult, row: dict) -> str:
+    """A student's page: every check, and the code beside it."""
+    scored, unscored = problems(row["submission"])
+    sources, whole_file = html_source.listings(row["submission"])
+    return environment().get_template("student.html.j2").render(
+        result=result, submission=row["submission"], full_marks=row["full_marks"], index=INDEX,
+        problems=scored, unscored_problems=unscored, sources=sources, whole_file=whole_file)
 
-    def page(row: dict) -> None:
-        scored, unscored = problems(row["submission"])
-        write_text(folder / row["page"], student.render(
-            result=result, submission=row["submission"], full_marks=row["full_marks"], index=INDEX,
-            problems=scored, unscored_problems=unscored))
 
-    run_in_parallel([index] + [partial(page, row) for row in rows], meanwhile=meanwhile)
+def write(result: AssignmentResult, folder: Path, meanwhile: Callable[[], object] | None = None) -> list[Path]:
+    """The index and every student's page; `meanwhile` (other reports, say)
+    runs in this process while other cores start on the pages (the index,
+    whose dashboard takes longest, first). The pages an earlier run wrote
+    for students no longer in the class are removed."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = class_rows(result)
+    html_pages.remove_stale(folder, [row["page"] for row in rows])
+    jobs = [lambda: write_text(folder / INDEX, index_page(result, rows))]
+    jobs += [partial(lambda row: write_text(folder / row["page"], student_page(result, row)), row) for row in rows]
+    run_in_parallel(jobs, meanwhile=meanwhile)
     return [folder / INDEX] + [folder / row["page"] for row in rows]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import re
 import time
 from pathlib import Path
 
@@ -13,7 +12,7 @@ import pytest
 
 from grader.reports import FORMATS, write_reports
 from grader import atomic
-from grader.reports import csv_report, dashboard, html, json_report
+from grader.reports import csv_report, json_report
 from grader.reports.parallel import run_in_parallel
 from grader.results import AssignmentResult, Check, Element, FunctionResult, SubmissionResult
 
@@ -35,8 +34,8 @@ def submission(student: str, scores: dict[str, float], **fields) -> SubmissionRe
                             max_score=4.0, seed=7, functions=functions, **fields)
 
 
-@pytest.fixture
-def result() -> AssignmentResult:
+def toy_class() -> AssignmentResult:
+    """Four students, one of whom has no `backward`, two with names that are markup or a formula."""
     return AssignmentResult(
         assignment="toy", title="A toy assignment", function_names=FUNCTIONS,
         submissions=[
@@ -47,6 +46,11 @@ def result() -> AssignmentResult:
                        output="<img src=x onerror=alert(1)>"),
             submission("=HYPERLINK(\"http://evil\")", {"forward": 1, "backward": 0.5, "loss": 1}),
         ])
+
+
+@pytest.fixture
+def result() -> AssignmentResult:
+    return toy_class()
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -217,98 +221,7 @@ def test_written_files_are_readable_by_others(result, tmp_path):
     assert path.stat().st_mode & 0o777 == 0o644
 
 
-# --- HTML -------------------------------------------------------------------------
-
-
-def test_page_names_are_safe_unique_and_never_the_index():
-    subs = [submission(name, {"forward": 1}) for name in
-            ["ada", "Ada", "index", "../../etc/passwd", "José Núñez", "<>", "ada"]]
-    names = html.page_names(subs)
-    assert names[0] == "ada.html"
-    assert len({n.lower() for n in names}) == len(names)
-    assert "index.html" not in names
-    assert all(re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*\.html", n) for n in names), names
-    assert names[3] == "etc_passwd.html"
-    assert names[4] == "Jose_Nunez.html"
-
-
-def test_html_escapes_student_text_and_links_every_student(result, tmp_path):
-    written = html.write(result, tmp_path)
-    index = (tmp_path / "index.html").read_text(encoding="utf-8")
-    pages = html.page_names(result.submissions)
-    for page in pages:
-        assert f'href="{page}"' in index
-        assert (tmp_path / page).is_file()
-    assert len(written) == 1 + len(pages)
-
-    for path in written:
-        text = path.read_text(encoding="utf-8")
-        assert "<script" not in text and "<img" not in text
-        assert not re.search(r"""(src|href)=["']?(https?:)?//""", text)
-    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in index
-
-    evil = (tmp_path / pages[2]).read_text(encoding="utf-8")
-    assert "&lt;img src=x onerror=alert(1)&gt;" in evil
-    assert "dW matches the expected gradient transposed.\nworst at dW[1, 2]" in evil
-    assert "transposed" in evil and "dW[1, 2]" in evil and "-0.75" in evil
-
-
-def test_html_shows_the_diagnosis_in_words_apart_from_the_message(result, tmp_path):
-    html.write(result, tmp_path)
-    page = (tmp_path / html.page_names(result.submissions)[1]).read_text(encoding="utf-8")
-    assert '<pre>dW matches the expected gradient transposed.\nworst at dW[1, 2]</pre>' in page
-    assert '<p class="explanation"><b>Diagnosis:</b> dW is transposed: compute delta.T @ X.</p>' in page
-    assert "Diagnosis:" not in "".join(re.findall(r"<pre>.*?</pre>", page, re.S))
-
-
-def test_html_summary_counts_submissions_mean_and_full_marks(result, tmp_path):
-    html.write(result, tmp_path)
-    index = (tmp_path / "index.html").read_text(encoding="utf-8")
-    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", index))
-    assert "4 submissions" in text
-    assert "mean score 2 out of 4" in text   # (4 + 1.5 + 0 + 2.5) / 4
-    assert "1 with full marks" in text
-
-
-# --- the class dashboard (data) ----------------------------------------------------
-
-
-def test_dashboard_histogram_bins_whole_points_and_closes_the_last_bin(result):
-    bins = dashboard.histogram(result.submissions, 4.0)
-    assert [(b.low, b.high, b.count) for b in bins] == [(0, 1, 1), (1, 2, 1), (2, 3, 1), (3, 4, 1)]
-    assert bins[-1].students == ["ada"]   # full marks fall in the last bin
-    wide = dashboard.histogram(result.submissions, 100.0)
-    assert len(wide) == 10 and wide[0].high == 10.0 and sum(b.count for b in wide) == 4
-
-
-def test_dashboard_columns_count_who_ran_and_passed_each_check(result):
-    cols = dashboard.columns(result, FUNCTIONS)
-    assert [c.key for c in cols] == [("forward", "values"), ("forward", "gradient"), ("backward", "values"),
-                                     ("backward", "gradient"), ("loss", "values"), ("loss", "gradient")]
-    backward = {c.name: (c.passed, c.ran) for c in cols if c.function == "backward"}
-    # bob has no backward at all: it ran for three students
-    assert backward == {"values": (1, 1), "gradient": (0, 2)}
-    grid = dashboard.grid(result, cols, html.check_id)
-    assert [cell.status for cell in grid[1]] == ["passed", "not run", "not run", "not run", "not run", "failed"]
-    assert grid[1][0].anchor == "forward-1" and grid[1][1].anchor is None
-
-
-def test_dashboard_diagnoses_rank_by_students(result):
-    [d] = dashboard.diagnoses(result)
-    assert (d.code, d.students, d.checks, d.where) == (
-        "transposed", ["bob", "<script>alert('x')</script>", "=HYPERLINK(\"http://evil\")"], 5,
-        ["loss › dW", "forward › dW", "backward › dW"])
-
-
-def test_dashboard_of_an_empty_class(tmp_path):
-    html.write(AssignmentResult(assignment="toy", submissions=[]), tmp_path)
-    assert "No submissions were graded." in (tmp_path / "index.html").read_text(encoding="utf-8")
-
-
-def test_dashboard_of_a_class_with_no_points_to_be_had(tmp_path):
-    nothing = SubmissionResult(student="a", path="a.py", score=0, max_score=0, seed=1, functions=[])
-    html.write(AssignmentResult(assignment="toy", submissions=[nothing]), tmp_path)
-    assert "No points to be had." in (tmp_path / "index.html").read_text(encoding="utf-8")
+# --- writing on several cores ----------------------------------------------------
 
 
 def _logging_jobs(log: Path, count: int, die_from: int | None = None) -> list:

@@ -1,0 +1,175 @@
+"""A student's code beside the feedback: the source of each graded
+function, highlighted, numbered as in the file, with the lines the
+feedback points at marked (where the function is defined, with its verdict,
+and each line an error was raised on).
+
+The file is read here as text and parsed (`ast`), never run. It is read the
+way grading opens a submission: not through a symbolic link, a regular file
+only, and at most MAX_BYTES of it; a file that cannot be read so is not
+shown. Highlighting is pygments' Python lexer, which accepts any text (a
+file that does not parse is highlighted all the same); the templates escape
+every piece of it."""
+from __future__ import annotations
+
+import ast
+import os
+import re
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pygments.lexers import PythonLexer
+from pygments.token import Comment, Keyword, Name, Number, Operator, String, _TokenType
+
+from ..results import FunctionResult, SubmissionResult
+
+MAX_BYTES = 256 * 1024
+MAX_LINES = 400          # of a file shown whole, when it does not parse
+# token kinds, most specific first, and the class each is drawn with (base.html.j2)
+KINDS: list[tuple[_TokenType, str]] = [
+    (Name.Function, "nf"), (Name.Class, "nf"), (Name.Decorator, "nd"), (Name.Builtin, "nb"),
+    (Keyword, "k"), (Operator.Word, "k"), (String, "s"), (Comment, "c"), (Number, "m"), (Operator, "o")]
+TRACEBACK_LINE = re.compile(r'File "([^"\n]+)", line (\d+)')
+
+
+@dataclass
+class Line:
+    number: int
+    parts: list[tuple[str, str]]              # (class, text): class "" for plain text
+    marks: list[str] = field(default_factory=list)   # what the feedback says of this line (an error)
+    verdict: FunctionResult | None = None            # the function defined on this line, whose verdict it shows
+
+
+@dataclass
+class Listing:
+    """Lines of the file to show, with a caption."""
+    caption: str
+    lines: list[Line]
+
+
+def read_source(path: str) -> str | None:
+    """The submission's text, or None where it is not a readable regular
+    file reached without a symbolic link, or is too large."""
+    try:
+        if os.path.realpath(path) != os.path.abspath(path):   # a link somewhere on the way
+            return None
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except (OSError, ValueError):
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+            return None
+        data = os.read(fd, MAX_BYTES + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_BYTES:
+        return None
+    return data.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def kind(token: _TokenType) -> str:
+    for parent, css in KINDS:
+        if token in parent:
+            return css
+    return ""
+
+
+def highlighted(source: str) -> list[list[tuple[str, str]]]:
+    """Each line of `source` as (class, text) pieces; a token over several lines is cut at each line's end."""
+    lines: list[list[tuple[str, str]]] = [[]]
+    for token, text in PythonLexer(stripnl=False, ensurenl=False).get_tokens(source):
+        css = kind(token)
+        for i, piece in enumerate(text.split("\n")):
+            if i:
+                lines.append([])
+            if piece:
+                lines[-1].append((css, piece))
+    if source.endswith("\n"):
+        lines.pop()
+    return lines
+
+
+def definitions(tree: ast.Module) -> dict[str, list[tuple[int, int]]]:
+    """Each function defined anywhere in the module: (first line, last line)
+    of each definition, decorators included, in the file's order."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+            found.setdefault(node.name, []).append((first, node.end_lineno or node.lineno))
+    return {name: sorted(spans) for name, spans in found.items()}
+
+
+def span_of(f: FunctionResult, spans: dict[str, list[tuple[int, int]]], tree: ast.Module) -> tuple[int, int] | None:
+    """Where `f` is defined: the definition on the line the student's process
+    named, else the last one at the module's top level, else the last one."""
+    candidates = spans.get(f.name, [])
+    if not candidates:
+        return None
+    for first, last in candidates:
+        if f.line in (first, _def_line(tree, f.name, first)):
+            return first, last
+    top = [(n.lineno, n) for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+           and n.name == f.name]
+    if top:
+        node = top[-1][1]
+        return min([node.lineno] + [d.lineno for d in node.decorator_list]), node.end_lineno or node.lineno
+    return candidates[-1]
+
+
+def _def_line(tree: ast.Module, name: str, first: int) -> int:
+    """The `def` line of the definition of `name` that starts (decorators included) on `first`."""
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name and \
+                min([node.lineno] + [d.lineno for d in node.decorator_list]) == first:
+            return node.lineno
+    return first
+
+
+def error_lines(f: FunctionResult, file_name: str) -> dict[int, list[str]]:
+    """The lines of the student's file on which an error of f's checks was raised, with those checks."""
+    found: dict[int, list[str]] = {}
+    for c in f.checks:
+        if c.status == "passed":
+            continue
+        for name, number in TRACEBACK_LINE.findall(c.message):
+            if Path(name).name == file_name and c.name not in found.setdefault(int(number), []):
+                found[int(number)].append(c.name)
+    return found
+
+
+def listings(s: SubmissionResult) -> tuple[dict[str, Listing], Listing | None]:
+    """Each graded function's listing, by name; and the whole file's, where
+    it does not parse (then no function's can be told apart)."""
+    source = read_source(s.path)
+    if source is None:
+        return {}, None
+    lines = highlighted(source)
+    file_name = Path(s.path).name
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as e:
+        shown = [Line(n, parts) for n, parts in enumerate(lines[:MAX_LINES], 1)]
+        where = getattr(e, "lineno", None)
+        if isinstance(e, SyntaxError) and where and 0 < where <= len(shown):
+            shown[where - 1].marks.append(f"SyntaxError: {e.msg}")
+        more = f", the first {MAX_LINES} of {len(lines)} lines" if len(lines) > MAX_LINES else ""
+        return {}, Listing(f"{file_name}, which does not parse{more}", shown)
+    spans = definitions(tree)
+    found = {}
+    for f in s.functions:
+        span = span_of(f, spans, tree)
+        if span is None:
+            continue
+        first, last = span
+        shown = [Line(n, lines[n - 1] if n <= len(lines) else []) for n in range(first, last + 1)]
+        def_line = _def_line(tree, f.name, first)
+        shown[def_line - first].verdict = f
+        for number, checks in error_lines(f, file_name).items():
+            if first <= number <= last:
+                shown[number - first].marks.append("raised an error here: " + ", ".join(checks))
+        found[f.name] = Listing(f"{file_name}, lines {first}\u2013{last}", shown)
+    return found, None

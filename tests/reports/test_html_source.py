@@ -1,0 +1,118 @@
+"""The student's code beside the feedback: each graded function's source on
+the student's page, numbered as in the file, its definition and the lines
+errors were raised on marked; a hostile file shown as text (in Chromium: no
+script of it runs); a file that is a link, a FIFO or too large not read."""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from conftest import ROOT, line_of
+from test_html_browser import probe
+from test_reports_browser import browse, console_messages
+
+from grader.reports import html, html_source
+from grader.results import AssignmentResult, Check, FunctionResult, SubmissionResult
+
+LISTINGS = """
+    return Array.prototype.map.call(document.querySelectorAll('.code'), function (code) {
+        return Array.prototype.map.call(code.querySelectorAll('.l'), function (l) {
+            return [Number(l.querySelector('.n').textContent), l.querySelector('.t').textContent,
+                    Array.prototype.map.call(l.querySelectorAll('.say'), function (s) { return s.textContent; })];
+        });
+    });"""
+
+
+def test_each_function_is_shown_as_in_the_file_with_its_verdict_marked(chromium, report):
+    source = ROOT / "submissions" / "ner_window" / "transposed_dw.py"
+    lines = source.read_text(encoding="utf-8").splitlines()
+    listings = probe(chromium, report / "transposed_dw.html", LISTINGS)
+    assert len(listings) == 5   # every graded function
+    for listing in listings:
+        for number, text, _ in listing:
+            assert text == lines[number - 1]       # numbered as in the file
+        numbers = [number for number, _, _ in listing]
+        assert numbers == list(range(numbers[0], numbers[-1] + 1))
+    [loss] = [listing for listing in listings if "def ner_loss_and_grads" in listing[0][1]]
+    assert loss[0][0] == line_of(source, "def ner_loss_and_grads")
+    assert re.fullmatch(r"failed ner_loss_and_grads: 4 / 5 points; \d+ checks? did not pass", " ".join(loss[0][2]).replace("\xa0", " "))
+    assert all(not said for _, _, said in loss[1:])
+
+
+def test_a_file_that_does_not_parse_is_shown_whole_with_its_error(chromium, report):
+    source = ROOT / "submissions" / "ner_window" / "syntax_error.py"
+    [whole] = probe(chromium, report / "syntax_error.html", LISTINGS)
+    assert [text for _, text, _ in whole] == source.read_text(encoding="utf-8").splitlines()
+    marked = [(number, said) for number, _, said in whole if said]
+    assert marked == [(32, ["\u25b2 SyntaxError: '(' was never closed"])]
+
+
+HOSTILE = '''"""</script><script>document.documentElement.setAttribute('data-pwned', 'docstring')</script>"""
+import numpy as np  # <img src=x onerror="document.documentElement.setAttribute('data-pwned', 'comment')">
+
+
+def forward(x):
+    s = "</pre></div><script>document.documentElement.setAttribute('data-pwned', 'string')</script>"
+    t = '<!-- --><b>bold</b> &amp; &lt; {{ 7 * 7 }}'
+    return x  # ]]></code><svg onload="document.documentElement.setAttribute('data-pwned', 'svg')">
+
+
+def backward(x):
+    raise ValueError("<script>alert(1)</script>")
+'''
+
+
+def hostile_result(path: Path) -> AssignmentResult:
+    trace = f'on public case 1: backward raised an error:\n  File "{path.name}", line 12, in backward\n' \
+            '    raise ValueError("<script>alert(1)</script>")\nValueError: <script>alert(1)</script>'
+    return AssignmentResult(assignment="toy", submissions=[SubmissionResult(
+        student="mallory", path=str(path), score=1, max_score=2, seed=1, output="", functions=[
+            FunctionResult(name="forward", score=1, max_score=1, line=5, checks=[Check(name="x", status="passed")]),
+            FunctionResult(name="backward", score=0, max_score=1, line=11, checks=[
+                Check(name="returns", status="error", message=trace)])])])
+
+
+def test_a_hostile_file_is_shown_as_text_and_runs_nothing(chromium, tmp_path):
+    path = tmp_path / "mallory.py"
+    path.write_text(HOSTILE, encoding="utf-8")
+    html.write(hostile_result(path), tmp_path / "out")
+    page = tmp_path / "out" / "mallory.html"
+    text = page.read_text(encoding="utf-8")
+    assert "<script" not in text and "<img" not in text and "<svg onload" not in text and "<b>" not in text
+    run = browse(chromium, page, "--dump-dom")
+    assert run.returncode == 0 and console_messages(run.stderr) == []
+    assert not re.search(r"<html[^>]*data-pwned", run.stdout), "a script of the file ran"
+    assert "<script" not in run.stdout and not re.search(r"<[a-z]+[^>]*\son(error|load)=", run.stdout)
+    listings = probe(chromium, page, LISTINGS)
+    shown = {number: (code, said) for listing in listings for number, code, said in listing}
+    for number, line in enumerate(HOSTILE.splitlines(), 1):
+        if number in shown:
+            assert shown[number][0] == line      # every character as written, as text
+    assert shown[5][1][0].replace("\xa0", " ").startswith("passed forward: 1 / 1 points")
+    assert shown[12][1] == ["\u25b2 raised an error here: returns"]
+    assert "{{ 7 * 7 }}" in shown[7][0] and "49" not in shown[7][0]
+
+
+def test_only_a_regular_file_reached_without_a_link_is_read(tmp_path):
+    real = tmp_path / "real.py"
+    real.write_text("def f(x):\n    return x\n", encoding="utf-8")
+    assert html_source.read_source(str(real)) == "def f(x):\n    return x\n"
+    (tmp_path / "link.py").symlink_to(real)
+    (tmp_path / "folder").symlink_to(tmp_path)
+    os.mkfifo(tmp_path / "fifo.py")
+    (tmp_path / "big.py").write_text("#" * (html_source.MAX_BYTES + 1))
+    for name in ("link.py", "folder/real.py", "fifo.py", "big.py", "missing.py", "."):
+        assert html_source.read_source(str(tmp_path / name)) is None, name
+
+
+def test_a_function_is_found_where_python_would_bind_it():
+    source = "def f(x):\n    return 1\n\n\n@decorated\ndef f(x):\n    return 2\n\nclass C:\n    def g(self):\n        pass\n"
+    import ast
+    tree = ast.parse(source)
+    spans = html_source.definitions(tree)
+    f = FunctionResult(name="f", score=1, max_score=1, checks=[])
+    assert html_source.span_of(f, spans, tree) == (5, 7)     # the last one, its decorator included
+    assert html_source.span_of(f.model_copy(update={"line": 1}), spans, tree) == (1, 2)  # the one the process named
+    g = FunctionResult(name="g", score=1, max_score=1, checks=[])
+    assert html_source.span_of(g, spans, tree) == (10, 11)
