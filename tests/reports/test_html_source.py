@@ -9,6 +9,8 @@ import re
 from pathlib import Path
 
 from conftest import ROOT, line_of
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_html_browser import probe
 from test_reports_browser import browse, console_messages
 
@@ -116,3 +118,17 @@ def test_a_function_is_found_where_python_would_bind_it():
     assert html_source.span_of(f.model_copy(update={"line": 1}), spans, tree) == (1, 2)  # the one the process named
     g = FunctionResult(name="g", score=1, max_score=1, checks=[])
     assert html_source.span_of(g, spans, tree) == (10, 11)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("ab1 \n\t#'\"\\@.=+*()[]:_eé<>/&;!{}") + ['"""', "'''", "\r"])).map("".join))
+def test_highlighting_keeps_every_character_of_any_text(text):
+    assert "".join(piece for _, piece in html_source.pieces(text)) == text
+    assert "\n".join("".join(p for _, p in line) for line in html_source.highlighted(text)) == text.removesuffix("\n")
+
+
+def test_highlighting_tells_keywords_strings_comments_and_numbers_apart():
+    source = '@cache\ndef f(x=1e-5):\n    """doc\n    </script>"""\n    return len(x) @ W  # note\n'
+    drawn = [(css, text) for css, text in html_source.pieces(source) if css]
+    assert drawn == [("nd", "@cache"), ("k", "def"), ("nf", "f"), ("o", "="), ("m", "1e-5"),
+                     ("s", '"""doc\n    </script>"""'), ("k", "return"), ("nb", "len"), ("o", "@"), ("c", "# note")]
