@@ -113,41 +113,38 @@ def highlighted(source: str) -> list[list[tuple[str, str]]]:
     return lines
 
 
-def definitions(tree: ast.Module) -> dict[str, list[tuple[int, int]]]:
-    """Each function defined anywhere in the module: (first line, last line)
-    of each definition, decorators included, in the file's order."""
-    found: dict[str, list[tuple[int, int]]] = {}
-    for node in ast.walk(tree):
+@dataclass(frozen=True)
+class Definition:
+    """Where a function is defined: its first line (decorators included), its `def` line, its last line."""
+    first: int
+    line: int
+    last: int
+    top: bool        # at the module's top level
+
+
+def definitions(tree: ast.Module) -> dict[str, list[Definition]]:
+    """Each function defined in the module, at any depth of statements (in a
+    class, an `if`, another function): its definitions, in the file's order.
+    Only statements are visited: a function is never inside an expression."""
+    found: dict[str, list[Definition]] = {}
+    todo = [(node, True) for node in tree.body]
+    while todo:
+        node, top = todo.pop()
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             first = min([node.lineno] + [d.lineno for d in node.decorator_list])
-            found.setdefault(node.name, []).append((first, node.end_lineno or node.lineno))
-    return {name: sorted(spans) for name, spans in found.items()}
+            found.setdefault(node.name, []).append(Definition(first, node.lineno, node.end_lineno or node.lineno, top))
+        for field_name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            todo += [(child, False) for child in getattr(node, field_name, []) if isinstance(child, ast.AST)]
+    return {name: sorted(spans, key=lambda d: d.first) for name, spans in found.items()}
 
 
-def span_of(f: FunctionResult, spans: dict[str, list[tuple[int, int]]], tree: ast.Module) -> tuple[int, int] | None:
+def definition_of(f: FunctionResult, found: dict[str, list[Definition]]) -> Definition | None:
     """Where `f` is defined: the definition on the line the student's process
-    named, else the last one at the module's top level, else the last one."""
-    candidates = spans.get(f.name, [])
-    if not candidates:
-        return None
-    for first, last in candidates:
-        if f.line in (first, _def_line(tree, f.name, first)):
-            return first, last
-    top = [(n.lineno, n) for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
-           and n.name == f.name]
-    if top:
-        node = top[-1][1]
-        return min([node.lineno] + [d.lineno for d in node.decorator_list]), node.end_lineno or node.lineno
-    return candidates[-1]
-
-
-def _def_line(tree: ast.Module, name: str, first: int) -> int:
-    """The `def` line of the definition of `name` that starts (decorators included) on `first`."""
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name and \
-                min([node.lineno] + [d.lineno for d in node.decorator_list]) == first:
-            return node.lineno
-    return first
+    named, else the last one at the module's top level (the one Python binds), else the last one."""
+    candidates = found.get(f.name, [])
+    named = [d for d in candidates if f.line in (d.first, d.line)]
+    top = [d for d in candidates if d.top]
+    return (named or top or candidates or [None])[-1]
 
 
 def error_lines(f: FunctionResult, file_name: str) -> dict[int, list[str]]:
@@ -179,16 +176,15 @@ def listings(s: SubmissionResult) -> tuple[dict[str, Listing], Listing | None]:
             shown[where - 1].marks.append(f"SyntaxError: {e.msg}")
         more = f", the first {MAX_LINES} of {len(lines)} lines" if len(lines) > MAX_LINES else ""
         return {}, Listing(f"{file_name}, which does not parse{more}", shown)
-    spans = definitions(tree)
+    defined = definitions(tree)
     found = {}
     for f in s.functions:
-        span = span_of(f, spans, tree)
-        if span is None:
+        d = definition_of(f, defined)
+        if d is None:
             continue
-        first, last = span
+        first, last = d.first, d.last
         shown = [Line(n, lines[n - 1] if n <= len(lines) else []) for n in range(first, last + 1)]
-        def_line = _def_line(tree, f.name, first)
-        shown[def_line - first].verdict = f
+        shown[d.line - first].verdict = f
         for number, checks in error_lines(f, file_name).items():
             if first <= number <= last:
                 shown[number - first].marks.append("raised an error here: " + ", ".join(checks))

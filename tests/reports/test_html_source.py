@@ -4,6 +4,7 @@ errors were raised on marked; a hostile file shown as text (in Chromium: no
 script of it runs); a file that is a link, a FIFO or too large not read."""
 from __future__ import annotations
 
+import ast
 import os
 import re
 from pathlib import Path
@@ -110,14 +111,16 @@ def test_only_a_regular_file_reached_without_a_link_is_read(tmp_path):
 
 def test_a_function_is_found_where_python_would_bind_it():
     source = "def f(x):\n    return 1\n\n\n@decorated\ndef f(x):\n    return 2\n\nclass C:\n    def g(self):\n        pass\n"
-    import ast
     tree = ast.parse(source)
-    spans = html_source.definitions(tree)
-    f = FunctionResult(name="f", score=1, max_score=1, checks=[])
-    assert html_source.span_of(f, spans, tree) == (5, 7)     # the last one, its decorator included
-    assert html_source.span_of(f.model_copy(update={"line": 1}), spans, tree) == (1, 2)  # the one the process named
-    g = FunctionResult(name="g", score=1, max_score=1, checks=[])
-    assert html_source.span_of(g, spans, tree) == (10, 11)
+    found = html_source.definitions(tree)
+
+    def span(name: str, line: int | None = None) -> tuple[int, int, int]:
+        d = html_source.definition_of(FunctionResult(name=name, score=1, max_score=1, line=line, checks=[]), found)
+        return d.first, d.line, d.last
+    assert span("f") == (5, 6, 7)      # the last one, its decorator included
+    assert span("f", line=1) == (1, 1, 2)   # the one the student's process named
+    assert span("g") == (10, 10, 11)   # in a class
+    assert html_source.definition_of(FunctionResult(name="h", score=1, max_score=1, checks=[]), found) is None
 
 
 @settings(max_examples=300, deadline=None)
