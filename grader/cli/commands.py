@@ -8,6 +8,7 @@ from pathlib import Path
 from ..sandbox import fork_server
 from ..cases.assignment import Assignment, find_assignment
 from .closed_pipe import reader_may_leave
+from .export import export_main
 from .gradescope import gradescope_main
 from .handout import handout_main
 from ..batch import default_jobs, grade_batch
@@ -165,7 +166,8 @@ def _starter(argv: list[str]) -> int:
 
 
 COMMAND_MAINS = {"publish": _publish, "schema": _schema, "validate": _validate, "new": _new, "starter": _starter,
-                 "gradescope": gradescope_main, "merge": merge_main, "handout": handout_main}
+                 "gradescope": gradescope_main, "merge": merge_main, "handout": handout_main,
+                 "export": export_main}
 
 # The arguments and a line on each command, for `grade --help`; every command is listed, these or not.
 COMMAND_HELP = {
@@ -176,6 +178,7 @@ COMMAND_HELP = {
     "handout": ("ASSIGNMENT [--out DIR] [--gradescope]", "write the folder students get, or the Gradescope autograder zip"),
     "merge": ("DIR [DIR ...]", "combine the report folders of grade --shard K/N runs"),
     "gradescope": ("--assignment A", "grade the submission in Gradescope's autograder"),
+    "export": ("--to SYSTEM REPORTS --out FILE", "write the class's scores for Canvas, Moodle, Blackboard, Gradescope"),
     "schema": ("", "print the JSON Schema of assignment.toml"),
 }
 
