@@ -11,6 +11,7 @@ from .closed_pipe import reader_may_leave
 from .export import export_main
 from .gradescope import gradescope_main
 from .handout import handout_main
+from .prairielearn import prairielearn_main
 from ..batch import default_jobs, grade_batch
 from ..batch.one_submission import grade_one
 from ..batch.replays import replay_folder
@@ -167,7 +168,7 @@ def _starter(argv: list[str]) -> int:
 
 COMMAND_MAINS = {"publish": _publish, "schema": _schema, "validate": _validate, "new": _new, "starter": _starter,
                  "gradescope": gradescope_main, "merge": merge_main, "handout": handout_main,
-                 "export": export_main}
+                 "export": export_main, "prairielearn": prairielearn_main}
 
 # The arguments and a line on each command, for `grade --help`; every command is listed, these or not.
 COMMAND_HELP = {
@@ -178,6 +179,7 @@ COMMAND_HELP = {
     "handout": ("ASSIGNMENT [--out DIR] [--gradescope]", "write the folder students get, or the Gradescope autograder zip"),
     "merge": ("DIR [DIR ...]", "combine the report folders of grade --shard K/N runs"),
     "gradescope": ("--assignment A", "grade the submission in Gradescope's autograder"),
+    "prairielearn": ("--assignment A", "grade the submission in PrairieLearn's external grader"),
     "export": ("--to SYSTEM REPORTS --out FILE", "write the class's scores for Canvas, Moodle, Blackboard, Gradescope"),
     "schema": ("", "print the JSON Schema of assignment.toml"),
 }
