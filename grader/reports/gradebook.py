@@ -6,9 +6,8 @@ or none) to the CSV's rows, header rows included; the headers are the ones
 each system documents for its grade import:
 
 - `canvas`: `Student, ID, SIS User ID, SIS Login ID, Section, <column>`, then
-  a `Points Possible` row. Canvas matches a student on ID (left empty: it is
-  Canvas's own number, which a roster does not hold), SIS User ID or SIS
-  Login ID; a column named `<name> (<id>)` fills that assignment, any other
+  a `Points Possible` row. Canvas matches a student on ID (its own number
+  for them, the roster's `lms_id`), SIS User ID or SIS Login ID; a column named `<name> (<id>)` fills that assignment, any other
   name makes a new one.
 - `blackboard`: `Last Name, First Name, Username, Student ID, <column>`, every
   field quoted as Grade Center asks. Username is the key; a column with its
@@ -60,7 +59,7 @@ def canvas(result: AssignmentResult, rows: list[Row], column: Column) -> list[li
     name = f"{column.name} ({column.column_id})" if column.column_id else column.name
     header = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", name]
     points = ["Points Possible", "", "", "", "", number(column.points)]
-    return [header, points] + [[r.person.name, "", r.person.student_id, r.person.login, r.person.section, r.score]
+    return [header, points] + [[r.person.name, r.person.lms_id, r.person.student_id, r.person.login, r.person.section, r.score]
                                for r in rows]
 
 
@@ -85,13 +84,13 @@ def gradescope_csv(result: AssignmentResult, rows: list[Row], column: Column) ->
 
 def plain_csv(result: AssignmentResult, rows: list[Row], column: Column) -> list[list[str]]:
     names = function_names(result)
-    header = ["submission", "student_id", "name", "email", "section", "username", "score", "max_score",
+    header = ["submission", "student_id", "name", "email", "section", "username", "lms_id", "score", "max_score",
               *(FUNCTION_COLUMN.format(n) for n in names)]
     out = [header]
     for r in rows:
         p, s = r.person, r.submission
         scores = {f.name: f.score for f in s.functions} if s else {}
-        out.append([p.submission, p.student_id, p.name, p.email, p.section, p.username, r.score,
+        out.append([p.submission, p.student_id, p.name, p.email, p.section, p.username, p.lms_id, r.score,
                     number(s.max_score) if s else number(column.points),
                     *(number(scores[n]) if n in scores else "" for n in names)])
     return out

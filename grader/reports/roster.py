@@ -13,6 +13,7 @@ optional, each as a gradebook needs it:
 | `email`      | the student's email address           | Moodle's and Gradescope's Email                   |
 | `section`    | the section or group                  | Canvas's Section                                  |
 | `username`   | the login in the gradebook's system   | Canvas's SIS Login ID, Blackboard's Username      |
+| `lms_id`     | the gradebook's own number for them   | Canvas's ID                                       |
 
 A column not in this table is refused rather than ignored, so that a column
 meant to be read (`student id`, say) never goes unread without a word."""
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from ..cases.discover import UsageError
 
-COLUMNS = ("submission", "student_id", "name", "email", "section", "username")
+COLUMNS = ("submission", "student_id", "name", "email", "section", "username", "lms_id")
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Person:
     email: str = ""
     section: str = ""
     username: str = ""
+    lms_id: str = ""
     listed: bool = True    # False: there is no roster, and the submission's name is all there is
 
     @classmethod

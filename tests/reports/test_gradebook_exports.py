@@ -9,11 +9,11 @@ import csv
 import pytest
 from conftest import MAX_SCORE
 
-ROSTER = """submission,student_id,name,email,section,username
-ada,1001,Ada Lovelace,ada@example.edu,A1,alovelace
-grace,1002,Grace Brewster Hopper,grace@example.edu,A2,ghopper
-sign_flipped,1003,Emmy Noether,emmy@example.edu,A1,
-zed,1004,Zed Absent,zed@example.edu,A2,zabsent
+ROSTER = """submission,student_id,name,email,section,username,lms_id
+ada,1001,Ada Lovelace,ada@example.edu,A1,alovelace,77
+grace,1002,Grace Brewster Hopper,grace@example.edu,A2,ghopper,
+sign_flipped,1003,Emmy Noether,emmy@example.edu,A1,,
+zed,1004,Zed Absent,zed@example.edu,A2,zabsent,
 """
 
 
@@ -45,7 +45,7 @@ def test_canvas_has_its_header_a_points_possible_row_and_the_roster_ids(export, 
     assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Homework 3"]
     assert rows[1] == ["Points Possible", "", "", "", "", str(MAX_SCORE)]
     by_login = {r[3]: r for r in rows[2:]}
-    assert by_login["alovelace"] == ["Ada Lovelace", "", "1001", "alovelace", "A1", scores(grades)["ada"]]
+    assert by_login["alovelace"] == ["Ada Lovelace", "77", "1001", "alovelace", "A1", scores(grades)["ada"]]
     assert by_login["ghopper"][5] == scores(grades)["grace"]
     assert by_login["emmy@example.edu"][2:] == ["1003", "emmy@example.edu", "A1", scores(grades)["sign_flipped"]]
     # on the roster, never submitted: an empty cell, which an import leaves as it was
@@ -88,9 +88,10 @@ def test_gradescope_csv_has_name_sid_email_and_the_score(export, roster, grades)
 def test_plain_csv_has_the_roster_the_totals_and_each_function(export, roster, grades):
     _, rows = export("csv", "--roster", roster)
     header = rows[0]
-    assert header[:8] == ["submission", "student_id", "name", "email", "section", "username", "score", "max_score"]
+    assert header[:9] == ["submission", "student_id", "name", "email", "section", "username", "lms_id", "score",
+                          "max_score"]
     functions = [f["name"] for f in grades.submission("ada")["functions"]]
-    assert header[8:] == [f"function:{name}" for name in functions]
+    assert header[9:] == [f"function:{name}" for name in functions]
     grace = dict(zip(header, rows[2]))
     assert grace["name"] == "Grace Brewster Hopper" and grace["score"] == scores(grades)["grace"]
     assert sum(float(grace[f"function:{n}"]) for n in functions) == pytest.approx(float(grace["score"]))
@@ -128,3 +129,17 @@ def test_the_reports_folder_of_one_assignment_is_found_from_its_parent(cli, grad
 def test_grade_help_lists_export(cli):
     run = cli("grade", "--help")
     assert "grade export --to SYSTEM REPORTS --out FILE" in run.stdout
+
+
+def test_a_name_a_spreadsheet_would_run_as_a_formula_is_written_as_text(export, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text('submission,name\nada,"=HYPERLINK(""x"")"\n', encoding="utf-8")
+    _, rows = export("gradescope-csv", "--roster", roster)
+    assert rows[1][0] == "'=HYPERLINK(\"x\")"
+
+
+def test_a_submission_listed_twice_is_refused_with_its_row(cli, graded, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("submission,name\nada,A\ngrace,G\nada,B\n", encoding="utf-8")
+    run = cli("grade", "export", "--to", "csv", graded.folder, "--out", tmp_path / "x.csv", "--roster", roster)
+    assert run.returncode == 2 and "row 4: submission 'ada' is listed twice" in run.stderr
