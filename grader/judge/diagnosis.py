@@ -5,7 +5,7 @@ offered only when its fit is close; otherwise the numbers speak alone.
 Stable codes (they appear in grades.json):
   not_finite, all_zeros, returns_input, swapped, sign_flipped, transposed,
   scaled_by_<k> / scaled_by_1_over_<k> (k a dimension name, or 2),
-  extra_axis, not_summed_over_<k>, diagonal_as_vector, missing_off_diagonal, wrong_forward, upstream_ignored,
+  extra_axis, missing_axis, not_summed_over_<k>, diagonal_as_vector, missing_off_diagonal, wrong_forward, upstream_ignored,
   cascade and compensates (a mistake of another function the student wrote; see grading/),
   numerical_gradient (see grading/derived.py),
   and the codes of the mistakes an assignment declares (e.g. missing_activation_derivative)."""
@@ -107,6 +107,10 @@ def _times(name: str, k: float) -> str:
 
 def _shape_mistake(g: np.ndarray, t: np.ndarray, ctx: Context) -> Diagnosis | None:
     name = ctx.output
+    if g.ndim < t.ndim and g.size == t.size and close(g.reshape(t.shape), t):
+        return Diagnosis("missing_axis", f"{name} has the right values but shape {shape_text(g.shape)} instead of "
+                                         f"{shape_text(t.shape)}: an axis was dropped (a sum without "
+                                         "keepdims=True?); keep it, so that it broadcasts as the shape says")
     if g.ndim == 2 and g.shape == t.shape[::-1] and close(g.T, t):
         return Diagnosis("transposed", f"{name} is transposed: it has shape {shape_text(g.shape)} and its "
                                        f"transpose is right (in the shape convention the gradient has the "
