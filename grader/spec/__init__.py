@@ -1,5 +1,6 @@
 """The assignment spec: its models (models), the arithmetic of its dimension
-sizes (sizes), hyperparameters chosen per case (choices), the checks that
+sizes (sizes), hyperparameters chosen per case (choices), dict and list
+arguments and outputs expanded into their keys and items (containers), the checks that
 need the whole spec (consistency), problems located as pydantic locates its
 errors (problems), and reading it from `assignment.toml` with the errors an
 instructor gets (loading)."""

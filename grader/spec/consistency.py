@@ -21,17 +21,29 @@ def spec_problems(spec: Spec) -> list[Problem]:
     problems = list(duplicates([f.name for f in spec.functions], ("functions",)))
     for i, f in enumerate(spec.functions):
         for j, a in enumerate(f.args):
-            problems += within(("functions", i, "args", j), _argument_problems(spec, a))
+            problems += _at(("functions", i, "args", j), [a, *a.leaves], lambda part: _argument_problems(spec, part))
         problems += within(("functions", i, "args"), _stand_ins_last(f))
         for j, o in enumerate(f.outputs):
-            problems += within(("functions", i, "outputs", j, "shape"), _shape_problems(o.shape, spec.dims))
+            problems += _at(("functions", i, "outputs", j), [o, *o.leaves],
+                            lambda part: within(("shape",), _shape_problems(part.shape, spec.dims)))
     if problems:
         return problems
     for i, f in enumerate(spec.functions):
         for j, o in enumerate(f.outputs):
-            if o.derivative:
-                problems += within(("functions", i, "outputs", j), _derivative_problems(spec, f, o))
+            problems += _at(("functions", i, "outputs", j), [p for p in (o, *o.leaves) if p.derivative],
+                            lambda part: _derivative_problems(spec, f, part))
     return problems
+
+
+def _at(where: tuple, parts: list, check) -> list[Problem]:
+    """The problems `check` finds in an argument or output and in its keys
+    (items): each located at the entry that declares it, said for which value
+    of its `for`, and an entry's problem said once, for the first value."""
+    found: dict[tuple, str] = {}
+    for part in parts:
+        for location, message in check(part):
+            found.setdefault((*where, *part._where, *location), part._binding + message)
+    return list(found.items())
 
 
 def _argument_problems(spec: Spec, a: Argument) -> Iterator[Problem]:
@@ -47,6 +59,13 @@ def _argument_problems(spec: Spec, a: Argument) -> Iterator[Problem]:
         forward = spec.function(a.cache)
         if forward is None or not any(o.opaque for o in forward.outputs):
             yield ("cache",), f"{a.cache!r} is not a function with an opaque (cache) output"
+    if a.output_of:
+        name, _, output = a.output_of.partition(".")
+        forward = spec.function(name)
+        target = forward.output(output) if forward else None
+        if target is None or target.opaque or target.container or target.part_of:
+            yield ("output_of",), (f"{a.output_of!r} names no array output of a function (function.output; a "
+                                   "cache is passed with `cache`)")
     if s.kind in ("fixture", "stand_in") and not spec.support:
         yield ("sample",), f"a {s.kind} needs the spec's `support` folder"
     if s.kind == "stand_in" and not (spec.function(s.replaces) and spec.function(s.replaces).student):
@@ -123,12 +142,20 @@ def _derivative_problems(spec: Spec, f: Function, o: Output) -> Iterator[Problem
                              f"functions: {[g.name for g in spec.functions]}")
         return
     forward, target = found
+    if target.container or target.part_of:
+        yield (kind, "of"), (f"{d.of!r} is a dict or list, or a key of one: a derivative is of a whole output "
+                             "(a scalar, or an array for vjp and jacobian)")
+        return
     if kind == "gradient" and target.shape:
         yield ("gradient", "of"), f"{d.of!r} has shape {target.shape}; a gradient needs a scalar (use vjp)"
         return
     wrt = forward.arg(d.wrt)
     if wrt is None:
         yield (kind, "wrt"), f"{forward.name} has no argument {d.wrt!r}"
+        return
+    if wrt.container:
+        example = f'{wrt.name}["{wrt.leaves[0].key}"]' if wrt.leaves and wrt.container == "dict" else f"{wrt.name}[0]"
+        yield (kind, "wrt"), f"{d.wrt!r} is a {wrt.container}: name one of its arrays, such as {example}"
         return
     if wrt.dtype == "int64":
         yield (kind, "wrt"), f"{d.wrt!r} is an integer argument and has no gradient"
@@ -144,15 +171,32 @@ def _derivative_problems(spec: Spec, f: Function, o: Output) -> Iterator[Problem
     elif kind == "vjp":
         yield from _upstream_problems(f, forward, target, d.upstream)
     else:
-        missing = [a.name for a in forward.args if f.arg(a.name) is None]
+        missing = [a.name for a in forward.args if a.name not in available(spec, f)]
         if missing:
             yield (kind,), f"{f.name} lacks {forward.name}'s arguments {missing}"
+
+
+def available(spec: Spec, f: Function) -> set[str]:
+    """The names of the inputs f's derivatives may be taken at: f's own, and
+    those of each forward whose cache or output f is given (they made it)."""
+    names = {a.name for a in f.args}
+    for forward in feeders(spec, f):
+        names |= {a.name for a in spec.function(forward).args}
+    return names
+
+
+def feeders(spec: Spec, f: Function) -> list[str]:
+    """The forwards whose cache or output f is given, in order of its arguments."""
+    found = [a.cache or a.output_of.partition(".")[0] for a in f.args if a.cache or a.output_of]
+    return [name for name in dict.fromkeys(found) if spec.function(name) is not None]
 
 
 def _upstream_problems(f: Function, forward: Function, target: Output, upstream: str) -> Iterator[Problem]:
     up = f.arg(upstream)
     if up is None:
         yield ("vjp", "upstream"), f"{f.name} has no argument {upstream!r}"
+    elif up.container or up.part_of:
+        yield ("vjp", "upstream"), f"{upstream!r}: an upstream gradient is a whole argument, not a dict, a list or a key"
     elif not _same_shape(up.shape, target.shape):
         yield ("vjp", "upstream"), (f"{upstream!r} has shape {up.shape}, but {forward.name}'s output "
                                     f"{target.name} has shape {target.shape}")

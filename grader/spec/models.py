@@ -2,6 +2,7 @@
 `assignment.toml`, its validation, its error messages and its JSON Schema."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
@@ -9,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator,
 
 from .choices import choice_problems, combinations
 from .consistency import spec_problems
+from .containers import expand
 from .problems import Problem, duplicates, invalid, within
 from .sizes import Size, awaiting_choices, dims_problems
 
@@ -109,6 +111,52 @@ Distribution = Annotated[Union[Normal, Uniform, Integers, Labels, DimValue, Cons
                          Field(discriminator="kind")]
 
 
+ENTRY_SAMPLES = ("normal", "uniform", "integers", "labels", "constant")
+
+
+class Entry(Strict):
+    """One array of a dict or list argument: a key named `name` (of a dict)
+    or an item (of a list), or one per value of `for` ("l in 1..L", both
+    ends included). The name and the shape may use `{l}` and `{L-1}`: an
+    expression of `for`'s letter and of dimensions of one size in every case."""
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    name: str = ""
+    over: str | None = Field(None, alias="for", description='"l in 1..L": one key (or item) per l, ends included')
+    shape: list[Size] = []
+    dtype: Literal["float64", "float32", "int64"] = "float64"
+    sample: Distribution = Normal()
+    away_from: list[float] = []
+    kink_margin: float = Field(1e-2, ge=0)
+
+    @model_validator(mode="after")
+    def _plain_sample(self) -> Entry:
+        if self.sample.kind not in ENTRY_SAMPLES:
+            raise invalid("Entry", [(("sample",), f"a key or item is sampled as one of {list(ENTRY_SAMPLES)}, "
+                                                   f"not {self.sample.kind!r}")])
+        return self
+
+
+def _container_problems(model, whole: tuple[str, ...]) -> list[Problem]:
+    """What a dict (keys) or list (items) argument or output declares wrongly:
+    both at once, a field that belongs to each key rather than to the whole,
+    a key without a name."""
+    if not (model.keys or model.items):
+        return []
+    if model.keys and model.items:
+        return [(("items",), "declare keys (a dict) or items (a list), not both")]
+    kind = "key" if model.keys else "item"
+    problems = [((field,), f"set {field} on each {kind}, not on the {'dict' if model.keys else 'list'} itself")
+                for field in whole if field in model.model_fields_set]
+    problems += [(("keys", k, "name"), "a key needs a name (such as \"W{l}\")") for k, e in enumerate(model.keys)
+                 if not e.name]
+    return problems
+
+
+def quoted(name: str) -> str:
+    """A key's name as the grader writes it: `parameters['W1']` as `parameters["W1"]`."""
+    return re.sub(r"^(\w+)\['([^'\"]*)'\]$", r'\1["\2"]', name)
+
+
 class Argument(Strict):
     """One argument of a function: its shape, its dtype and how its values are sampled."""
     name: str
@@ -126,16 +174,49 @@ class Argument(Strict):
         "to apply what the forward stored, such as a dropout mask")
     updates: bool = Field(False, description="the function changes this argument in place by contract; its "
                           "final value is checked against the reference's")
+    output_of: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$",
+                                  description="this argument is what the named forward returned as that output "
+                                  "(forward.output) on its own inputs of the case: a student's own forward for a "
+                                  "student, the reference's for the reference (an AL beside its caches)")
+    keys: list[Entry] = Field([], description="a dict of arrays: one key per entry (or per value of its `for`)")
+    items: list[Entry] = Field([], description="a list of arrays: one item per entry (or per value of its `for`)")
+    _container: str | None = PrivateAttr(None)   # of a key or item: the argument it belongs to
+    _key: str | int | None = PrivateAttr(None)   # ... and its key or position there
+    _leaves: list[Argument] = PrivateAttr(default_factory=list)   # of a dict or list: its keys or items
+    _where: tuple = PrivateAttr(())              # of a key or item: where its entry is declared, from the container
+    _binding: str = PrivateAttr("")              # ... and for which value of its `for` ("for l = 2: ")
+
+    @property
+    def leaves(self) -> list[Argument]:
+        """A dict's keys or a list's items, each an argument of its own (set when the spec is read)."""
+        return self._leaves
+
+    @property
+    def key(self) -> str | int | None:
+        """Of a key or item of a dict or list argument: where it is in it."""
+        return self._key
+
+    @property
+    def part_of(self) -> str | None:
+        """Of a key or item of a dict or list argument: the argument's name."""
+        return self._container
+
+    @property
+    def container(self) -> str | None:
+        return "dict" if self.keys else "list" if self.items else None
 
     @model_validator(mode="after")
     def _sample_fits(self) -> Argument:
-        problems: list[Problem] = []
+        problems: list[Problem] = list(_container_problems(self, ("shape", "dtype", "sample", "away_from", "cache",
+                                                                  "output_of", "updates")))
         if isinstance(self.sample, DimValue) and self.shape:
             problems.append((("shape",), "a 'dim' argument is a plain int; its shape must be []"))
         if self.cascade == "forgive" and self.cache is None:
             problems.append((("cascade",), "'forgive' applies to a cache: name the forward with cache = ..."))
         if isinstance(self.sample, (Integers, Labels, DimValue)) and self.dtype != "int64":
             problems.append((("dtype",), "integer samples need dtype 'int64'"))
+        if self.cache and self.output_of:
+            problems.append((("output_of",), "an argument is a cache or an output of a forward, not both"))
         if problems:
             raise invalid("Argument", problems)
         return self
@@ -166,6 +247,28 @@ class Jacobian(Strict):
     wrt: str
 
 
+class OutputEntry(Strict):
+    """One array of a dict or list output, judged and scored as an output of
+    its own (`grads["dW1"]`): a key named `name` or an item, or one per
+    value of `for`. Its name, shape and derivative may use `{l}` as an
+    argument's entry does (`wrt = 'parameters["W{l}"]'`)."""
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    name: str = ""
+    over: str | None = Field(None, alias="for", description='"l in 1..L": one key (or item) per l, ends included')
+    shape: list[Size] = []
+    gradient: Gradient | None = None
+    vjp: VJP | None = None
+    jacobian: Jacobian | None = None
+    rtol: float | None = Field(None, gt=0)
+    atol: float | None = Field(None, ge=0)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> OutputEntry:
+        if sum(d is not None for d in (self.gradient, self.vjp, self.jacobian)) > 1:
+            raise invalid("OutputEntry", [((), "declare one of gradient, vjp and jacobian, not several")])
+        return self
+
+
 class Output(Strict):
     """One value a function returns: a value, a derivative (gradient, vjp or jacobian) or an opaque cache."""
     name: str
@@ -176,9 +279,40 @@ class Output(Strict):
     rtol: float | None = Field(None, gt=0)
     atol: float | None = Field(None, ge=0)
     opaque: bool = Field(False, description="a cache: stays in the student's process, never checked, no points")
+    keys: list[OutputEntry] = Field([], description="a dict of arrays: one key per entry (or per value of its "
+                                    "`for`), each judged and scored as an output of its own")
+    items: list[OutputEntry] = Field([], description="a list of arrays: one item per entry (or per value of its "
+                                     "`for`), each judged and scored as an output of its own")
+    _container: str | None = PrivateAttr(None)   # of a key or item: the output it belongs to
+    _key: str | int | None = PrivateAttr(None)   # ... and its key or position there
+    _leaves: list[Output] = PrivateAttr(default_factory=list)   # of a dict or list: its keys or items
+    _where: tuple = PrivateAttr(())              # of a key or item: where its entry is declared, from the container
+    _binding: str = PrivateAttr("")              # ... and for which value of its `for` ("for l = 2: ")
+
+    @property
+    def leaves(self) -> list[Output]:
+        """A dict's keys or a list's items, each an output of its own (set when the spec is read)."""
+        return self._leaves
+
+    @property
+    def container(self) -> str | None:
+        return "dict" if self.keys else "list" if self.items else None
+
+    @property
+    def key(self) -> str | int | None:
+        """Of a key or item of a dict or list output: where it is in it."""
+        return self._key
+
+    @property
+    def part_of(self) -> str | None:
+        """Of a key or item of a dict or list output: the output's name."""
+        return self._container
 
     @model_validator(mode="after")
     def _one_kind(self) -> Output:
+        problems = list(_container_problems(self, ("shape", "gradient", "vjp", "jacobian", "opaque")))
+        if problems:
+            raise invalid("Output", problems)
         if self.opaque and self.derivative:
             raise invalid("Output", [((), "an opaque output cannot be a derivative")])
         if sum(d is not None for d in (self.gradient, self.vjp, self.jacobian)) > 1:
@@ -247,12 +381,21 @@ class Function(Strict):
         return [a for a in self.args if isinstance(a.sample, StandIn)]
 
     def arg(self, name: str) -> Argument | None:
-        """The argument of that name, if there is one."""
-        return next((a for a in self.args if a.name == name), None)
+        """The argument of that name, if there is one: a declared one, or a
+        key or item of one (`parameters["W1"]`, `xs[0]`)."""
+        name = quoted(name)
+        return next((a for a in self.args for a in [a, *a.leaves] if a.name == name), None)
 
     def output(self, name: str) -> Output | None:
-        """The output of that name, if there is one."""
-        return next((o for o in self.outputs if o.name == name), None)
+        """The output of that name, if there is one: a declared one, or a key or item of one."""
+        name = quoted(name)
+        return next((o for o in self.outputs for o in [o, *o.leaves] if o.name == name), None)
+
+    @property
+    def judged(self) -> list[Output]:
+        """Every output judged (and scored) on its own, in order: each declared
+        output but caches, with a dict or list output's keys or items in its place."""
+        return [leaf for o in self.outputs if not o.opaque for leaf in (o.leaves if o.container else [o])]
 
 
 class Cases(Strict):
@@ -369,7 +512,7 @@ class Spec(Strict):
         problems = choice_problems(self)
         if not problems and awaiting_choices(self.dims):  # dimensions derived from chosen values
             problems = list(within(("dims",), dims_problems(self.dims, combinations(self))))
-        problems = problems or spec_problems(self)
+        problems = problems or expand(self) or spec_problems(self)
         if problems:
             raise invalid("Spec", problems)
         return self
