@@ -16,7 +16,13 @@ _spec.loader.exec_module(_ref)
 def _float32(value):
     if isinstance(value, tuple):
         return tuple(_float32(v) for v in value)
-    return _np.asarray(value, dtype=_np.float32) if _np.asarray(value).dtype.kind == "f" else value
+    if isinstance(value, dict):   # a dict of arrays, such as gradients by name
+        return {{k: _float32(v) for k, v in value.items()}}
+    try:
+        kind = _np.asarray(value).dtype.kind
+    except ValueError:            # a list of caches, say: each rounded as it is
+        return [_float32(v) for v in value]
+    return _np.asarray(value, dtype=_np.float32) if kind == "f" else value
 
 
 def _wrap(name):

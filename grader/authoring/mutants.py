@@ -4,6 +4,7 @@ size or 2, zeroed, swapped with its neighbour, replaced by an input). A spec
 whose checks let a mutant keep its points cannot be trusted to grade."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,7 +46,8 @@ class Mutant:
 
     def write(self, folder: Path, reference: Path, spec: Spec) -> Path:
         f = spec.function(self.function)
-        path = folder / f"{self.function}__{self.output}__{self.kind.replace(' ', '_').replace('/', '_')}.py"
+        stem = re.sub(r"\W+", "_", f"{self.function}__{self.output}__{self.kind}")
+        path = folder / f"{stem}.py"
         path.write_text(HEADER.format(reference=str(reference), function=f.target,
                                       params=", ".join(a.name for a in f.args),
                                       multi=len(f.outputs) > 1, mutation=self.mutation), encoding="utf-8")
@@ -57,27 +59,45 @@ def mutants_of(spec: Spec) -> list[Mutant]:
 
 
 def _function_mutants(f: Function) -> list[Mutant]:
+    """Each output's mutants; a dict (list) output's keys (items) each have their own."""
     found = []
     batched = any(len(a.shape) >= 2 for a in f.args)
+    inputs = [(f"args[{j}]" + (f"[{leaf.key!r}]" if leaf.part_of else ""), leaf)
+              for j, a in enumerate(f.args) for leaf in (a.leaves if a.container else [a])]
     for k, o in enumerate(f.outputs):
         if o.opaque:  # a cache is the student's own business
             continue
-        out = f"_np.asarray(outs[{k}], dtype=float)"
-        kinds = {"negated": f"outs[{k}] = -{out}",
-                 "scaled by 2": f"outs[{k}] = 2 * {out}",
-                 "scaled by 1/2": f"outs[{k}] = 0.5 * {out}",
-                 "zeroed": f"outs[{k}] = _np.zeros_like({out})"}
-        if batched:
-            kinds["scaled by N"] = f"outs[{k}] = _batch(args) * {out}"
-            kinds["scaled by 1/N"] = f"outs[{k}] = {out} / _batch(args)"
-        if len(o.shape) == 2:
-            kinds["transposed"] = f"outs[{k}] = {out}.T"
-        if k + 1 < len(f.outputs) and not f.outputs[k + 1].opaque:
-            kinds[f"swapped with {f.outputs[k + 1].name}"] = f"outs[{k}], outs[{k + 1}] = outs[{k + 1}], outs[{k}]"
-        same_shape = [j for j, a in enumerate(f.args) if a.shape == o.shape and a.dtype != "int64"]
-        floats = [j for j, a in enumerate(f.args) if a.dtype != "int64"]
-        if same_shape or floats:
-            j = (same_shape or floats)[0]
-            kinds[f"replaced by input {f.args[j].name}"] = f"outs[{k}] = args[{j}]"
-        found += [Mutant(f.name, o.name, kind, code) for kind, code in kinds.items()]
+        parts = o.leaves if o.container else [o]
+        copied = f"outs[{k}] = {o.container}(outs[{k}]); " if o.container else ""  # the reference's own left alone
+        for n, part in enumerate(parts):
+            at = f"outs[{k}]" + (f"[{part.key!r}]" if o.container else "")
+            kinds = _kinds(at, part, batched)
+            following = parts[n + 1] if n + 1 < len(parts) else None
+            if not o.container and k + 1 < len(f.outputs) and not f.outputs[k + 1].opaque \
+                    and not f.outputs[k + 1].container:
+                following = f.outputs[k + 1]
+            if following is not None:
+                there = f"outs[{k}][{following.key!r}]" if o.container else f"outs[{k + 1}]"
+                kinds[f"swapped with {following.name}"] = f"{at}, {there} = {there}, {at}"
+            same_shape = [(where, a) for where, a in inputs if a.shape == part.shape and a.dtype != "int64"]
+            floats = [(where, a) for where, a in inputs if a.dtype != "int64" and not a.container]
+            if same_shape or floats:
+                where, a = (same_shape or floats)[0]
+                kinds[f"replaced by input {a.name}"] = f"{at} = {where}"
+            found += [Mutant(f.name, part.name, kind, copied + code) for kind, code in kinds.items()]
     return found
+
+
+def _kinds(at: str, o, batched: bool) -> dict[str, str]:
+    """The mutations of one output (`at`: where it is in `outs`) that need no other."""
+    out = f"_np.asarray({at}, dtype=float)"
+    kinds = {"negated": f"{at} = -{out}",
+             "scaled by 2": f"{at} = 2 * {out}",
+             "scaled by 1/2": f"{at} = 0.5 * {out}",
+             "zeroed": f"{at} = _np.zeros_like({out})"}
+    if batched:
+        kinds["scaled by N"] = f"{at} = _batch(args) * {out}"
+        kinds["scaled by 1/N"] = f"{at} = {out} / _batch(args)"
+    if len(o.shape) == 2:
+        kinds["transposed"] = f"{at} = {out}.T"
+    return kinds

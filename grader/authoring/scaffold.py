@@ -24,6 +24,8 @@ def _shape(shape: list) -> str:
 def _output_line(o: Output) -> str:
     if o.opaque:
         return f"        {o.name}: anything your backward function needs (it stays with you)"
+    if o.container:
+        return f"        {o.name}: a {o.container} of\n" + "\n".join("    " + _output_line(leaf) for leaf in o.leaves)
     d = o.derivative
     what = {"gradient": f"gradient of {getattr(d, 'of', '')} with respect to {getattr(d, 'wrt', '')}",
             "vjp": f"gradient with respect to {getattr(d, 'wrt', '')}, given the upstream gradient "
@@ -36,6 +38,11 @@ def _argument_line(a: Argument) -> str:
     s = a.sample
     if a.cache:
         what = f"the cache your {a.cache} returned"
+    elif a.output_of:
+        output, _, forward = a.output_of.partition(".")[::-1]
+        what = f"the {output} your {forward} returned"
+    elif a.container:
+        return f"        {a.name}: a {a.container} of\n" + "\n".join("    " + _argument_line(leaf) for leaf in a.leaves)
     elif isinstance(s, Constant):
         what = f"{type(s.value).__name__}, e.g. {s.value!r}"
     elif isinstance(s, Choice):

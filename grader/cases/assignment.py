@@ -12,6 +12,7 @@ from ..reference.public import PublishedSource
 from .sampling import HIDDEN, PUBLIC, Case, pooled_indices, sample_case
 from ..reference.case_pool import CasePool, pool_key, source_files
 from ..spec import SPEC_FILE, Function, Spec, SpecError, load_spec, spec_path
+from ..spec.consistency import feeders as forwards_fed
 
 REFERENCE, STARTER, INSTRUCTIONS = "reference.py", "starter.py", "instructions.md"
 SEARCH_ENV = "BACKPROP_GRADER_ASSIGNMENTS"
@@ -104,7 +105,7 @@ class ReferenceSource:
     def _expect_smooth(self, f: Function, case: Case) -> None:
         """Compute f's expected values, redrawing its inputs while a finite
         difference straddles a kink (a bounded number of times, recorded)."""
-        feeders = [f.name] + [a.cache for a in f.args if a.cache]  # a cache's forward inputs are f's too
+        feeders = [f.name] + forwards_fed(self.spec, f)  # a cache's (an output's) forward inputs are f's too
         exp = self.reference.expected(f, case)
         while not self.reference.smooth_at(f, exp) and case.redrawn.get(f.name, 0) < self.spec.checks.kink_redraws:
             for name in feeders:

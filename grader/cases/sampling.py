@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..sandbox.recipes import CacheOf, Recipe
+from ..sandbox.recipes import CacheOf, OutputOf, Recipe
 from ..spec import (Argument, Choice, Constant, DimValue, Fixture, Function, Integers, Labels, Normal, Spec,
                    StandIn, Uniform, case_values, choices_of, distinct_choices, evaluate_size, period)
 
@@ -88,6 +88,12 @@ def sample_arg(arg: Argument, dims: dict[str, int], rng: np.random.Generator, ch
     s = arg.sample
     if arg.cache:
         return CacheOf(arg.cache)
+    if arg.output_of:
+        return OutputOf(*arg.output_of.split("."))
+    if arg.container == "dict":
+        return {leaf.key: sample_arg(leaf, dims, rng, chosen) for leaf in arg.leaves}
+    if arg.container == "list":
+        return [sample_arg(leaf, dims, rng, chosen) for leaf in arg.leaves]
     if isinstance(s, Constant):
         return copy.deepcopy(s.value)
     if isinstance(s, Choice):

@@ -71,6 +71,8 @@ def agreement(grading: FunctionGrading, reply, composed: dict) -> Verdict:
         return Verdict("failed", f"{with_own}: {returned.message}")
     for name, truth in composed.items():
         o = f.output(name)
+        if isinstance(outputs[name], checks.Absent):
+            return Verdict("failed", f"{with_own}: {outputs[name].message}")
         got = checks.as_declared(outputs[name], np.shape(truth), grading.spec.tolerance.strict_scalars)
         if got.shape != np.shape(truth):
             return Verdict("failed", f"{with_own}, {name} has shape {shape_text(got.shape)}; the reference's "

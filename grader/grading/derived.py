@@ -39,7 +39,7 @@ MIN_CALLS = 3
 
 def watched(spec: Spec, f: Function) -> bool:
     """Whether the calls of `f` are watched for a numerical derivative."""
-    return spec.derived_gradients != "off" and any(o.derivative for o in f.outputs)
+    return spec.derived_gradients != "off" and any(o.derivative for o in f.judged)
 
 
 def numerical(sign: NumericSign) -> bool:
@@ -53,8 +53,8 @@ def judge(grading: FunctionGrading, plan: CasePlan, expected: Expected) -> Itera
     signs = [s for s in plan.call.reply.numeric if numerical(s)]
     if not signs or not watched(grading.spec, grading.f):
         return
-    derivatives = [o for o in grading.f.outputs if o.derivative]
-    shapes = {o.name: np.shape(expected.probes[o.name].args[o.derivative.wrt]) for o in derivatives}
+    derivatives = [o for o in grading.f.judged if o.derivative]
+    shapes = {o.name: np.shape(expected.probes[o.name].base) for o in derivatives}
     scored = grading.spec.derived_gradients == "required"
     for o in derivatives:
         # a sign whose argument has the shape of no derivative's variable (all

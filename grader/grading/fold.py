@@ -61,7 +61,7 @@ def score(f: Function, checks: list[Check]) -> float:
     if not any(c.output is not None for c in scored) or any(
             c.status != "passed" for c in scored if c.output is None):
         return 0.0
-    graded = [o for o in f.outputs if not o.opaque]
+    graded = f.judged
     share = f.points / len(graded)
     earned = sum(all(c.status == "passed" for c in scored if c.output == o.name) for o in graded)
     return round(share * earned, 6)

@@ -6,15 +6,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Generator, Iterator
 
+import numpy as np
+
 from ..cases.sampling import PUBLIC, Case
 from ..judge import checks
 from ..judge.checks import Verdict
 from ..judge.tolerance import declared
 from ..results import FunctionResult
 from ..sandbox.answers import FunctionInfo, Reply
-from ..sandbox.recipes import CacheOf, Recipe
+from ..sandbox.recipes import CacheOf, OutputOf, Recipe
 from ..sandbox.runner import Request, call_request
-from ..sandbox.wire import Sequence
+from ..sandbox.wire import Sequence, Subclassed
 from ..spec import Function, Spec
 from .cascade import unexplained_first
 from .composition import composed_request, judge_composed
@@ -43,7 +45,7 @@ class FunctionGrading:
         self.spec, self.f, self.sandbox, self.source, self.found = spec, f, sandbox, source, found
         self.always_own = always_own  # the check against the student's own forward, even when the gradient passed
         self.info: FunctionInfo | None = found.get(f.target)   # what the student's process said of the function
-        self.outputs = [judge_for(self, o) for o in f.outputs if not o.opaque]
+        self.outputs = [judge_for(self, o) for o in f.judged]
         self.own = OwnForward(self)
 
     def fed_by(self, forward: str) -> bool:
@@ -164,30 +166,52 @@ class FunctionGrading:
     def wire_args(self, args: dict, case: Case) -> dict:
         """Arguments as the student's process takes them: fixtures as recipes,
         and each cache made by the student's own forward, kept in their
-        process. Refused when a cache cannot be made."""
-        wired = {}
+        process, and each output of it (one call of a forward gives both).
+        Refused when a cache or an output cannot be made."""
+        wired, made = {}, {}
         for name, value in args.items():
             if isinstance(value, Recipe):
                 value = value.tagged()
             elif isinstance(value, CacheOf):
-                value = self.cache(value.forward, case)
+                value = self.made(value.forward, case, made, f"the cache of your {value.forward}").items[
+                    next(i for i, o in enumerate(self.spec.function(value.forward).outputs) if o.opaque)]
+            elif isinstance(value, OutputOf):
+                value = self.output_of(value, case, made)
             wired[name] = value
         return wired
 
-    def cache(self, forward: str, case: Case):
-        """The handle of the cache the student's own forward makes on the case."""
-        f, needs = self.spec.function(forward), f"{self.f.name} needs the cache of your {forward}"
+    def made(self, forward: str, case: Case, made: dict, what: str) -> Sequence:
+        """What the student's own forward returns on the case, its cache kept
+        in their process under a handle: called once per `made`."""
+        if forward in made:
+            return made[forward]
+        f, needs = self.spec.function(forward), f"{self.f.name} needs {what}"
         if forward not in self.found:
             raise Refused(Verdict("error", f"{needs}, which is not defined"))
         args = self.wire_args(case.inputs[forward], case)
-        k = next(i for i, o in enumerate(f.outputs) if o.opaque)
-        reply = self.sandbox.call(forward, args, keep=[k])
+        keep = [i for i, o in enumerate(f.outputs) if o.opaque]
+        reply = self.sandbox.call(forward, args, keep=keep)
         if not reply.ok:
             raise Refused(failure(reply, f"{needs}, which raised an error"))
         result = reply.result
-        if not isinstance(result, Sequence) or len(result.items) != len(f.outputs):
+        if len(f.outputs) == 1:
+            result = Sequence("tuple", [result])
+        elif not isinstance(result, Sequence) or len(result.items) != len(f.outputs):
             raise Refused(Verdict("error", f"{needs}, but {forward} does not return {len(f.outputs)} values"))
-        return result.items[k]
+        made[forward] = result
+        return result
+
+    def output_of(self, value: OutputOf, case: Case, made: dict):
+        """An output of the student's own forward on the case, to pass on as it
+        came back (the plain array of an ndarray subclass); Refused if it is no array."""
+        what = f"the {value.output} of your {value.forward}"
+        forward = self.spec.function(value.forward)
+        k = next(i for i, o in enumerate(forward.outputs) if o.name == value.output)
+        item = self.made(value.forward, case, made, what).items[k]
+        item = item.array if isinstance(item, Subclassed) else item
+        if not isinstance(item, (np.ndarray, int, float)) or isinstance(item, bool):
+            raise Refused(Verdict("error", f"{self.f.name} needs {what}, which is not an array"))
+        return item
 
 
 def unchanged(f: Function, mutated: list[str]) -> Verdict:

@@ -20,7 +20,7 @@ from ..judge.tolerance import declared
 from ..reference.expected import Expected, output_shape
 from ..results import Tolerance
 from ..sandbox.runner import Request, call_request
-from ..spec import Output
+from ..spec import Function, Output
 from .failure import Refused, failure
 from .fold import Key
 from .memo import once
@@ -56,6 +56,9 @@ class OutputJudge:
         checks already failed on an earlier case of the group (whose failure
         is the one reported, so a failure here need not be explained)."""
         o, prep = self.o, self.prepared(plan, expected)
+        if isinstance(got, checks.Absent):   # a key of a dict output that is missing, or no array
+            yield Key(f"{o.name} shape", o.name), Verdict("failed", got.message)
+            return
         truth = expected.outputs[o.name]
         shape = checks.shape(o, got, prep.shape, truth, prep.ctx, f"{o.name} shape" not in failed, self.strict_scalars)
         yield Key(f"{o.name} shape", o.name), shape
@@ -83,7 +86,7 @@ class OutputJudge:
 
     def _prepare(self, plan: CasePlan, expected: Expected) -> Prepared:
         o, f, case = self.o, self.grading.f, plan.case
-        ctx = Context(o.name, case.dims, case.inputs[f.name],
+        ctx = Context(o.name, case.dims, leaves_of_inputs(f, case.inputs[f.name]),
                       {m.code: (m.message, expected.variants[m.code][o.name]) for m in f.mistakes},
                       {name: value for name, value in expected.outputs.items() if name != o.name})
         tol = declared(self.grading.spec, o)
@@ -192,10 +195,24 @@ class VectorJacobianProduct(Derivative):
         if outputs is None:
             raise Refused(verdict)
         got = outputs[self.o.name]
+        if isinstance(got, checks.Absent):
+            raise Refused(Verdict("failed", got.message))
         got = checks.as_declared(got, shape, self.strict_scalars)
         if got.shape != shape:
             raise Refused(Verdict("failed", f"{self.o.name} has shape {got.shape} here, {shape} before"))
         return got
+
+
+def leaves_of_inputs(f: Function, inputs: dict) -> dict:
+    """A function's inputs with each key (item) of a dict (list) argument under
+    its own name too, as a diagnosis compares an answer with each input."""
+    flat = dict(inputs)
+    for a in f.args:
+        for leaf in a.leaves:
+            value = inputs.get(a.name)
+            if isinstance(value, (dict, list)):
+                flat[leaf.name] = value[leaf.key]
+    return flat
 
 
 def judge_for(grading: FunctionGrading, o: Output) -> OutputJudge:

@@ -126,7 +126,7 @@ class OwnForward:
             weights = a.probe.cotangent if a.probe.cotangent is not None else a.probe.upstream
             stencil = a.probe.directional(single, shrink)
             return stencil, probe_request(a.probe.forward, args, a.probe.wrt, stencil.points(), a.probe.output,
-                                          weights, a.probe.direction)
+                                          weights, a.probe.direction, a.probe.key)
         if not same_for_every_student(a.probe.args):
             return make()
         return once(a.plan.case, ("probe", self.grading.f.name, a.key.name, single, shrink), make)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from ..cases.sampling import Case
 from ..judge.checks import Verdict
 from ..sandbox.answers import Reply
-from ..sandbox.recipes import CacheOf
+from ..sandbox.recipes import CacheOf, OutputOf
 from ..sandbox.runner import Request
 
 
@@ -71,5 +71,5 @@ class Requests:
 
 def same_for_every_student(args: dict) -> bool:
     """Whether calls on these arguments are the same for every student: none
-    is a cache made by the student's own forward."""
-    return not any(isinstance(v, CacheOf) for v in args.values())
+    is a cache or an output made by the student's own forward."""
+    return not any(isinstance(v, (CacheOf, OutputOf)) for v in args.values())

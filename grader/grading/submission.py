@@ -136,5 +136,5 @@ def checks_per_case_group(f: Function) -> int:
     the student's own composition where stand-ins are passed. A passing
     gradient is not differenced against the student's own forward."""
     return (2 + sum(a.updates for a in f.args) + bool(f.stand_ins)
-            + sum(2 + 4 * bool(o.vjp) for o in f.outputs if not o.opaque))
+            + sum(2 + 4 * bool(o.vjp) for o in f.judged))
 

@@ -56,13 +56,23 @@ def signature(f: Function, found: FunctionInfo | None) -> Verdict:
     return Verdict("passed", f"{wanted} is defined")
 
 
-def returns(f: Function, value) -> tuple[Verdict, dict[str, np.ndarray] | None]:
-    """Arity and types of a return value; on success, the outputs by name as arrays."""
+@dataclass(frozen=True)
+class Absent:
+    """A key or item of a dict or list output that is missing, or is no
+    array: `message` says which. It fails that output's checks alone."""
+    message: str
+
+
+def returns(f: Function, value) -> tuple[Verdict, dict[str, np.ndarray | Absent] | None]:
+    """Arity and types of a return value; on success, the outputs by name as
+    arrays, each key or item of a dict or list output under its own name."""
     names = [o.name for o in f.outputs]
     if len(names) == 1:
         items = [value]
         if isinstance(value, Sequence) and len(f.outputs[0].shape) == 1 and _numbers(value):
             pass  # a list of numbers where a vector is declared, as course code often returns
+        elif f.outputs[0].container:
+            pass  # a list of arrays, as declared, or what the dict's check below words
         elif isinstance(value, Sequence):
             return Verdict("failed", f"{f.name} returned a {value.kind} of {len(value.items)} items; "
                                      f"expected {names[0]} alone"), None
@@ -77,6 +87,13 @@ def returns(f: Function, value) -> tuple[Verdict, dict[str, np.ndarray] | None]:
         name = o.name
         if o.opaque:  # a cache: whatever the student keeps in it is theirs
             continue
+        if o.container:
+            problem = _container_problem(o, item)
+            if problem:
+                return Verdict("failed", f"{f.name}: {name} is {problem}"), None
+            for leaf in o.leaves:
+                outputs[leaf.name] = _leaf(o, leaf, item, notes)
+            continue
         if isinstance(item, Subclassed):  # np.matrix, a masked array: judged as the plain array of its values
             notes.append(Note(code="ndarray_subclass", output=name, type=item.type, masked=item.masked))
             item = item.array
@@ -89,7 +106,38 @@ def returns(f: Function, value) -> tuple[Verdict, dict[str, np.ndarray] | None]:
     return Verdict("passed", f"{f.name} returned {', '.join(names)}", notes=notes), outputs
 
 
+def _container_problem(o: Output, item) -> str | None:
+    """Why a dict (list) output is not one, or None."""
+    if o.container == "dict" and not isinstance(item, dict):
+        got = "a dict the grader does not read (more than 64 keys, or keys that are not strings)" if (
+            isinstance(item, Unsupported) and item.type == "dict") else _type_text(item)
+        return f"{got}; expected a dict with the keys {', '.join(repr(leaf.key) for leaf in o.leaves)}"
+    if o.container == "list" and not isinstance(item, Sequence):
+        return f"{_type_text(item)}; expected a list of {len(o.leaves)} arrays"
+    return None
+
+
+def _leaf(o: Output, leaf: Output, item, notes: list[Note]) -> np.ndarray | Absent:
+    """One key (item) of a dict (list) output as an array, or why it is not one."""
+    there = leaf.key in item if isinstance(item, dict) else leaf.key < len(item.items)
+    if not there:
+        if isinstance(item, dict):
+            keys = ", ".join(repr(k) for k in list(item)[:12]) or "none"
+            return Absent(f"{o.name} has no key {leaf.key!r} (its keys: {keys})")
+        return Absent(f"{o.name} has {len(item.items)} items; {leaf.name} is missing")
+    found = item[leaf.key] if isinstance(item, dict) else item.items[leaf.key]
+    if isinstance(found, Subclassed):
+        notes.append(Note(code="ndarray_subclass", output=leaf.name, type=found.type, masked=found.masked))
+        found = found.array
+    if isinstance(found, Sequence) and len(leaf.shape) == 1 and _numbers(found):
+        found = np.array(found.items)
+    problem = _not_numeric(found)
+    return Absent(f"{leaf.name} is {problem}; expected a numpy array or a number") if problem else np.asarray(found)
+
+
 def _type_text(value) -> str:
+    if isinstance(value, Sequence):
+        return f"a {value.kind} of {len(value.items)} items"
     if isinstance(value, Unsupported):
         return f"a value of type {value.type}"
     if isinstance(value, np.ndarray):

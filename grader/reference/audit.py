@@ -53,7 +53,7 @@ def disagreements(spec: Spec, f: Function, case: Case, exp: Expected, label: str
     """Where `answers` to f's derivative outputs (the reference's own, by
     default) disagree with finite differences of the reference's forward."""
     answers = exp.outputs if answers is None else answers
-    found = [_disagreement(spec, f, o, case, exp, answers[o.name], label) for o in f.outputs if o.name in exp.numeric]
+    found = [_disagreement(spec, f, o, case, exp, answers[o.name], label) for o in f.judged if o.name in exp.numeric]
     return [fault for fault in found if fault is not None]
 
 

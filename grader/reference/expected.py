@@ -19,11 +19,12 @@ from types import ModuleType
 
 import numpy as np
 
-from ..sandbox.recipes import CacheOf, Recipe, build, reseed
+from ..sandbox.recipes import CacheOf, OutputOf, Recipe, build, replaced, reseed
 from ..judge.tolerance import declared
 from .finite_differences import Directional, Stencil, choose_coords, evaluate_locally, unreliable
 from ..cases.sampling import Case, sample_arg
 from ..spec import Function, Output, Spec, SpecError, evaluate_size
+from ..spec.consistency import feeders
 
 
 @dataclass
@@ -39,6 +40,7 @@ class Probe:
     coords: np.ndarray       # the coordinates of `wrt` checked element-wise
     direction: np.ndarray    # a random direction, for the directional check
     cotangent: np.ndarray | None = None  # a Jacobian's random weights, to difference a student's forward
+    key: str | int | None = None   # `wrt` is a dict (list): the key (position) of the array moved in it
 
     def stencil(self) -> Stencil:
         return Stencil(self.base, self.coords)
@@ -48,7 +50,13 @@ class Probe:
 
     @property
     def base(self) -> np.ndarray:
-        return np.asarray(self.args[self.wrt], dtype=np.float64)
+        moved = self.args[self.wrt] if self.key is None else self.args[self.wrt][self.key]
+        return np.asarray(moved, dtype=np.float64)
+
+    def at(self, point: np.ndarray) -> dict:
+        """The forward's arguments with the differenced array at `point`."""
+        value = point if self.key is None else replaced(self.args[self.wrt], self.key, point)
+        return {**self.args, self.wrt: value}
 
     def vector(self, result) -> np.ndarray:
         """The differenced value as a vector: one entry, or a Jacobian's rows."""
@@ -92,17 +100,29 @@ class Expected:
 
 
 def by_name(f: Function, result) -> dict[str, object]:
-    """A function's return value as {output name: value}, caches left out."""
+    """A function's (trusted) return value as {output name: value}, caches
+    left out, and each key or item of a dict or list output under its own name."""
     values = (result,) if len(f.outputs) == 1 else tuple(result)
-    return {o.name: v for o, v in zip(f.outputs, values) if not o.opaque}
+    named = {}
+    for o, v in zip(f.outputs, values):
+        if not o.opaque:
+            named.update({leaf.name: v[leaf.key] for leaf in o.leaves} if o.container else {o.name: v})
+    return named
 
 
 def forward_inputs(spec: Spec, f: Function, forward: Function, case: Case) -> dict:
     """Where a forward's arguments come from when differentiating f: the
     forward's own inputs of the case when f receives its cache (they made the
-    cache), otherwise f's inputs."""
+    cache); otherwise f's inputs, and for an argument f does not have, the
+    inputs of a forward whose cache or output f receives (the network's
+    parameters, for a cost of the network differentiated beside its caches)."""
     takes_cache = any(a.cache == forward.name for a in f.args)
-    return case.inputs[forward.name if takes_cache else f.name]
+    if takes_cache:
+        return case.inputs[forward.name]
+    found = dict(case.inputs[f.name])
+    for name in feeders(spec, f):
+        found = {**case.inputs[name], **found}
+    return found
 
 
 def case_rng(f: Function, case: Case, purpose: int) -> np.random.Generator:
@@ -116,7 +136,7 @@ def plan_probes(spec: Spec, f: Function, case: Case) -> dict[str, Probe]:
     rng = case_rng(f, case, 0)
     inputs = case.inputs[f.name]
     probes = {}
-    for o in f.outputs:
+    for o in f.judged:
         d = o.derivative
         if d is None:
             continue
@@ -125,9 +145,11 @@ def plan_probes(spec: Spec, f: Function, case: Case) -> dict[str, Probe]:
         args = {a.name: source[a.name] if a.name in source else sample_arg(a, case.dims, rng) for a in forward.args}
         upstream = np.asarray(inputs[d.upstream], dtype=np.float64) if o.vjp else None
         index = forward.outputs.index(target) if len(forward.outputs) > 1 else None
-        shape = np.shape(args[d.wrt])
-        probe = Probe(forward.name, args, d.wrt, index, upstream,
-                      choose_coords(shape, spec.checks.fd_budget, rng), rng.standard_normal(shape))
+        wrt = forward.arg(d.wrt)
+        name, key = (wrt.part_of, wrt.key) if wrt.part_of else (wrt.name, None)
+        shape = np.shape(args[name] if key is None else args[name][key])
+        probe = Probe(forward.name, args, name, index, upstream,
+                      choose_coords(shape, spec.checks.fd_budget, rng), rng.standard_normal(shape), key=key)
         if o.jacobian:
             probe.cotangent = rng.standard_normal(tuple(evaluate_size(s, case.dims) for s in target.shape))
         probes[o.name] = probe
@@ -177,6 +199,9 @@ class Reference:
             forward = self.spec.function(value.forward)
             k = next(i for i, o in enumerate(forward.outputs) if o.opaque)
             return self.call(forward.name, case.inputs[forward.name], case)[k]
+        if isinstance(value, OutputOf):
+            forward = self.spec.function(value.forward)
+            return by_name(forward, self.call(forward.target, case.inputs[forward.name], case))[value.output]
         return copy.deepcopy(value)
 
     def expected(self, f: Function, case: Case) -> Expected:
@@ -190,13 +215,13 @@ class Reference:
         exp.probes = plan_probes(self.spec, f, case)
         for name, probe in exp.probes.items():
             def vector(moved, probe=probe):
-                return probe.vector(self.call(probe.forward, {**probe.args, probe.wrt: moved}, case))
+                return probe.vector(self.call(probe.forward, probe.at(moved), case))
             stencil, directional = probe.stencil(), probe.directional()
             values, errors = stencil.gradient(evaluate_locally(vector, stencil))   # (coords, rows)
             along, along_error = directional.gradient(evaluate_locally(vector, directional))
             exp.numeric[name] = Numeric(probe.flat(values.shape[1]), values.T.reshape(-1), errors.T.reshape(-1),
                                         along, along_error)
-        for o in f.outputs:
+        for o in f.judged:
             if o.vjp:
                 upstream = second_upstream(f, o, case)
                 truth = by_name(f, self.call(f.target, {**args, o.vjp.upstream: upstream}, case))[o.name]

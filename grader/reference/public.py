@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError, model_serializer
 
 from .. import __version__
 from .expected import Expected, Numeric, Probe, SecondUpstream
-from ..sandbox.recipes import CacheOf, Recipe
+from ..sandbox.recipes import CacheOf, OutputOf, Recipe
 from ..atomic import write_text
 from ..cases.sampling import PUBLIC, Case
 from ..spec import Function, Spec, SpecError, spec_path
@@ -23,7 +23,8 @@ PUBLIC_FILE = "public.json"
 
 
 # A value in this file is JSON with tags: {"array": {"dtype", "shape", "data"}}, {"cache_of": forward},
-# {"fixture": "module:function", "args", "seed"}, {"stand_in": "module:function"}, {"dict": {...}}, a list, or a plain number or string.
+# {"fixture": "module:function", "args", "seed"}, {"stand_in": "module:function"}, {"output_of": "function.output"},
+# {"dict": {...}}, a list, or a plain number or string.
 Value = Any
 
 
@@ -36,11 +37,20 @@ class ProbeJSON(BaseModel):
     coords: list[int]
     direction: Value             # a random direction
     cotangent: Value             # a Jacobian's random weights, or null
+    key: str | int | None = None  # wrt is a dict (list): the key (position) of the array differenced
     flat: list[int]              # the output's elements differenced by the reference
     values: list[float]          # the reference's finite differences there
     errors: list[float]          # and their error estimates
     along: list[float]           # the reference's derivative along the direction
     along_error: list[float]
+
+    @model_serializer(mode="wrap")
+    def _key_only_when_keyed(self, handler) -> dict:
+        """`key` is written only where wrt is a dict or list, so that other files stay as they were."""
+        data = handler(self)
+        if data.get("key") is None:
+            data.pop("key", None)
+        return data
 
 
 class SecondJSON(BaseModel):
@@ -95,6 +105,8 @@ def to_json(value, binary: bool = False) -> Value:
         return {"array": {"dtype": str(value.dtype), "shape": list(value.shape), "data": value.reshape(-1).tolist()}}
     if isinstance(value, CacheOf):
         return {"cache_of": value.forward}
+    if isinstance(value, OutputOf):
+        return {"output_of": f"{value.forward}.{value.output}"}
     if isinstance(value, Recipe) and not value.called:
         return {"stand_in": value.factory}
     if isinstance(value, Recipe):
@@ -118,6 +130,8 @@ def from_json(value: Value):
             return _array(value["array"])
         if "cache_of" in value:
             return CacheOf(value["cache_of"])
+        if "output_of" in value:
+            return OutputOf(*value["output_of"].split(".", 1))
         if "stand_in" in value:
             return Recipe(value["stand_in"], {}, 0, called=False)
         if "fixture" in value:
@@ -146,7 +160,8 @@ def function_case(exp: Expected, inputs: dict, binary: bool = False) -> Function
         variants={code: {k: j(v) for k, v in outs.items()} for code, outs in exp.variants.items()},
         probes={name: ProbeJSON(forward=p.forward, args={k: j(v) for k, v in p.args.items()}, wrt=p.wrt,
                                 output=p.output, upstream=j(p.upstream), coords=p.coords.tolist(),
-                                direction=j(p.direction), cotangent=j(p.cotangent), **_numeric_json(exp.numeric[name]))
+                                direction=j(p.direction), cotangent=j(p.cotangent), key=p.key,
+                                **_numeric_json(exp.numeric[name]))
                 for name, p in exp.probes.items()},
         second={name: SecondJSON(upstream=j(s.upstream), truth=j(s.truth)) for name, s in exp.second.items()},
         updated={name: j(v) for name, v in exp.updated.items()},
@@ -208,7 +223,7 @@ def expected_from(fc: FunctionCaseJSON) -> Expected:
     for name, p in fc.probes.items():
         exp.probes[name] = Probe(p.forward, {k: from_json(v) for k, v in p.args.items()}, p.wrt, p.output,
                                  None if p.upstream is None else from_json(p.upstream), np.array(p.coords),
-                                 from_json(p.direction), None if p.cotangent is None else from_json(p.cotangent))
+                                 from_json(p.direction), None if p.cotangent is None else from_json(p.cotangent), p.key)
         exp.numeric[name] = Numeric(np.array(p.flat), np.array(p.values), np.array(p.errors),
                                     np.array(p.along), np.array(p.along_error))
     for name, sec in fc.second.items():

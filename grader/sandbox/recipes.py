@@ -34,6 +34,21 @@ class CacheOf:
     forward: str
 
 
+@dataclass(frozen=True)
+class OutputOf:
+    """Stands for what `forward` returns as `output` on its inputs of the case."""
+    forward: str
+    output: str
+
+
+def replaced(container, key, value):
+    """A dict or list with the entry at `key` (a key or a position) replaced:
+    a copy, the original left as it is."""
+    if isinstance(container, dict):
+        return {**container, key: value}
+    return [value if i == key else item for i, item in enumerate(container)]
+
+
 def build(tag: dict):
     """The fixture (or stand-in) a tagged recipe describes; its module must be
     importable (the assignment's support folder is on the path)."""

@@ -368,10 +368,13 @@ def call_request(function: str, args: dict, keep=None, updates=None, watch: bool
 
 
 def probe_request(function: str, args: dict, wrt: str, points, output=None, upstream=None,
-                  direction=None) -> Request:
+                  direction=None, key=None) -> Request:
+    """Values of a function at finite-difference points of argument `wrt`
+    (of its array at `key`, where `wrt` is a dict or a list)."""
     points = np.asarray(points, dtype=np.float64).reshape(-1, 2)  # one array on the wire, not a list of lists
+    keyed = {} if key is None else {"key": key}
     return Request(op="probe", function=function, args=args, wrt=wrt, points=points, output=output,
-                   upstream=upstream, direction=direction)
+                   upstream=upstream, direction=direction, **keyed)
 
 
 def _signal_name(number: int) -> str:

@@ -132,16 +132,20 @@ class Child:
         recipes.reseed()
         return getattr(self.module, name)(*args.values())
 
-    def probe(self, name: str, args: dict, output, upstream, wrt: str, points: list, direction=None) -> dict:
+    def probe(self, name: str, args: dict, output, upstream, wrt: str, points: list, direction=None,
+              key=None) -> dict:
         """The scalar f(args with args[wrt].flat[i] += delta) for each point
         [i, delta] (i = -1: args[wrt] + delta * direction): the numbers from
-        which the grading process builds finite differences."""
-        base = np.asarray(args[wrt], dtype=np.float64)
+        which the grading process builds finite differences. With `key`,
+        args[wrt] is a dict (list) and its array at that key (position) moves."""
+        base = np.asarray(args[wrt] if key is None else args[wrt][key], dtype=np.float64)
         values = np.empty(len(points))
         single = False  # whether the function answers in float32, whose differences need longer steps
         for k, (index, delta) in enumerate(points):
+            point = recipes.moved(base, index, delta, direction)
             try:
-                result = self.invoke(name, {**args, wrt: recipes.moved(base, index, delta, direction)})
+                moved = point if key is None else recipes.replaced(args[wrt], key, point)
+                result = self.invoke(name, {**args, wrt: moved})
                 values[k], is_single = _scalar(result, output, upstream)
                 single = single or is_single
             except BaseException as e:
@@ -159,7 +163,7 @@ class Child:
                              msg.get("watch") is True)
         if op == "probe":
             return self.probe(msg["function"], msg["args"], msg.get("output"), msg.get("upstream"),
-                              msg["wrt"], msg["points"], msg.get("direction"))
+                              msg["wrt"], msg["points"], msg.get("direction"), msg.get("key"))
         return None
 
     def describe_error(self, e: BaseException) -> dict:

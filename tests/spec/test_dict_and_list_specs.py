@@ -1,14 +1,17 @@
 """Dict and list arguments and outputs in the spec: their keys (items)
 templated over a range ("W{l}" for l in 1..L), each expanded into an
 argument or output of its own with its shape and derivative filled in,
-and the problems of an entry located at it."""
+the problems of an entry located at it, and the cases sampled with a dict
+(list) of arrays of the declared shapes."""
 from __future__ import annotations
 
 import copy
 
+import numpy as np
 import pytest
 from pydantic import ValidationError
 
+from grader.cases.sampling import PUBLIC, sample_case
 from grader.spec import Spec
 
 LAYER_KEYS = [
@@ -64,6 +67,18 @@ def test_items_of_a_list_are_named_by_their_position():
     stacked = spec_with().function("stacked")
     assert [o.name for o in stacked.judged] == ["ys[0]", "ys[1]", "ys[2]"]
     assert [a.shape for a in stacked.arg("xs").leaves] == [["m", "n0"], ["m", "n1"], ["m", "n2"]]
+
+
+def test_a_case_holds_a_dict_and_a_list_of_arrays_of_the_declared_shapes():
+    spec = spec_with()
+    case = sample_case(spec, PUBLIC, 1, 0)
+    params = case.inputs["grads_of"]["params"]
+    assert sorted(params) == ["W1", "W2", "W3", "b1", "b2", "b3"]
+    assert params["W2"].shape == (7, 6) and params["b3"].shape == (8, 1) and params["W1"].dtype == np.float64
+    assert [x.shape for x in case.inputs["stacked"]["xs"]] == [(case.dims["m"], 4), (case.dims["m"], 6),
+                                                               (case.dims["m"], 7)]
+    again = sample_case(spec, PUBLIC, 1, 0).inputs["grads_of"]["params"]
+    assert all(np.array_equal(params[k], again[k]) for k in params)   # a case is its seed
 
 
 def keys_of(data: dict, function: int = 1) -> list:

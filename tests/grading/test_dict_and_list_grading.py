@@ -1,0 +1,99 @@
+"""Dict and list arguments and outputs, graded through the real `grade`
+command and real student processes (tests/assignments/nets): the
+parameters go to the student as a dict of arrays, the forward's output and
+cache come back from the student's own forward into its backward, and each
+key of the returned dict of gradients (each item of a returned list) is
+judged, scored and diagnosed on its own, against finite differences of the
+cost with respect to that key of the parameters."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import ROOT, run_cli
+
+NETS = ROOT / "tests" / "assignments" / "nets"
+CORRECT = (NETS / "reference.py").read_text(encoding="utf-8")
+STUDENTS = {
+    "good": CORRECT,
+    # one key wrong: only it loses its share
+    "dw2_sign": CORRECT.replace('"dW2": out @ H.T', '"dW2": -(out @ H.T)'),
+    # one key missing: only it fails, and says which keys there are
+    "missing_key": CORRECT.replace(', "dW2": out @ H.T}', "}"),
+    # no dict at all: the function's return fails, and every key with it
+    "a_tuple": CORRECT.replace('return {"dW1": dZ @ X.T, "dW2": out @ H.T}', "return dZ @ X.T, out @ H.T"),
+    # a list one item short: only the missing item fails
+    "short_list": CORRECT.replace("return [2 * x for x in xs]", "return [2 * x for x in xs[:2]]"),
+    # the parameters' dict changed in place: reported, not scored
+    "mutates": CORRECT.replace('    H = np.tanh(params["W1"] @ X)',
+                               '    H = np.tanh(params["W1"] @ X)\n    params["seen"] = True'),
+}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory) -> dict:
+    tmp = tmp_path_factory.mktemp("nets")
+    batch = tmp / "batch"
+    batch.mkdir()
+    for name, source in STUDENTS.items():
+        (batch / f"{name}.py").write_text(source, encoding="utf-8")
+    done = run_cli("grade", str(batch), "--assignment", str(NETS), "--out", str(tmp / "out"), "--format", "json",
+                   timeout=600)
+    assert done.returncode == 0, done.stderr
+    grades = json.loads((tmp / "out" / "nets" / "grades.json").read_text(encoding="utf-8"))
+    return {s["student"]: {f["name"]: f for f in s["functions"]} for s in grades["submissions"]}
+
+
+def failing(function: dict) -> dict:
+    """(check, output) -> (status, diagnosis, message) of the public checks that did not pass."""
+    return {(c["name"], c["output"]): (c["status"], c["diagnosis"], c["message"]) for c in function["checks"]
+            if c["status"] != "passed" and c["visibility"] == "public"}
+
+
+def test_a_correct_file_gets_every_point_of_every_key(graded):
+    functions = graded["good"]
+    assert all(f["score"] == f["max_score"] for f in functions.values())
+    names = {c["name"] for c in functions["backward"]["checks"]}
+    assert {'grads["dW1"] gradient', 'grads["dW2"] gradient', 'grads["dW1"] shape'} <= names
+    assert {"ys[0] value", "ys[2] value"} <= {c["name"] for c in functions["doubled"]["checks"]}
+
+
+def test_a_wrong_key_loses_its_own_share_with_its_diagnosis(graded):
+    backward = graded["dw2_sign"]["backward"]
+    assert backward["score"] == 1.0
+    fails = failing(backward)
+    assert set(fails) == {('grads["dW2"] gradient', 'grads["dW2"]')}
+    status, diagnosis, message = fails[('grads["dW2"] gradient', 'grads["dW2"]')]
+    assert diagnosis == "sign_flipped" and message.startswith('on public case 1: grads["dW2"] (against finite')
+    assert graded["dw2_sign"]["forward"]["score"] == 1.0
+
+
+def test_a_missing_key_fails_alone_and_names_the_keys_there_are(graded):
+    backward = graded["missing_key"]["backward"]
+    assert backward["score"] == 1.0
+    [(key, (status, _, message))] = failing(backward).items()
+    assert key == ('grads["dW2"] shape', 'grads["dW2"]') and status == "failed"
+    assert message == "on public case 1: grads has no key 'dW2' (its keys: 'dW1')"
+
+
+def test_a_tuple_where_a_dict_is_declared_fails_the_function(graded):
+    backward = graded["a_tuple"]["backward"]
+    assert backward["score"] == 0
+    status, _, message = failing(backward)[("returns", None)]
+    assert status == "failed"
+    assert "grads is a value of type" not in message and "expected a dict with the keys 'dW1', 'dW2'" in message
+
+
+def test_a_list_an_item_short_loses_that_items_share(graded):
+    doubled = graded["short_list"]["doubled"]
+    assert doubled["score"] == 2.0
+    [(key, (_, _, message))] = failing(doubled).items()
+    assert key == ("ys[2] shape", "ys[2]") and message == "on public case 1: ys has 2 items; ys[2] is missing"
+
+
+def test_a_dict_changed_in_place_is_reported_without_cost(graded):
+    forward = graded["mutates"]["forward"]
+    assert forward["score"] == 1.0
+    [(key, (status, _, message))] = failing(forward).items()
+    assert key == ("inputs unchanged", None) and "changed its input params in place" in message
