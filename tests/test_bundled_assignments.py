@@ -44,6 +44,21 @@ EXPECTED = {
         "maxpool_max_assigned": (26, {"max_pool_backward_naive": 0}, {"max_gradient_assigned"}),
         "maxpool_square_window": (27, {"max_pool_forward_naive": 0}, set()),
     },
+    "deep_network": {
+        "katherine": (21, {}, set()),
+        "activation_not_derivative": (12, {"linear_activation_backward": 0, "L_model_backward": 0},
+                                      {"activation_for_derivative"}),
+        "missing_one_over_m": (13, {"linear_backward": 1, "linear_activation_backward": 1, "L_model_backward": 2},
+                               {"scaled_by_m"}),
+        "db_not_summed": (17, {"linear_backward": 2, "linear_activation_backward": 2, "L_model_backward": 4},
+                          {"db_not_summed"}),
+        "keepdims_forgotten": (17, {"linear_backward": 2, "linear_activation_backward": 2, "L_model_backward": 4},
+                               {"missing_axis"}),
+        "caches_wrong_order": (15, {"L_model_backward": 0}, set()),
+        "dal_sign_flipped": (15, {"L_model_backward": 0}, {"sign_flipped"}),
+        "relu_mask_from_a": (14, {"linear_activation_backward": 0, "L_model_backward": 2},
+                             {"relu_mask_from_activation"}),
+    },
     "word2vec": {
         "hedy": (11, {}, set()),
         "center_grad_row_vector": (10, {"naiveSoftmaxLossAndGradient": 2}, {"extra_axis"}),
@@ -125,6 +140,45 @@ def test_only_the_numerical_derivatives_are_flagged_and_the_flag_costs_nothing(g
         assert {function for function, _ in flags} == NUMERICAL.get((name, student), set()), student
         for _, c in flags:
             assert c["status"] == "failed" and not c["scored"] and c["explanation"], c
+
+
+# deep_network: student -> the diagnosis of every output that loses points, by (function, output);
+# each key of L_model_backward's grads dictionary is judged, scored and diagnosed on its own
+DB = ('grads["db1"]', 'grads["db2"]', 'grads["db3"]')
+ALL_GRADS = ('grads["dA0"]', 'grads["dA1"]', 'grads["dA2"]', 'grads["dW1"]', 'grads["dW2"]', 'grads["dW3"]') + DB
+BELOW_THE_SIGMOID = ('grads["dA0"]', 'grads["dA1"]', 'grads["dW1"]', 'grads["dW2"]', 'grads["db1"]', 'grads["db2"]')
+LAYER = ("dA_prev", "dW", "db")
+DEEP_DIAGNOSES = {
+    "activation_not_derivative": {**{("linear_activation_backward", o): "activation_for_derivative" for o in LAYER},
+                                  **{("L_model_backward", o): "activation_for_derivative" for o in ALL_GRADS}},
+    "missing_one_over_m": {**{(f, o): "scaled_by_m" for f in ("linear_backward", "linear_activation_backward")
+                              for o in ("dW", "db")},
+                           **{("L_model_backward", o): "scaled_by_m" for o in ALL_GRADS if "dA" not in o}},
+    "db_not_summed": {("linear_backward", "db"): "db_not_summed", ("linear_activation_backward", "db"): "db_not_summed",
+                      **{("L_model_backward", o): "db_not_summed" for o in DB}},
+    "keepdims_forgotten": {("linear_backward", "db"): "missing_axis", ("linear_activation_backward", "db"): "missing_axis",
+                           **{("L_model_backward", o): "missing_axis" for o in DB}},
+    "dal_sign_flipped": {("L_model_backward", o): "sign_flipped" for o in ALL_GRADS},
+    "relu_mask_from_a": {**{("linear_activation_backward", o): "relu_mask_from_activation" for o in LAYER},
+                         **{("L_model_backward", o): "relu_mask_from_activation" for o in BELOW_THE_SIGMOID}},
+}
+
+
+def test_each_key_of_a_dict_of_gradients_is_diagnosed_on_its_own(graded):
+    name, submissions = graded
+    if name != "deep_network":
+        return
+    for student, expected in DEEP_DIAGNOSES.items():
+        failed = {(f["name"], c["output"]): c["diagnosis"] for f in submissions[student]["functions"]
+                  for c in f["checks"] if c["scored"] and c["output"] and c["status"] != "passed"
+                  and c["visibility"] == "public" and c["diagnosis"]}
+        assert failed == expected, student
+    # caches consumed from the first layer: the loop asks for a gradient not computed yet, and says where
+    [returns] = [c for f in submissions["caches_wrong_order"]["functions"] if f["name"] == "L_model_backward"
+                 for c in f["checks"] if c["name"] == "returns"]
+    assert returns["status"] == "error"
+    assert "for l in range(L - 1)" not in returns["message"] and "KeyError: 'dA1'" in returns["message"]
+    assert 'grads["dA" + str(l + 1)]' in returns["message"]
 
 
 def test_a_file_for_numpy_1_only_is_told_so(graded):

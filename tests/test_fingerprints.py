@@ -22,7 +22,7 @@ import pytest
 
 from conftest import ROOT, run_cli
 
-ASSIGNMENTS = ("jacobians", "layers", "ner_window", "word2vec")
+ASSIGNMENTS = ("deep_network", "jacobians", "layers", "ner_window", "word2vec")
 KEPT = ROOT / "tests" / "fingerprints.json"
 
 

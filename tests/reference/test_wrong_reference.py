@@ -128,7 +128,7 @@ def test_validate_words_a_doubled_loss_for_the_instructor(doubled_loss):
     assert "SURVIVED" not in done.stdout
 
 
-@pytest.mark.parametrize("name", ["jacobians", "layers", "ner_window", "word2vec"])
+@pytest.mark.parametrize("name", ["deep_network", "jacobians", "layers", "ner_window", "word2vec"])
 def test_every_bundled_assignment_publishes_the_cases_it_ships(name, tmp_path):
     folder = tmp_path / name
     shutil.copytree(ROOT / "assignments" / name, folder, ignore=shutil.ignore_patterns("__pycache__", ".pool"))

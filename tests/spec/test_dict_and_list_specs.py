@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
+from conftest import ROOT
 from grader.cases.sampling import PUBLIC, sample_case
-from grader.spec import Spec
+from grader.spec import Spec, SpecError, load_spec
 
 LAYER_KEYS = [
     {"name": "W{l}", "for": "l in 1..L", "shape": ["n{l}", "n{l-1}"]},
@@ -137,3 +138,22 @@ def test_an_output_of_a_forward_must_name_an_array_output(tmp_path):
         d["functions"][1]["args"].append({"name": "J", "output_of": "cost.K"})
     [(where, message)] = problems(change)
     assert where == ("functions", 1, "args", 2, "output_of") and "'cost.K' names no array output" in message
+
+
+def test_the_bundled_deep_network_spec_reads_its_dictionaries():
+    spec = load_spec(ROOT / "assignments" / "deep_network")
+    backward = spec.function("L_model_backward")
+    assert len(backward.judged) == 9
+    assert backward.output('grads["dW3"]').shape == [1, "n2"]
+    assert backward.output('grads["dA0"]').derivative is None
+
+
+def test_load_spec_names_the_entry_on_the_way(tmp_path):
+    folder = tmp_path / "nets"
+    folder.mkdir()
+    text = (ROOT / "assignments" / "deep_network" / "assignment.toml").read_text(encoding="utf-8")
+    (folder / "assignment.toml").write_text(text.replace('for = "l in 0..L-1"', 'for = "l in 0..m"'),
+                                            encoding="utf-8")
+    with pytest.raises(SpecError) as info:
+        load_spec(folder)
+    assert "functions[9] (L_model_backward).outputs[0] (grads).keys[0] (dA{l}).for: 'm' uses m" in str(info.value)
