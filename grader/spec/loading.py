@@ -66,7 +66,7 @@ def _unknown_key(location: tuple) -> str:
     key, model = location[-1], _model_at(location[:-1])
     if model is None:
         return f"unknown key {key!r}"
-    known = list(model.model_fields)
+    known = [field.alias or name for name, field in model.model_fields.items()]   # `for`, as the spec says it
     close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
     if close:
         return f"unknown key {key!r}; did you mean {close[0]!r}?"

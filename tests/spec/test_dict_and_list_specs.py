@@ -157,3 +157,14 @@ def test_load_spec_names_the_entry_on_the_way(tmp_path):
     with pytest.raises(SpecError) as info:
         load_spec(folder)
     assert "functions[9] (L_model_backward).outputs[0] (grads).keys[0] (dA{l}).for: 'm' uses m" in str(info.value)
+
+
+def test_a_misspelt_key_of_an_entry_suggests_for(tmp_path):
+    folder = tmp_path / "nets"
+    folder.mkdir()
+    text = (ROOT / "assignments" / "deep_network" / "assignment.toml").read_text(encoding="utf-8")
+    (folder / "assignment.toml").write_text(text.replace('{ name = "dA{l}", for =', '{ name = "dA{l}", fro ='),
+                                            encoding="utf-8")
+    with pytest.raises(SpecError) as info:
+        load_spec(folder)
+    assert "unknown key 'fro'; did you mean 'for'?" in str(info.value)
