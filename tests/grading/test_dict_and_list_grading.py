@@ -4,7 +4,8 @@ parameters go to the student as a dict of arrays, the forward's output and
 cache come back from the student's own forward into its backward, and each
 key of the returned dict of gradients (each item of a returned list) is
 judged, scored and diagnosed on its own, against finite differences of the
-cost with respect to that key of the parameters."""
+cost with respect to that key of the parameters, and of the student's own
+cost, moved along that key alone in their process."""
 from __future__ import annotations
 
 import json
@@ -25,6 +26,11 @@ STUDENTS = {
     "a_tuple": CORRECT.replace('return {"dW1": dZ @ X.T, "dW2": out @ H.T}', "return dZ @ X.T, out @ H.T"),
     # a list one item short: only the missing item fails
     "short_list": CORRECT.replace("return [2 * x for x in xs]", "return [2 * x for x in xs[:2]]"),
+    # a cost twice too large and gradients right for it: the forward is at fault, as a probe of
+    # the student's own cost along one key of the parameters shows
+    "double_cost": CORRECT.replace("return float(np.sum(forward(X, params)[0] ** 2) / 2)",
+                                   "return float(np.sum(forward(X, params)[0] ** 2))").replace(
+        'return {"dW1": dZ @ X.T, "dW2": out @ H.T}', 'return {"dW1": 2 * dZ @ X.T, "dW2": 2 * out @ H.T}'),
     # the parameters' dict changed in place: reported, not scored
     "mutates": CORRECT.replace('    H = np.tanh(params["W1"] @ X)',
                                '    H = np.tanh(params["W1"] @ X)\n    params["seen"] = True'),
@@ -53,7 +59,7 @@ def failing(function: dict) -> dict:
 
 def test_a_correct_file_gets_every_point_of_every_key(graded):
     functions = graded["good"]
-    assert all(f["score"] == f["max_score"] for f in functions.values())
+    assert all(f["score"] == f["max_score"] for f in functions.values()) and len(functions) == 4
     names = {c["name"] for c in functions["backward"]["checks"]}
     assert {'grads["dW1"] gradient', 'grads["dW2"] gradient', 'grads["dW1"] shape'} <= names
     assert {"ys[0] value", "ys[2] value"} <= {c["name"] for c in functions["doubled"]["checks"]}
@@ -63,10 +69,22 @@ def test_a_wrong_key_loses_its_own_share_with_its_diagnosis(graded):
     backward = graded["dw2_sign"]["backward"]
     assert backward["score"] == 1.0
     fails = failing(backward)
-    assert set(fails) == {('grads["dW2"] gradient', 'grads["dW2"]')}
+    assert set(fails) == {('grads["dW2"] gradient', 'grads["dW2"]'), ('grads["dW2"] vs your cost', 'grads["dW2"]')}
     status, diagnosis, message = fails[('grads["dW2"] gradient', 'grads["dW2"]')]
     assert diagnosis == "sign_flipped" and message.startswith('on public case 1: grads["dW2"] (against finite')
     assert graded["dw2_sign"]["forward"]["score"] == 1.0
+    # the student's own cost, differenced along params["W2"] alone in their process, disagrees too
+    [own] = [c for c in backward["checks"] if c["name"] == 'grads["dW2"] vs your cost']
+    assert own["status"] == "failed" and not own["scored"] and "your own cost changes at the rate" in own["message"]
+
+
+def test_gradients_right_for_a_wrong_cost_are_told_apart(graded):
+    functions = graded["double_cost"]
+    assert functions["cost"]["score"] == 0 and functions["backward"]["score"] == 0
+    checks = {c["name"]: c for c in functions["backward"]["checks"] if c["visibility"] == "public"}
+    for key in ("dW1", "dW2"):   # twice the true gradients, and right for the student's own cost
+        assert checks[f'grads["{key}"] gradient']["diagnosis"] == "scaled_by_2"
+        assert checks[f'grads["{key}"] vs your cost']["status"] == "passed"
 
 
 def test_a_missing_key_fails_alone_and_names_the_keys_there_are(graded):
