@@ -14,6 +14,9 @@ import re
 import sys
 from pathlib import Path
 
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
 CELL = re.compile(r"^# %%( \[markdown\])?[^\n]*$", re.MULTILINE)
 
 
@@ -33,19 +36,24 @@ def cells(text: str) -> list[tuple[str, str]]:
 
 
 def notebook(text: str) -> dict:
-    """The nbformat 4 document of a percent-format file."""
-    def cell(kind: str, source: str) -> dict:
-        lines = source.splitlines(keepends=True)
-        made = {"cell_type": kind, "metadata": {}, "source": lines}
-        return made if kind == "markdown" else {**made, "execution_count": None, "outputs": []}
-    return {"nbformat": 4, "nbformat_minor": 5, "cells": [cell(*c) for c in cells(text)],
-            "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-                         "language_info": {"name": "python"}}}
+    """The nbformat 4 document of a percent-format file, validated; cell ids numbered."""
+    made = [new_markdown_cell(source) if kind == "markdown" else new_code_cell(source) for kind, source in cells(text)]
+    for number, cell in enumerate(made, 1):
+        cell["id"] = f"cell-{number}"
+    document = new_notebook(cells=made, metadata={
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"}})
+    nbformat.validate(document)
+    return json.loads(nbformat.writes(document))
 
 
 def code_of(document: dict) -> str:
-    """A notebook's code cells, joined as a module: what the grader reads of it."""
-    return "\n\n".join("".join(c["source"]) for c in document["cells"] if c["cell_type"] == "code") + "\n"
+    """A notebook's code cells, joined as a module."""
+    return "\n\n".join(_text(c["source"]) for c in document["cells"] if c["cell_type"] == "code") + "\n"
+
+
+def _text(source) -> str:
+    return source if isinstance(source, str) else "".join(source)
 
 
 def write(path: Path) -> Path:
