@@ -30,5 +30,5 @@ def self_check_main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not {"-h", "--help"} & set(argv):
         fork_server.shared()
-    from . import commands
-    return commands.self_check_main(argv)
+    from . import self_check
+    return self_check.self_check_main(argv)

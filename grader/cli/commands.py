@@ -7,26 +7,24 @@ from pathlib import Path
 
 from ..sandbox import fork_server
 from ..cases.assignment import Assignment, find_assignment
-from .closed_pipe import reader_may_leave
 from .export import export_main
 from .gradescope import gradescope_main
 from .handout import handout_main
 from .prairielearn import prairielearn_main
 from ..batch import default_jobs, grade_batch
-from ..batch.one_submission import grade_one
 from ..batch.replays import replay_folder
 from ..batch.shards import Shard, formats_for, merge_main, write_manifest
 from ..cases.discover import UsageError, find_batches, skipped_text
 from ..reports import FORMATS, write_reports
 from ..batch.progress import Progress, choose_mode
 from ..reference.public import publish
-from ..results import AssignmentResult
 from ..sandbox.fork_server import SandboxError
-from ..spec import SpecError, json_schema
+from ..spec import json_schema
 from ..authoring.scaffold import new_assignment, write_starter
 from ..authoring.validate import print_validation, validate
 from ..names import for_log
-from ..reports.terminal import print_self_check, print_summary
+from ..reports.terminal import print_summary
+from .exits import run as _run
 
 
 def grade_main(argv: list[str] | None = None) -> int:
@@ -34,22 +32,6 @@ def grade_main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in COMMAND_MAINS:
         return _run(lambda: COMMAND_MAINS[argv[0]](argv[1:]))
     return _run(lambda: _grade(argv))
-
-
-def self_check_main(argv: list[str] | None = None) -> int:
-    return _run(lambda: _self_check(sys.argv[1:] if argv is None else argv))
-
-
-def _run(command) -> int:
-    try:
-        with reader_may_leave():   # `grade ... | head`: no BrokenPipeError, and the run goes on
-            return command()
-    except (UsageError, SpecError) as e:
-        print(f"error: {for_log(str(e))}", file=sys.stderr)  # it may name a student's file
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted: results graded so far are saved; run again to grade the rest", file=sys.stderr)
-        return 130
 
 
 # --- grade ------------------------------------------------------------------------------
@@ -194,27 +176,3 @@ def commands_help() -> str:
     lines = [f"  {usage.ljust(width)}  {COMMAND_HELP.get(name, ('', ''))[1]}".rstrip()
              for name, usage in usages.items()]
     return "other commands (each has its own --help):\n" + "\n".join(lines)
-
-
-# --- self-check -------------------------------------------------------------------------
-
-def _self_check(argv: list[str]) -> int:
-    p = argparse.ArgumentParser(prog="self-check", description="Run an assignment's public checks on your file. "
-                                "Needs the assignment's spec and public.json, not its solution.")
-    p.add_argument("file", type=Path, help="your file, named as the assignment asks (<module>.py)")
-    p.add_argument("--assignment", help="assignment name or folder (default: from the file name)")
-    p.add_argument("--format", action="append", choices=sorted(FORMATS), dest="formats",
-                   help="also write this report format, repeatable (e.g. github, classroom, junit)")
-    p.add_argument("--out", type=Path, default=Path("reports"), help="report folder for --format (default: reports/)")
-    args = p.parse_args(argv)
-    if not args.file.is_file():
-        raise UsageError(f"{args.file}: no such file")
-    [batch] = find_batches(args.file, args.assignment)
-    a = batch.assignment
-    result = grade_one(a, batch.submissions[0], public_only=True)
-    print_self_check(result, a.name)
-    if args.formats:
-        write_reports(AssignmentResult(assignment=a.name, title=a.spec.title, submissions=[result],
-                                       function_names=[f.name for f in a.spec.graded]),
-                      args.out / a.name, args.formats)
-    return 0 if all(c.status == "passed" for c in result.checks()) else 1

@@ -80,6 +80,16 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "unscored: a grader check that costs no points")
 
 
+def pytest_collection(session: pytest.Session) -> None:
+    """Start the fork server as collection begins, when an assignment is named:
+    it imports numpy and rehearses a student's process while pytest collects
+    the other files and imports the grader, so it is warm when a student's
+    file is graded."""
+    if session.config.stash.get(settings_key, None) is not None:
+        from ..sandbox import fork_server
+        fork_server.shared()
+
+
 def _assignment(settings: Settings):
     from ..cases.assignment import Assignment, find_assignment
     return Assignment(find_assignment(settings.assignment))

@@ -57,7 +57,7 @@ def grade_submission(spec: Spec, source: Source, sub: Submission, visibilities=(
     notes = list(notebook.notes) if notebook else []
     extra = {"notebook": notebook} if notebook else {}
     with runner(sub.path, spec.module, spec.limits, list(hide), support=spec.support_path, **extra) as sandbox:
-        functions = _grade_loaded(spec, source, sub, sandbox, groups, HIDDEN not in visibilities, notebook, notes)
+        functions = _grade_loaded(spec, source, sub, sandbox, groups, False, notebook, notes)
         output, hidden_output = sandbox.captured_output(), sandbox.captured_output(since_mark=True)
     hidden_not_run = 0
     if HIDDEN not in visibilities and spec.cases.hidden:
@@ -73,11 +73,12 @@ def grade_submission(spec: Spec, source: Source, sub: Submission, visibilities=(
 def _grade_loaded(spec: Spec, source: Source, sub: Submission, sandbox: StudentProcess, groups,
                   always_own: bool, notebook: NotebookModule | None = None, notes: list[str] | None = None
                   ) -> list[FunctionResult]:
-    """Every graded function's result, or why none could be graded. Grading
-    differences a student's own forward only where it explains a failed
-    gradient; self-check (`always_own`) always does, since it is the one
-    check there that needs no reference. A notebook's failed cells cost the
-    functions they define (cells.py), noted in `notes`."""
+    """Every graded function's result, or why none could be graded. Every
+    command (self-check too: `always_own` is False) differences a student's
+    own forward only where it explains a failed gradient: on a gradient that
+    passed it would say nothing, and it cost most of a self-check's time. A
+    notebook's failed cells cost the functions they define (cells.py),
+    noted in `notes`."""
     if not sub.path.is_file():
         return [FunctionResult.not_run(f, "import", "error", f"no file {sub.path.name} in this submission")
                 for f in spec.graded]

@@ -73,6 +73,22 @@ def test_the_output_counts_the_hidden_checks_not_run(correct, grades):
     assert int(found.group(1)) == hidden_checks_of_a_full_run(grades)
 
 
+def test_a_gradient_that_passed_is_not_differenced_against_the_students_own_forward(correct):
+    _, out, _ = correct
+    assert "vs your" not in out
+
+
+def test_a_gradient_that_failed_is_checked_against_the_students_own_forward(tmp_path):
+    code, out, err = self_check_copy(tmp_path, SUBMISSIONS / "wrong_forward.py")
+    assert code == 1, out + err
+    for output in ("ds_dx", "ds_dW", "ds_db", "ds_du"):
+        assert re.search(rf"^\s+FAIL\s+{output} gradient$", out, re.MULTILINE), out
+        assert re.search(rf"^\s+PASS\s+{output} vs your score \(costs no points\)$", out, re.MULTILINE), out
+    assert "your score is wrong" in out
+    # window_vectors' gradient passed: nothing was differenced for it
+    assert "vs your window_vectors" not in out and "vs your J" not in out
+
+
 def test_a_buggy_file_exits_1_and_shows_what_failed_and_why(buggy):
     code, out, err = buggy
     assert code == 1, out + err

@@ -1,0 +1,113 @@
+"""How long a student waits for `self-check`: for every bundled assignment,
+its correct submission (the first bundled file that passes every public
+check) checked by a fresh `self-check` process, as a student runs it,
+against a baseline measured in the same run and in turn with it: a fresh
+`python -I -c "import numpy"`, which any way of running a student's numpy
+code pays once.
+
+    python bench/self_check_speed.py [--repeats 7] [--other PATH] [--assignment NAME ...]
+
+`--other PATH` times the `self-check` of another checkout of the grader
+too (an older commit, say: `git archive COMMIT | tar -x -C PATH`), in the
+same rounds, so that the two are compared under the same load. Prints per
+assignment the median and the range of the wall times, the ratio of
+medians to the baseline's, and the median CPU seconds of the whole process
+tree (self-check, the fork server, the student's processes), which a
+loaded machine disturbs less than the wall time. The grader's modules are
+compiled to bytecode first, as in an installed copy."""
+from __future__ import annotations
+
+import argparse
+import compileall
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SELF_CHECK = "import sys; from grader.cli import self_check_main; raise SystemExit(self_check_main())"
+BASELINE = [sys.executable, "-I", "-c", "import numpy"]
+
+
+def env(root: Path) -> dict[str, str]:
+    """The grader of `root`, whatever the caller's environment holds."""
+    return {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": str(root)}
+
+
+def self_check(root: Path, assignment: Path, file: Path) -> list[str]:
+    return [sys.executable, "-c", SELF_CHECK, str(file), "--assignment", str(assignment)]
+
+
+def correct_submission(root: Path, assignment: Path) -> Path | None:
+    """The first bundled submission of `assignment` that passes every public check."""
+    folder = ROOT / "submissions" / assignment.name
+    for path in sorted(folder.glob("*.py")):
+        done = subprocess.run(self_check(root, assignment, path), env=env(root), capture_output=True, cwd=root)
+        if done.returncode == 0:
+            return path
+    return None
+
+
+def cpu_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(command: list[str], root: Path, environment: dict | None = None) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of its process tree) of `command`, run in
+    `root` (whose grader it then imports)."""
+    cpu = cpu_of_children()
+    start = time.perf_counter()
+    done = subprocess.run(command, env=environment, capture_output=True, cwd=root, stdin=subprocess.DEVNULL)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(command[-4:])} failed (exit {done.returncode}):\n{done.stdout[-2000:].decode()}"
+                 f"{done.stderr[-2000:].decode()}")
+    return seconds, cpu_of_children() - cpu
+
+
+def summary(runs: list[tuple[float, float]], baseline: float) -> str:
+    times = [wall for wall, _ in runs]
+    median = statistics.median(times)
+    return (f"{median:6.3f} s  ({min(times):.3f}-{max(times):.3f})  "
+            f"{median / baseline:4.1f}x the baseline  cpu {statistics.median(cpu for _, cpu in runs):.3f} s")
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--repeats", type=int, default=7)
+    p.add_argument("--other", type=Path, help="another checkout of the grader, timed in the same rounds")
+    p.add_argument("--assignment", action="append", help="only these bundled assignments")
+    args = p.parse_args()
+    roots = {"this checkout": ROOT}
+    if args.other:
+        roots["other checkout"] = args.other.resolve()
+    for root in roots.values():
+        compileall.compile_dir(root / "grader", quiet=1)
+    folders = sorted(d for d in (ROOT / "assignments").iterdir() if (d / "public.json").is_file())
+    folders = [d for d in folders if not args.assignment or d.name in args.assignment]
+    runs = []   # (assignment, label, root, file)
+    for folder in folders:
+        file = correct_submission(ROOT, folder)
+        if file is None:
+            print(f"{folder.name}: no bundled submission passes every public check; skipped")
+            continue
+        runs += [(folder, label, root, file) for label, root in roots.items()]
+    times: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    baseline: list[float] = []
+    for _ in range(args.repeats):
+        baseline.append(timed(BASELINE, ROOT)[0])
+        for folder, label, root, file in runs:
+            times.setdefault((folder.name, label), []).append(timed(self_check(root, folder, file), root, env(root)))
+    base = statistics.median(baseline)
+    print(f"{args.repeats} rounds; baseline `python -I -c 'import numpy'`: {base:.3f} s "
+          f"({min(baseline):.3f}-{max(baseline):.3f})")
+    for (name, label), seconds in times.items():
+        print(f"  {name:12s} {label:15s} {summary(seconds, base)}")
+
+
+if __name__ == "__main__":
+    main()
