@@ -230,6 +230,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
         terminalreporter.write_line(line)
         for note in result.notes:   # a notebook's lines left out, its cells that failed
             terminalreporter.write_line(f"  note: {for_log(note)}")
+    from ..reports.wording import isolation_text
+    from ..sandbox import fork_server
+    terminalreporter.write_line(isolation_text(fork_server.shared().features))
 
 
 def say_how_to_name_an_assignment(terminalreporter, config: pytest.Config) -> None:

@@ -1,7 +1,8 @@
 """`self-check FILE`: a student runs an assignment's public checks on their
 file. A student waits for it, so it imports only what it uses: the spec,
 the public cases, grading and the terminal's wording; the report formats
-only when `--format` asks for one."""
+only when `--format` asks for one. Its last line says how the student's
+code was kept apart, which depends on the platform (see sandbox/spawner.py)."""
 from __future__ import annotations
 
 import argparse
@@ -11,6 +12,8 @@ from pathlib import Path
 from ..batch.one_submission import grade_one
 from ..cases.discover import UsageError, find_batches
 from ..reports.terminal import print_self_check
+from ..reports.wording import isolation_text
+from ..sandbox import fork_server
 from .exits import run
 
 
@@ -38,6 +41,7 @@ def _self_check(argv: list[str]) -> int:
     a = batch.assignment
     result = grade_one(a, batch.submissions[0], public_only=True)
     print_self_check(result, a.name)
+    print(isolation_text(fork_server.shared().features))
     if args.formats:
         from ..reports import write_reports
         from ..results import AssignmentResult

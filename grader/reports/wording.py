@@ -31,3 +31,23 @@ def place_text(f: FunctionResult) -> str:
     if not f.line:
         return ""
     return f"cell {f.cell}, line {f.line}" if f.cell else f"line {f.line}"
+
+
+FORK_SERVER_WALLS = {"network": "no network", "filesystem": "a private file system", "pids": "its own process ids",
+                     "ipc": "its own IPC", "seccomp": "a system-call filter"}
+
+
+def isolation_text(features: dict) -> str:
+    """How the student's code was kept apart, as the sandbox found the
+    platform (`features`: a fork server's, or a Spawner's where none runs)."""
+    if features.get("fork_server") is False:
+        limits = ("time, CPU, memory, file-size, open-file and process limits," if features.get("memory")
+                  else "time, CPU, file-size, open-file and process limits; no memory limit," if features.get("rlimits")
+                  else "a time limit; no memory, CPU or file-size limits,")
+        return (f"isolation: a separate process only, with {limits} and no network, file-system or system-call "
+                "walls on this platform")
+    walls = [text for name, text in FORK_SERVER_WALLS.items() if features.get(name)]
+    missing = [text for name, text in FORK_SERVER_WALLS.items() if not features.get(name)]
+    line = ("isolation: a process of its own, forked from a clean server, with time, CPU, memory, file-size and "
+            "open-file limits" + "".join(f", {w}" for w in walls))
+    return line + (f"; missing on this machine: {', '.join(missing)}" if missing else "")

@@ -108,24 +108,29 @@ def die_with_parent() -> None:
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
-def apply_rlimits(cpu: float, memory_mib: int, file_mib: int, open_files: int, processes: bool) -> None:
+def apply_rlimits(cpu: float, memory_mib: int, file_mib: int, open_files: int, processes: bool) -> list[str]:
     """Cap CPU seconds, address space, file size and open files, and forbid core files (and new processes
-    unless `processes`), never above a hard limit already in force."""
+    unless `processes`), never above a hard limit already in force. Returns the names of the limits set
+    (the kernel may still not enforce one: macOS ignores the address space's)."""
     cpu_s = max(1, int(-(-cpu // 1)))
-    limits = [(resource.RLIMIT_CPU, cpu_s, cpu_s + 1), (resource.RLIMIT_FSIZE, file_mib * MIB, file_mib * MIB),
-              (resource.RLIMIT_NOFILE, open_files, open_files), (resource.RLIMIT_CORE, 0, 0)]
+    limits = [("cpu", resource.RLIMIT_CPU, cpu_s, cpu_s + 1), ("file_size", resource.RLIMIT_FSIZE, file_mib * MIB,
+                                                                 file_mib * MIB),
+              ("open_files", resource.RLIMIT_NOFILE, open_files, open_files), ("core", resource.RLIMIT_CORE, 0, 0)]
     if hasattr(resource, "RLIMIT_AS"):
-        limits.append((resource.RLIMIT_AS, memory_mib * MIB, memory_mib * MIB))
+        limits.append(("memory", resource.RLIMIT_AS, memory_mib * MIB, memory_mib * MIB))
     if not processes and hasattr(resource, "RLIMIT_NPROC"):
-        limits.append((resource.RLIMIT_NPROC, 0, 0))  # per user, and ignored for root: seccomp does it there
-    for which, soft, hard in limits:
+        limits.append(("processes", resource.RLIMIT_NPROC, 0, 0))  # per user, ignored for root: seccomp does it there
+    applied = []
+    for name, which, soft, hard in limits:
         try:
             _, old_hard = resource.getrlimit(which)
             if old_hard != resource.RLIM_INFINITY:
                 soft, hard = min(soft, old_hard), min(hard, old_hard)
             resource.setrlimit(which, (soft, hard))
+            applied.append(name)
         except (ValueError, OSError):
             pass
+    return applied
 
 
 def seal(processes: bool) -> bool:

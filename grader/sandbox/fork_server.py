@@ -197,7 +197,8 @@ _shared_lock = threading.Lock()
 
 def fork_server_possible() -> bool:
     """Whether this platform can run a fork server (Linux), or needs a Spawner."""
-    return sys.platform.startswith("linux") and hasattr(os, "waitid") and hasattr(socket, "SOCK_SEQPACKET")
+    return (sys.platform.startswith("linux") and hasattr(os, "fork") and hasattr(os, "waitid")
+            and hasattr(socket, "SOCK_SEQPACKET") and hasattr(socket, "send_fds"))
 
 
 def shared() -> ForkServer | Spawner:
@@ -253,5 +254,6 @@ def _close_shared() -> None:
         _shared.close()
 
 
-os.register_at_fork(after_in_child=_forget_after_fork)
+if hasattr(os, "register_at_fork"):  # not on Windows, which has no fork
+    os.register_at_fork(after_in_child=_forget_after_fork)
 atexit.register(_close_shared)

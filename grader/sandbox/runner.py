@@ -6,7 +6,6 @@ judge."""
 from __future__ import annotations
 
 import errno
-import fcntl
 import os
 import shutil
 import signal
@@ -25,6 +24,7 @@ from ..names import student_name
 from ..spec import Limits
 from .cores import allowed_cores
 from .fork_server import SandboxError  # noqa: F401  (re-exported: a fault of the machine, not of a student)
+from .spawner import Spawner
 
 # The most bytes of answers the grading process reads from one submission's processes, all
 # calls together. Everything it holds on a submission's behalf comes from these bytes: arrays
@@ -33,7 +33,10 @@ from .fork_server import SandboxError  # noqa: F401  (re-exported: a fault of th
 # in a forked worker, a thread or a single run: honest answers are the spec's shapes, some
 # hundred KB for every bundled assignment.
 ANSWER_BYTES = 256 * 2**20
-NATIVE_CRASH = {signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE, signal.SIGABRT}
+# signals of a crash in native code (SIGBUS is not on every platform); of a CPU limit; of a kill
+NATIVE_CRASH = {getattr(signal, name) for name in ("SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "SIGABRT")
+                if hasattr(signal, name)}
+KILLED = {getattr(signal, name) for name in ("SIGXCPU", "SIGKILL") if hasattr(signal, name)}
 
 
 class Sandbox:
@@ -212,20 +215,23 @@ class Sandbox:
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         opened = [to_child_r, from_child_w, source]
-        if self.support:
-            opened.append(os.open(self.support, os.O_RDONLY | os.O_DIRECTORY))
         limits = {k: getattr(self.limits, k) for k in ("cpu", "memory", "file_size", "open_files",
                                                       "processes", "output")}
         name = self.path.name if self.notebook is None else f"{self.module}.py"
         request = {"limits": limits, "name": name, "workdir": self.workdir,
                    "support": self.support.name if self.support else None, "cores": allowed_cores()}
         try:
-            self.lease = server.spawn(request, [to_child_r, from_child_w, self.output.fileno()] + opened[2:])
+            fds = [to_child_r, from_child_w, self.output.fileno(), source]
+            if isinstance(server, Spawner):
+                self.lease = server.spawn(request, fds, self.support)
+            else:
+                if self.support:
+                    opened.append(os.open(self.support, os.O_RDONLY | os.O_DIRECTORY))
+                self.lease = server.spawn(request, fds + opened[3:])
         finally:
             for fd in opened:
                 os.close(fd)
-        os.set_blocking(from_child_r, False)  # reads never block past a deadline
-        self.pipes, self.answers = (to_child_w, from_child_r), wire.Reader(from_child_r)
+        self.pipes, self.answers = (to_child_w, from_child_r), wire.deadline_reader(from_child_r)
         try:
             wire.send(to_child_w, first)
             ready = wire.receive(self.answers, deadline=time.monotonic() + 30)
@@ -246,7 +252,7 @@ class Sandbox:
         if how == "exit":
             return StudentError("crashed", f"the student's process exited with code {value} (sys.exit or os._exit?)")
         name = _signal_name(value)
-        if value == signal.SIGXCPU or value == signal.SIGKILL:
+        if value in KILLED:
             return StudentError("timeout", f"the student's process was killed by {name}: it used up its CPU time "
                                            f"({self.limits.cpu:g} s)")
         if value in NATIVE_CRASH:
@@ -261,6 +267,7 @@ class Sandbox:
             self.lease.kill(wait=wait or self.workdir is not None)
             self.lease = None
         if self.pipes:
+            self.answers.stop()
             for fd in self.pipes:
                 try:
                     os.close(fd)
@@ -294,7 +301,7 @@ class Sandbox:
     def _printed(self, start: int, end: int) -> str:
         limit = self.limits.output
         size = max(0, min(end - start, 4 * limit + 4))
-        data = os.pread(self.output.fileno(), size, start).decode("utf-8", "replace")
+        data = self.output.read_at(size, start).decode("utf-8", "replace")
         return data if len(data) <= limit else data[:limit] + "\n[... output truncated]"
 
     def close(self) -> None:
@@ -302,17 +309,53 @@ class Sandbox:
         self.output.close()
 
 
-def output_file(size: int):
+def output_file(size: int) -> "OutputFile":
     """The file a student's stdout and stderr go to. On Linux, a file in
     memory that can never hold more than `size` bytes (sealed at that size):
     no write, truncate or fallocate of the student's can make it larger or
-    reach a disk. Elsewhere, a temporary file, capped by RLIMIT_FSIZE."""
-    if not hasattr(os, "memfd_create") or not hasattr(fcntl, "F_ADD_SEALS"):
-        return tempfile.TemporaryFile(prefix="bpg-output-")
-    fd = os.memfd_create("bpg-output", os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING)
-    os.ftruncate(fd, size)
-    fcntl.fcntl(fd, fcntl.F_ADD_SEALS, fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_SEAL)
-    return open(fd, "rb", buffering=0)
+    reach a disk. Elsewhere, a temporary file, capped by RLIMIT_FSIZE where
+    the platform has it."""
+    if hasattr(os, "memfd_create"):
+        import fcntl   # POSIX only: where memfd_create is, so is fcntl
+        if hasattr(fcntl, "F_ADD_SEALS"):
+            fd = os.memfd_create("bpg-output", os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING)
+            os.ftruncate(fd, size)
+            fcntl.fcntl(fd, fcntl.F_ADD_SEALS, fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW | fcntl.F_SEAL_SEAL)
+            return OutputFile(fd)
+    fd, path = tempfile.mkstemp(prefix="bpg-output-")
+    if hasattr(os, "pread"):  # read back through this descriptor: the file need not keep a name
+        os.remove(path)
+        path = None
+    return OutputFile(fd, path)
+
+
+class OutputFile:
+    """A student process's output file, read back at any offset: with
+    pread where the platform has it (the offset, shared with the student's
+    process, is left alone), else through a descriptor of its own."""
+
+    def __init__(self, fd: int, path: str | None = None):
+        self.fd, self.path = fd, path
+
+    def fileno(self) -> int:
+        return self.fd
+
+    def read_at(self, size: int, start: int) -> bytes:
+        if hasattr(os, "pread"):
+            return os.pread(self.fd, size, start)
+        with open(self.path, "rb") as f:
+            f.seek(start)
+            return f.read(size)
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
+        if self.path:
+            try:
+                os.remove(self.path)
+            except OSError:
+                pass
 
 
 def memory_file(data: bytes) -> int:

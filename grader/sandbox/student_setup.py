@@ -5,15 +5,13 @@ directory of its own, and then serves the grading process's requests
 from __future__ import annotations
 
 import fcntl
-import functools
-import io
-import json
 import os
 import signal
 import sys
 
 from . import confine, student, wire
 from .cores import pin
+from .student_output import student_output
 
 MAX_SOURCE = 4 * 2**20
 CHILD_FDS = 5  # 0 stdin, 1 stdout, 2 stderr, 3 requests, 4 answers
@@ -53,19 +51,6 @@ def become_student(request: dict, requests: int, answers: int, output: int, sour
     sys.stdout = sys.stderr = stream
     wire.send(4, {"ready": True, "sealed": sealed})
     student.serve(3, 4, path, support_path)
-
-
-def spawned(request: str, fds: list[int]) -> None:
-    """The student process a Spawner started: as if forked by the server."""
-    code = 120
-    try:
-        support = fds[4] if len(fds) == 5 else None
-        no_isolation = {"filesystem": False, "seccomp": False}  # rlimits and a session of its own only
-        become_student(json.loads(request), fds[0], fds[1], fds[2], fds[3], support, os.open(os.devnull, os.O_RDWR),
-                       no_isolation)
-        code = 0
-    finally:
-        os._exit(code)
 
 
 def _detach(cores: list[int] | None) -> None:
@@ -148,37 +133,3 @@ def _read_all(fd: int, limit: int) -> bytes:
         chunks.append(chunk)
         size += len(chunk)
     return b"".join(chunks)
-
-
-class _CappedOutput(io.RawIOBase):
-    """Descriptor 1 (the output file), up to `left` more bytes, then nothing:
-    printing never fails and never fills the disk."""
-
-    def __init__(self, left: int):
-        super().__init__()
-        self.left = left
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, b) -> int:
-        n = len(b)
-        if self.left > 0:
-            data = bytes(b[:self.left])
-            self.left -= len(data)
-            if self.left <= 0:
-                data += b"\n[... output truncated]\n"
-            try:
-                os.write(1, data)
-            except OSError:
-                self.left = 0
-        return n
-
-
-@functools.cache
-def student_output() -> io.TextIOWrapper:
-    """stdout and stderr for student code, written through to the output file
-    up to a limit (set by each student process: see become_student). Made
-    once, in the fork server: a student process only sets its limit."""
-    return io.TextIOWrapper(_CappedOutput(0), encoding="utf-8", errors="backslashreplace", line_buffering=True,
-                            write_through=True)

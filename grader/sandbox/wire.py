@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import select
 import struct
 import sys
+import threading
 import time
 from dataclasses import dataclass
 
@@ -33,6 +35,7 @@ MAX_ELEMENTS = 10**7        # elements of one array
 MAX_DEPTH = 16              # nesting of lists and dicts
 MAX_BATCH = 100_000         # requests announced by one batch
 ARRAY_KINDS = "biufc"  # bool, int, unsigned, float, complex: never object or structured
+SELECT_ON_PIPES = os.name != "nt"   # select() waits on a pipe on POSIX; on Windows only on sockets
 
 
 class WireError(Exception):
@@ -316,8 +319,10 @@ def send(fd: int, message) -> None:
 def write_frames(fd: int, frames: list[bytes]) -> None:
     """Frames, back to back, whatever the pipe takes at a time."""
     parts = [f for f in frames if f]
+    if not hasattr(os, "writev"):   # Windows: one buffer at a time
+        parts = [b"".join(parts)] if parts else []
     while parts:
-        written = os.writev(fd, parts[:512])
+        written = os.writev(fd, parts[:512]) if len(parts) > 1 else os.write(fd, parts[0])
         while written:
             n = len(parts[0])
             if written >= n:
@@ -384,6 +389,9 @@ class Reader:
         self.taken += end
         return payload, tail
 
+    def stop(self) -> None:
+        """No more frames will be asked for (a PipeReader ends its thread)."""
+
     def _fill(self, n: int, deadline: float | None) -> None:
         """At least n bytes in the buffer. On a non-blocking descriptor, whatever
         is there is read at once, and select() waits (until `deadline`) only when nothing is."""
@@ -401,3 +409,62 @@ class Reader:
             if not chunk:
                 raise WireClosed("the other process closed the connection")
             self.buffer += chunk
+
+
+class PipeReader(Reader):
+    """A Reader of a pipe where select() cannot wait on one (Windows): a
+    thread makes each read, blocking, when the reader asks for one, and
+    hands over the chunk; the reader waits for it until its deadline. So no
+    more than one chunk is ever read ahead, as with select()."""
+
+    def __init__(self, fd: int):
+        super().__init__(fd)
+        self.asks: queue.SimpleQueue = queue.SimpleQueue()
+        self.chunks: queue.SimpleQueue = queue.SimpleQueue()
+        self.asked = False      # a read is under way (asked for, its chunk not yet taken)
+        self.closed = False     # the other end is closed: every later read finds it so
+        threading.Thread(target=self._reads, daemon=True).start()
+
+    def _reads(self) -> None:
+        """In the thread: one read per ask, until the pipe ends or the reader stops."""
+        while self.asks.get():
+            try:
+                chunk = os.read(self.fd, self.CHUNK)
+            except OSError:
+                chunk = b""
+            self.chunks.put(chunk)
+            if not chunk:
+                return
+
+    def _fill(self, n: int, deadline: float | None) -> None:
+        while len(self.buffer) < n:
+            if self.closed:
+                raise WireClosed("the other process closed the connection")
+            if not self.asked:
+                self.asks.put(True)
+                self.asked = True
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                raise WireTimeout()
+            try:
+                chunk = self.chunks.get(timeout=left)
+            except queue.Empty:
+                raise WireTimeout() from None
+            self.asked = False
+            if not chunk:
+                self.closed = True
+                continue
+            self.buffer += chunk
+
+    def stop(self) -> None:
+        """No more reads will be asked for: the thread ends once its read under way returns."""
+        self.asks.put(False)
+
+
+def deadline_reader(fd: int) -> Reader:
+    """A Reader of a pipe whose reads never block past a deadline: the pipe
+    made non-blocking where select() can wait on it, else a PipeReader."""
+    if SELECT_ON_PIPES:
+        os.set_blocking(fd, False)
+        return Reader(fd)
+    return PipeReader(fd)
