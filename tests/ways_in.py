@@ -58,9 +58,9 @@ def installed() -> bool:
     return any(e.value == PLUGIN for e in entry_points(group="pytest11"))
 
 
-def run_pytest(cwd: Path, *args: str) -> tuple[subprocess.CompletedProcess, dict]:
-    """pytest in `cwd`; (the run, {node name: failure text or None or 'skipped'})."""
-    env = cli_env()
+def run_pytest(cwd: Path, *args: str, env: dict[str, str] | None = None) -> tuple[subprocess.CompletedProcess, dict]:
+    """pytest in `cwd` (with `env` added to the environment); (the run, {node name: failure text or None or 'skipped'})."""
+    env = cli_env(env)
     extra = []
     if not installed():  # not pip-installed here: load the plugin by name, as the entry point would
         env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"

@@ -12,8 +12,9 @@ GRADER_ROOT = str(Path(__file__).resolve().parents[2])  # the folder that holds 
 
 
 def clean_env() -> dict:
-    """The few variables Python and numpy need, and numpy's thread pools set to one thread."""
-    keep = ("PATH", "LANG", "LC_ALL", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+    """The few variables Python and numpy need (on Windows, SYSTEMROOT too:
+    Python cannot start without it), and numpy's thread pools set to one thread."""
+    keep = ("PATH", "LANG", "LC_ALL", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "SYSTEMROOT")
     env = {k: os.environ[k] for k in keep if k in os.environ}
     env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONDONTWRITEBYTECODE="1")
     return env

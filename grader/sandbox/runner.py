@@ -214,6 +214,7 @@ class Sandbox:
             self.workdir = tempfile.mkdtemp(prefix="bpg-")
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
+        wire.binary(to_child_r, to_child_w, from_child_r, from_child_w)
         opened = [to_child_r, from_child_w, source]
         limits = {k: getattr(self.limits, k) for k in ("cpu", "memory", "file_size", "open_files",
                                                       "processes", "output")}

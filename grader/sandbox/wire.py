@@ -461,6 +461,16 @@ class PipeReader(Reader):
         self.asks.put(False)
 
 
+def binary(*fds: int) -> None:
+    """Descriptors that read and write bytes as they are: on Windows a
+    descriptor may translate newlines (text mode), which would corrupt a
+    frame; elsewhere there is nothing to do."""
+    if os.name == "nt":
+        import msvcrt  # Windows only
+        for fd in fds:
+            msvcrt.setmode(fd, os.O_BINARY)
+
+
 def deadline_reader(fd: int) -> Reader:
     """A Reader of a pipe whose reads never block past a deadline: the pipe
     made non-blocking where select() can wait on it, else a PipeReader."""

@@ -18,6 +18,9 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
+pytestmark = pytest.mark.student_facing
+
+
 @pytest.fixture
 def student(tmp_path) -> Path:
     """A student's folder: the assignment as handed out (no reference) in hw/."""

@@ -13,6 +13,8 @@ import pytest
 from conftest import (CLI_TIMEOUT, SUBMISSIONS, cli_command, cli_env, copy_assignment, correct_source,
                       replace_functions, run_cli, write_submission)
 
+pytestmark = pytest.mark.student_facing
+
 FUNCTION_POINTS = {"window_vectors": 1, "window_vectors_backward": 2, "score": 1, "score_grads": 4,
                    "ner_loss_and_grads": 5}
 

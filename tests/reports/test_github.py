@@ -19,11 +19,17 @@ from pathlib import Path
 import pytest
 import yaml
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
 from conftest import CLI_TIMEOUT, ROOT, SUBMISSIONS, cli_env, copy_assignment, line_of
 from notebooks import class_cells, write_notebook
 
 ACTION = ROOT / "action.yml"
 EXAMPLES = ROOT / "examples" / "github"
+OWN_WORKFLOWS = ROOT / ".github" / "workflows"   # the project's own CI
 PUBLISHED = "your-org/backprop-grader@v1"   # how the examples name the action
 
 
@@ -71,6 +77,8 @@ def lint_project(actionlint: str, root: Path, extra: dict[str, str] | None = Non
             path.read_text(encoding="utf-8").replace(PUBLISHED, "./"), encoding="utf-8")
     (folder / "action-steps.yml").write_text(yaml.safe_dump(action_as_workflow(load(ACTION)), sort_keys=False),
                                              encoding="utf-8")
+    for path in OWN_WORKFLOWS.glob("*.yml"):
+        shutil.copy(path, folder / f"own-{path.name}")
     for name, text in (extra or {}).items():
         (folder / name).write_text(text, encoding="utf-8")
     subprocess.run(["git", "init", "-q", str(root)], check=True, timeout=60)
@@ -87,6 +95,18 @@ def test_examples_use_the_action_and_are_where_a_repository_keeps_workflows():
 def test_action_and_workflows_pass_actionlint(actionlint, tmp_path):
     run = lint_project(actionlint, tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_the_student_facing_tests_run_on_windows_and_macos():
+    """The project's own workflow runs the tests marked student_facing (a
+    marker pyproject.toml registers) on the platforms students use."""
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        markers = tomllib.load(f)["tool"]["pytest"]["ini_options"]["markers"]
+    assert any(m.startswith("student_facing:") for m in markers)
+    [job] = load(OWN_WORKFLOWS / "student-platforms.yml")["jobs"].values()
+    assert set(job["strategy"]["matrix"]["os"]) == {"windows-latest", "macos-latest"}
+    [tests] = [step["run"] for step in job["steps"] if "pytest" in step.get("run", "")]
+    assert "-m student_facing" in tests
 
 
 def test_actionlint_checks_the_inputs_given_to_the_action(actionlint, tmp_path):

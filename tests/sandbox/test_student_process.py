@@ -380,21 +380,3 @@ def test_the_bar_shows_count_rate_and_time_left():
     assert "2/4" in bar and "1 saved" in bar and "0.5/s" in bar and "0:04 left" in bar
     progress.close()
     assert out.text.endswith("1 saved results reused\n") or "1 saved results reused" in out.text
-
-
-# --- where no fork server can run -----------------------------------------------------
-
-def test_without_a_fork_server_each_student_process_is_a_fresh_python(student, monkeypatch):
-    monkeypatch.setattr(fork_server, "fork_server_possible", lambda: False)
-    monkeypatch.setattr(fork_server, "_shared", None)
-    assert isinstance(fork_server.shared(), fork_server.Spawner)
-    with Sandbox(student, "student", Limits(call_timeout=2, timeout=60, memory=700), []) as box:
-        assert box.load().ok
-        assert result(box, "limits")[0] == [700 * 2**20] * 2
-        first = box.lease.pid
-        assert box.call("spin", {"x": 0}).error.kind == "timeout"
-        assert not _alive(first)
-        assert result(box, "big") == "written"  # no file size limit here: file_size is 16 MiB by default
-        reply = box.call("chatter", {"n": 3})
-        assert reply.ok and "y" * 999 in box.captured_output()
-    monkeypatch.setattr(fork_server, "_shared", None)
