@@ -40,8 +40,10 @@ def _self_check(argv: list[str]) -> int:
     [batch] = find_batches(args.file, args.assignment)
     a = batch.assignment
     result = grade_one(a, batch.submissions[0], public_only=True)
+    isolation = isolation_text(fork_server.shared().features)
+    fork_server.retire()   # no more student processes: the fork server ends while the results are printed
     print_self_check(result, a.name)
-    print(isolation_text(fork_server.shared().features))
+    print(isolation)
     if args.formats:
         from ..reports import write_reports
         from ..results import AssignmentResult

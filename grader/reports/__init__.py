@@ -1,49 +1,18 @@
 """Report formats. Each module reads the result model and writes its files
 into a folder; `write_reports` writes the ones asked for. `github_actions` and
-`github_classroom` also hand their results to the GitHub Actions step they run in."""
+`github_classroom` also hand their results to the GitHub Actions step they run in.
+
+Importing this package imports none of the formats: `FORMATS` and
+`write_reports` (writers.py) are imported on first use, so that a command
+that writes no report file (self-check, by default) does not pay for them
+(jinja2 and the HTML templates, above all)."""
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Callable, Iterable
-
-from ..forking import collection_paused
-from ..results import AssignmentResult
-from . import csv_report, github_actions, github_classroom, gradescope, html, json_report, junit
-
-Writer = Callable[[AssignmentResult, Path], "list[Path]"]
-
-FORMATS: dict[str, Writer] = {
-    "html": html.write,
-    "json": json_report.write,
-    "csv": csv_report.write,
-    "junit": junit.write,
-    "gradescope": gradescope.write,
-    "github": github_actions.write,
-    "classroom": github_classroom.write,
-}
+__all__ = ["FORMATS", "write_reports"]
 
 
-def write_reports(result: AssignmentResult, folder: Path,
-                  formats: Iterable[str] = ("html", "json", "csv")) -> list[Path]:
-    """Write each format into `folder` (created if needed); return the files written."""
-    formats = list(dict.fromkeys(formats))   # each once, in the order given
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown:
-        raise ValueError(f"unknown report format {', '.join(map(repr, unknown))}; "
-                         f"choose from {', '.join(FORMATS)}")
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    written: dict[str, list[Path]] = {}
-
-    def others() -> None:
-        for name in formats:
-            if name != "html":
-                written[name] = FORMATS[name](result, folder)
-    # A class's reports make some hundred thousand short-lived objects: enough to set off a full
-    # collection, which would walk every object the grading left and free next to nothing.
-    with collection_paused():
-        if "html" in formats:  # the others are written while other cores start on its pages
-            written["html"] = html.write(result, folder, meanwhile=others)
-        else:
-            others()
-    return [path for name in formats for path in written[name]]
+def __getattr__(name: str):
+    if name in __all__:
+        from . import writers
+        return getattr(writers, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
