@@ -120,3 +120,20 @@ def test_a_test_file_without_tests_gets_no_such_advice(student):
     (student / "test_nothing.py").write_text("x = 1\n")
     run, _ = run_pytest(student, "test_nothing.py")
     assert run.returncode == 5 and "no assignment named" not in run.stdout
+
+
+def test_the_sandbox_starts_as_collection_begins_and_the_summary_names_its_isolation(student):
+    """The process students' files run from is started before pytest collects
+    a single file (a conftest of the student's reports what it finds when the
+    first collector starts), so that it warms up while pytest collects."""
+    (student / "ner_window.py").write_text((SUBMISSIONS / "ada.py").read_text(encoding="utf-8"))
+    (student / "conftest.py").write_text(
+        "import sys\n\n\ndef pytest_collectstart(collector):\n"
+        "    server = sys.modules.get('grader.sandbox.fork_server')\n"
+        "    if collector.nodeid == '':\n"
+        "        print(f'sandbox at collection start: {getattr(server, \"_shared\", None) is not None}')\n",
+        encoding="utf-8")
+    run, _ = run_pytest(student, "-s", "--assignment", "hw", "ner_window.py")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "sandbox at collection start: True" in run.stdout
+    assert "isolation: " in run.stdout
