@@ -6,7 +6,6 @@ from pathlib import Path
 
 from ..names import for_log
 from ..results import AssignmentResult, SubmissionResult
-from .html import INDEX
 from .wording import check_text, note_text
 
 MARK = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "timeout": "TIMEOUT", "skipped": "SKIP"}
@@ -25,6 +24,7 @@ def written_text(folder: Path, written: list[Path]) -> str:
     """The files a run wrote into `folder`, as the closing line names them:
     each by name, in the order written, but the students' pages beside
     `index.html` and a subfolder's files (`gradescope/`) counted, not listed."""
+    from .html import INDEX   # here, not above: self-check prints with this module and writes no HTML
     shown: dict[str, int] = {}   # a name shown -> the files it stands for
     for path in written:
         parts = path.relative_to(folder).parts
@@ -34,6 +34,7 @@ def written_text(folder: Path, written: list[Path]) -> str:
 
 
 def _counted(name: str, files: int) -> str:
+    from .html import INDEX
     if name == INDEX and files > 1:
         return f"{name} (and {files - 1} student page{'s' if files > 2 else ''})"
     if name.endswith("/"):

@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -169,3 +170,16 @@ def test_a_reader_that_stops_reading_gets_no_traceback_and_the_reports_are_writt
     assert done.returncode == 1, done.stderr   # a public check failed, as the whole output would have said
     assert done.stderr == ""
     assert (tmp_path / "reports" / "ner_window" / "junit.xml").is_file()
+
+
+def test_self_check_imports_no_report_writer_and_no_batch_runner():
+    """A student waits for self-check: its process imports the spec, the
+    public cases, grading and the terminal's wording, not the report writers
+    (jinja2 and the templates) nor the batch runner, which it never uses."""
+    code = ("import sys; import grader.cli.self_check; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'jinja2' or m in "
+            "('grader.reports.html', 'grader.reports.writers', 'grader.batch.run', 'grader.authoring')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=cli_env(),
+                          timeout=CLI_TIMEOUT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
