@@ -136,6 +136,7 @@ def main(argv: list[str]) -> int:
     from ..cases.discover import SUFFIXES, UsageError, find_batches
     from ..names import for_log
     from ..reports.terminal import print_self_check
+    from ..reports.wording import isolation_text
     from ..spec import SpecError
 
     try:
@@ -153,6 +154,7 @@ def main(argv: list[str]) -> int:
     text = io.StringIO()
     with redirect_stdout(text):
         print_self_check(result, a.name)
+        print(isolation_text(fork_server.shared().features))   # as self-check's last line
     print(json.dumps({"text": text.getvalue(), "result": result.model_dump(mode="json"), "file": for_log(str(file)),
                       "assignment": a.name, "saved": _saved(file)}))
     fork_server.retire()
