@@ -12,6 +12,7 @@ import secrets
 import stat
 import sys
 from pathlib import Path
+from typing import Iterable
 
 AT_FDCWD, RENAME_EXCHANGE = -100, 2
 
@@ -19,12 +20,19 @@ AT_FDCWD, RENAME_EXCHANGE = -100, 2
 def write_text(path: Path, text: str, newline: str | None = None) -> Path:
     """Write `text` to `path` atomically (UTF-8); `newline` as for `open`.
     The file gets the usual permissions (0666 less the umask), like `open`."""
+    return write_pieces(path, [text], newline)
+
+
+def write_pieces(path: Path, pieces: Iterable[str], newline: str | None = None) -> Path:
+    """Write the text `pieces` make, one after another, to `path` atomically,
+    as write_text does: a file too large to hold as one string."""
     path = Path(path)
     temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as f:
-            f.write(text)
+            for piece in pieces:
+                f.write(piece)
         replace(temp, path)
     except BaseException:
         temp.unlink(missing_ok=True)

@@ -3,7 +3,9 @@ JSON, CSV, terminal) reads these models and nothing else; `grades.json` is
 their JSON form."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Literal
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Annotated, Literal, NamedTuple
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
@@ -111,6 +113,12 @@ class SubmissionResult(Record):
     def checks(self, status: Status | None = None) -> list[Check]:
         return [c for f in self.functions for c in f.checks if status is None or c.status == status]
 
+    def summary(self) -> SubmissionSummary:
+        """What the class's pages, CSV and table need of this result (summaries.py)."""
+        return SubmissionSummary(self.student, self.path, self.score, self.max_score, self.seed, self.seconds,
+                                 tuple(FunctionSummary(_same(f.name), f.score, f.max_score, tuple(
+                                     _check_summary(c) for c in f.checks)) for f in self.functions))
+
     @classmethod
     def not_run(cls, spec: Spec, student: str, path: Path | str, seed: int, message: str, check: str = "import",
                 mode: Literal["grade", "self-check"] = "grade", notes: list[str] = ()) -> SubmissionResult:
@@ -136,3 +144,100 @@ class AssignmentResult(Record):
     title: str = ""
     function_names: list[str] = []
     submissions: list[SubmissionResult]
+
+
+# --- a class too large to hold: summaries in memory, whole results read back one at a time ----------
+
+_same = sys.intern   # the same names and sentences recur in every submission: one copy of each
+
+
+class CheckSummary(NamedTuple):
+    """A check as the class's pages show it: its message cut to the first line."""
+    name: str
+    status: Status
+    scored: bool
+    visibility: str
+    diagnosis: str | None
+    explanation: str
+    output: str | None
+    message: str
+
+
+def _check_summary(c: Check) -> CheckSummary:
+    first = c.message.split("\n", 1)[0]
+    return CheckSummary(_same(c.name), _same(c.status), c.scored, _same(c.visibility),
+                        c.diagnosis and _same(c.diagnosis), _same(c.explanation), c.output and _same(c.output),
+                        _same(first))
+
+
+class FunctionSummary(NamedTuple):
+    name: str
+    score: float
+    max_score: float
+    checks: tuple[CheckSummary, ...]
+
+    @property
+    def status(self) -> Status:
+        return max((c.status for c in self.checks), key=SEVERITY.__getitem__, default="skipped")
+
+
+class SubmissionSummary(NamedTuple):
+    """A submission as the class's pages, CSV and table read it: some 10 KB
+    for a result that takes 150 KB of memory whole (tuples of shared strings,
+    which the garbage collector stops visiting once it has seen them)."""
+    student: str
+    path: str
+    score: float
+    max_score: float
+    seed: int
+    seconds: float
+    functions: tuple[FunctionSummary, ...]
+
+    def checks(self, status: Status | None = None) -> list[CheckSummary]:
+        return [c for f in self.functions for c in f.checks if status is None or c.status == status]
+
+
+class StreamedSubmissions(Sequence):
+    """A class's submissions, each whole result read back when it is asked
+    for (`read(i)`, from the saved results) and never kept, beside their
+    summaries, which are. It stands for `AssignmentResult.submissions` where
+    a class is too large to hold: a report that reads every whole result
+    (grades.json, the students' pages) holds one at a time."""
+
+    def __init__(self, summaries: list[SubmissionSummary], read: Callable[[int], SubmissionResult]):
+        self.summaries, self._read = summaries, read
+
+    def __len__(self) -> int:
+        return len(self.summaries)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self._read(k) for k in range(len(self))[i]]
+        return self._read(range(len(self))[i])
+
+    def __iter__(self) -> Iterator[SubmissionResult]:
+        return (self._read(k) for k in range(len(self)))
+
+
+def streamed(assignment: str, title: str, function_names: list[str], submissions: StreamedSubmissions
+             ) -> AssignmentResult:
+    """An AssignmentResult whose submissions are read back one at a time (not validated again: each was when read)."""
+    return AssignmentResult.model_construct(assignment=assignment, title=title, function_names=function_names,
+                                            submissions=submissions)
+
+
+def summaries(result: AssignmentResult) -> list:
+    """The submissions as the class's pages, CSV and table need them: their
+    summaries where the result streams its submissions, else the submissions
+    themselves (which have every field a summary has)."""
+    subs = result.submissions
+    return subs.summaries if isinstance(subs, StreamedSubmissions) else subs
+
+
+def overview(result: AssignmentResult) -> AssignmentResult:
+    """`result` with its submissions' summaries in their place, for reports
+    that read a class's every submission many times over (never written as JSON)."""
+    if not isinstance(result.submissions, StreamedSubmissions):
+        return result
+    return AssignmentResult.model_construct(assignment=result.assignment, title=result.title,
+                                            function_names=result.function_names, submissions=summaries(result))

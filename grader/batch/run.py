@@ -21,14 +21,15 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..cases.assignment import Assignment
 from ..cases.discover import Batch, Found
 from ..cases.sampling import HIDDEN, PUBLIC
 from ..grading import submission_seed
-from ..results import AssignmentResult, SubmissionResult
+from ..results import (AssignmentResult, StreamedSubmissions, SubmissionResult, SubmissionSummary,
+                       streamed)
 from ..sandbox import fork_server
 from ..sandbox.cores import cores
 from .one_submission import grade_one
@@ -56,33 +57,58 @@ class Graded:
 def grade_batch(batch: Batch, out: Path, seed: int | None = None, force: bool = False, jobs: int = 1,
                 progress: Progress | None = None, folder: Path | None = None) -> Graded:
     """Grade every submission of `batch` whose saved result in `out` is not up to date, `jobs` at a time.
-    The results are saved in `folder` (default: `out/<assignment>`; a replay's own, replays.py)."""
+    The results are saved in `folder` (default: `out/<assignment>`; a replay's own, replays.py).
+
+    The class's result holds each submission's summary, not the submission:
+    the reports read each whole result back from its saved file, one at a
+    time (results.StreamedSubmissions), so that the memory a run takes does
+    not grow with the class (10 KB a submission rather than 150)."""
     a = batch.assignment
     progress = progress or Progress(a.name, len(batch.submissions), "quiet")
     store = ResultStore(folder or out / a.name)
     files = a.source_files()
-    every, results, todo = [], {}, []
+    every, kept, todo = [], Kept(), []
     for sub in batch.submissions:
         s = submission_seed(a.spec, sub.student) if seed is None else seed
         job = Job(sub, s, result_key(files + [sub.path], s, "grade"))
         every.append(job)
         saved = None if force else store.load(sub.student, job.key)
         if saved is not None:
-            results[sub.student] = saved
+            kept.summaries[sub.student] = saved.summary()
             progress.saved(sub.student, saved.score, saved.max_score)
         else:
             todo.append(job)
-    failed = _grade_jobs(a, todo, store, jobs, progress, results) if todo else []
+    failed = _grade_jobs(a, todo, store, jobs, progress, kept) if todo else []
     progress.close()
-    return Graded(AssignmentResult(assignment=a.name, title=a.spec.title,
-                                   function_names=[f.name for f in a.spec.graded],
-                                   submissions=[results[j.sub.student] for j in every]), failed)
+
+    def read(n: int) -> SubmissionResult:
+        job = every[n]
+        return kept.unsaved.get(job.sub.student) or _read_back(store, job)
+
+    submissions = StreamedSubmissions([kept.summaries[j.sub.student] for j in every], read)
+    return Graded(streamed(a.name, a.spec.title, [f.name for f in a.spec.graded], submissions), failed)
+
+
+@dataclass
+class Kept:
+    """What a run keeps of each submission: its summary, and the whole result
+    only of those the grader failed on (never saved)."""
+    summaries: dict[str, SubmissionSummary] = field(default_factory=dict)
+    unsaved: dict[str, SubmissionResult] = field(default_factory=dict)
+
+
+def _read_back(store: ResultStore, job: Job) -> SubmissionResult:
+    result = store.load(job.sub.student, job.key)
+    if result is None:  # saved by this run moments ago: only someone else can have removed or changed it
+        raise RuntimeError(f"the saved result of {job.sub.student} ({store.path(job.sub.student)}) was removed "
+                           "or changed while the reports were written; run grade again")
+    return result
 
 
 def _grade_jobs(a: Assignment, todo: list[Job], store: ResultStore, jobs: int, progress: Progress,
-                results: dict[str, SubmissionResult]) -> list[str]:
-    """Grade `todo` on up to `jobs` workers, saving each result and putting it
-    in `results`; return the students the grader itself failed on."""
+                kept: Kept) -> list[str]:
+    """Grade `todo` on up to `jobs` workers, saving each result and keeping
+    its summary in `kept`; return the students the grader itself failed on."""
     fork_server.shared()  # starts the fork server, which imports numpy while the reference's cases are read
     workers = min(jobs, len(todo))
     forked = workers > 1 and fork_server.fork_server_possible()
@@ -97,12 +123,14 @@ def _grade_jobs(a: Assignment, todo: list[Job], store: ResultStore, jobs: int, p
         return result
 
     def done(job: Job, result: SubmissionResult) -> None:
-        results[job.sub.student] = result
+        kept.summaries[job.sub.student] = result.summary()
         progress.graded(job.sub.student, result.score, result.max_score, result.seconds)
 
     def fault(job: Job, detail: str) -> None:
         failed.append(job.sub.student)
-        done(job, SubmissionResult.grader_failed(a.spec, job.sub.student, job.sub.path, job.seed, detail))
+        result = SubmissionResult.grader_failed(a.spec, job.sub.student, job.sub.path, job.seed, detail)
+        kept.unsaved[job.sub.student] = result
+        done(job, result)
 
     if forked:
         fork_server.share_with_forks()

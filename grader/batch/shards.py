@@ -3,11 +3,14 @@ submission, starting with the Kth, of each assignment (a deterministic
 split of the list every run discovers in the same order), and records the
 whole list beside its reports in `shard.json`. `grade merge DIR...` then
 puts the shards' `grades.json` back together in the order a single run
-lists them and writes exactly the reports a single run would have written.
+lists them and writes exactly the reports a single run would have written,
+reading each shard's a submission at a time (a class of any size merges in
+memory that does not grow with it).
 It refuses to merge shards of different splits, or a set missing one."""
 from __future__ import annotations
 
 import argparse
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,8 +20,9 @@ from ..cases.discover import Batch, UsageError
 from ..reports import FORMATS, write_reports
 from ..atomic import write_text
 from ..reports.json_report import FILENAME as GRADES
+from ..reports.json_report import read_submissions
 from ..reports.terminal import print_summary
-from ..results import AssignmentResult, SubmissionResult
+from ..results import AssignmentResult, StreamedSubmissions, SubmissionResult, SubmissionSummary, streamed
 
 MANIFEST = "shard.json"
 DEFAULT_FORMATS = ("html", "json", "csv")
@@ -71,12 +75,12 @@ def write_manifest(folder: Path, whole: Batch, shard: Shard) -> Path:
 class Part:
     folder: Path
     manifest: Manifest
-    result: AssignmentResult
 
 
 def read_parts(dirs: list[Path]) -> list[Part]:
     """Every shard under the given folders: a folder holding shard.json, or one
-    holding such folders (a shard's --out folder, with one per assignment)."""
+    holding such folders (a shard's --out folder, with one per assignment).
+    Each shard's grades.json is read later, a submission at a time (merge)."""
     parts = []
     for d in dirs:
         if not d.is_dir():
@@ -88,17 +92,22 @@ def read_parts(dirs: list[Path]) -> list[Part]:
         for folder in found:
             try:
                 manifest = Manifest.model_validate_json((folder / MANIFEST).read_text(encoding="utf-8"))
-                result = AssignmentResult.model_validate_json((folder / GRADES).read_text(encoding="utf-8"))
+                if not (folder / GRADES).is_file():
+                    raise FileNotFoundError(2, "No such file or directory", str(folder / GRADES))
             except OSError as e:
                 raise UsageError(f"{folder}: {e.strerror}: {e.filename}") from None
             except (ValidationError, ValueError) as e:
                 raise UsageError(f"{folder}: not a shard's report folder: {e}") from None
-            parts.append(Part(folder, manifest, result))
+            parts.append(Part(folder, manifest))
     return parts
 
 
-def merge(parts: list[Part]) -> AssignmentResult:
-    """The shards of one assignment as one result, in the single run's order."""
+def merge(parts: list[Part], spool: Path) -> AssignmentResult:
+    """The shards of one assignment as one result, in the single run's order.
+    Each shard's submissions are read one at a time and put aside in
+    `spool` (an empty folder, which must outlive the result), and read back
+    from there one at a time as the reports ask for them: a class of any
+    size merges in memory that does not grow with it."""
     first = parts[0].manifest
     for p in parts[1:]:
         if (p.manifest.students, Shard.parse(p.manifest.shard).n) != (first.students, Shard.parse(first.shard).n):
@@ -110,16 +119,40 @@ def merge(parts: list[Part]) -> AssignmentResult:
         missing = sorted(set(range(1, n + 1)) - set(have))
         raise UsageError(f"{first.assignment}: shard{'s' if len(missing) > 1 else ''} "
                          f"{', '.join(f'{k}/{n}' for k in missing)} missing")
-    by_student: dict[str, SubmissionResult] = {}
-    for p in parts:
-        graded = {s.student: s for s in p.result.submissions}
-        for student in p.manifest.graded:
-            if student not in graded:
-                raise UsageError(f"{p.folder}: {student} is missing from its {GRADES}")
-            by_student.setdefault(student, graded[student])
-    head = parts[0].result
-    return AssignmentResult(assignment=head.assignment, title=head.title, function_names=head.function_names,
-                            submissions=[by_student[s] for s in first.students])
+    position = {student: i for i, student in enumerate(first.students)}
+    placed: dict[int, SubmissionSummary] = {}
+    heads = [_spool_part(p, position, placed, spool) for p in parts]
+    if len(placed) < len(position):   # (every shard's graded were found: they make up the class)
+        raise UsageError(f"{first.assignment}: the shards' {GRADES} hold {len(placed)} of its "
+                         f"{len(position)} submissions")
+    head = heads[0]
+
+    def read(i: int) -> SubmissionResult:
+        return SubmissionResult.model_validate_json((spool / f"{i}.json").read_bytes())
+
+    return streamed(head.get("assignment", first.assignment), head.get("title", ""), head.get("function_names", []),
+                    StreamedSubmissions([placed[i] for i in range(len(position))], read))
+
+
+def _spool_part(part: Part, position: dict[str, int], placed: dict, spool: Path) -> dict:
+    """Put aside the submissions `part` graded that no earlier shard gave; its grades.json's other fields."""
+    head: dict = {}
+    wanted = set(part.manifest.graded)
+    try:
+        with open(part.folder / GRADES, encoding="utf-8") as stream:
+            for s in read_submissions(stream, head):
+                i = position.get(s.student)
+                if s.student in wanted and i is not None and i not in placed:
+                    (spool / f"{i}.json").write_text(s.model_dump_json(), encoding="utf-8")
+                    placed[i] = s.summary()
+                wanted.discard(s.student)
+    except OSError as e:
+        raise UsageError(f"{part.folder}: {e.strerror}: {e.filename}") from None
+    except ValueError as e:   # (pydantic's ValidationError is one)
+        raise UsageError(f"{part.folder}: not a shard's report folder: {e}") from None
+    if wanted:
+        raise UsageError(f"{part.folder}: {sorted(wanted)[0]} is missing from its {GRADES}")
+    return head
 
 
 def merge_main(argv: list[str]) -> int:
@@ -134,7 +167,8 @@ def merge_main(argv: list[str]) -> int:
     for part in read_parts(args.dirs):
         groups.setdefault(part.manifest.assignment, []).append(part)
     for name, parts in groups.items():
-        result = merge(parts)
-        folder = args.out / name
-        print_summary(result, folder, write_reports(result, folder, args.formats or DEFAULT_FORMATS))
+        with tempfile.TemporaryDirectory(prefix="grade-merge-") as spool:
+            result = merge(parts, Path(spool))
+            folder = args.out / name
+            print_summary(result, folder, write_reports(result, folder, args.formats or DEFAULT_FORMATS))
     return 0

@@ -34,12 +34,12 @@ class ResultStore:
     def __init__(self, folder: Path):
         self.folder = folder / "results"
 
-    def _path(self, student: str) -> Path:
+    def path(self, student: str) -> Path:
         safe = hashlib.sha256(student.encode()).hexdigest()[:10]
         return self.folder / f"{''.join(c if c.isalnum() or c in '-_' else '_' for c in student)[:60]}-{safe}.json"
 
     def load(self, student: str, key: str) -> SubmissionResult | None:
-        path = self._path(student)
+        path = self.path(student)
         try:
             stored = Stored.model_validate_json(path.read_bytes())  # bytes: parsed without a decoded copy
         except (OSError, ValidationError, ValueError):
@@ -54,5 +54,5 @@ class ResultStore:
         matters if the machine loses power, after which the next run grades
         again what was lost."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        path = self._path(result.student)
+        path = self.path(result.student)
         write_text(path, Stored(key=key, result=result).model_dump_json())

@@ -11,7 +11,7 @@ import csv
 import io
 from pathlib import Path
 
-from ..results import AssignmentResult
+from ..results import AssignmentResult, summaries
 from ..atomic import write_text
 
 FILENAME = "grades.csv"
@@ -25,7 +25,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def function_names(result: AssignmentResult) -> list[str]:
     """The assignment's functions in spec order, then any others the submissions name."""
     names = list(result.function_names)
-    for submission in result.submissions:
+    for submission in summaries(result):
         names += [f.name for f in submission.functions if f.name not in names]
     return names
 
@@ -44,7 +44,7 @@ def write(result: AssignmentResult, folder: Path) -> list[Path]:
     buffer = io.StringIO()
     out = csv.writer(buffer, lineterminator="\n")
     out.writerow([*TOTALS, *(FUNCTION_COLUMN.format(n) for n in names)])
-    for submission in result.submissions:
+    for submission in summaries(result):
         scores = {f.name: f.score for f in submission.functions}
         out.writerow([text_cell(submission.student), number(submission.score), number(submission.max_score),
                       *(number(scores[n]) if n in scores else "" for n in names)])

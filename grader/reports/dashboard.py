@@ -150,7 +150,7 @@ def diagnoses(result: AssignmentResult, limit: int = 20) -> list[Diagnosis]:
                     continue
                 d = found.setdefault(c.diagnosis, Diagnosis(c.diagnosis, c.explanation))
                 d.checks += 1
-                if s.student not in d.students:
+                if not d.students or d.students[-1] != s.student:  # a student's checks come together
                     d.students.append(s.student)
                 where = f"{f.name} › {c.output}" if c.output else f.name
                 if where not in d.where:

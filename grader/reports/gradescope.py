@@ -15,7 +15,7 @@ import json
 import math
 from pathlib import Path
 
-from ..results import AssignmentResult, Check, FunctionResult, SubmissionResult
+from ..results import AssignmentResult, Check, FunctionResult, SubmissionResult, summaries
 from ..atomic import write_text
 from .html import page_names, points
 from .wording import check_text
@@ -98,5 +98,5 @@ def write(result: AssignmentResult, folder: Path) -> list[Path]:
     """A `results.json` per student under `gradescope/`, named as the HTML pages are."""
     out = Path(folder) / FOLDER
     out.mkdir(parents=True, exist_ok=True)
-    names = [Path(name).with_suffix(".json").name for name in page_names(result.submissions)]
+    names = [Path(name).with_suffix(".json").name for name in page_names(summaries(result))]
     return [write_text(out / name, dumps(s)) for s, name in zip(result.submissions, names)]

@@ -23,7 +23,7 @@ from urllib.parse import quote
 from markupsafe import Markup
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
 
-from ..results import AssignmentResult, Check, FunctionResult, SubmissionResult
+from ..results import AssignmentResult, Check, FunctionResult, SubmissionResult, overview
 from . import dashboard, html_heat, html_pages, html_source
 from ..atomic import write_text
 from .csv_report import function_names
@@ -131,7 +131,8 @@ def class_rows(result: AssignmentResult) -> list[dict]:
     """The table's rows: each submission with its page, in natural order of the students' names."""
     pages = dict(zip((s.student for s in result.submissions), page_names(result.submissions)))
     return [{"submission": s, "page": pages[s.student], "functions": {f.name: f for f in s.functions},
-             "full_marks": full_marks(s)} for s in sorted(result.submissions, key=lambda s: natural_key(s.student))]
+             "full_marks": full_marks(s), "number": n}
+            for n, s in sorted(enumerate(result.submissions), key=lambda ns: natural_key(ns[1].student))]
 
 
 def index_page(result: AssignmentResult, rows: list[dict]) -> str:
@@ -161,12 +162,17 @@ def write(result: AssignmentResult, folder: Path, meanwhile: Callable[[], object
     """The index and every student's page; `meanwhile` (other reports, say)
     runs in this process while other cores start on the pages (the index,
     whose dashboard takes longest, first). The pages an earlier run wrote
-    for students no longer in the class are removed."""
+    for students no longer in the class are removed. The index is drawn
+    from the submissions' summaries (results.overview); each student's page
+    reads its whole result as it is written (a class's results may be too
+    many to hold at once)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    whole, result = result, overview(result)   # the index reads summaries; a page, its whole result, read now
     rows = class_rows(result)
     html_pages.remove_stale(folder, [row["page"] for row in rows])
     jobs = [lambda: write_text(folder / INDEX, index_page(result, rows))]
-    jobs += [partial(lambda row: write_text(folder / row["page"], student_page(result, row)), row) for row in rows]
+    jobs += [partial(lambda row: write_text(folder / row["page"], student_page(
+        result, {**row, "submission": whole.submissions[row["number"]]})), row) for row in rows]
     run_in_parallel(jobs, meanwhile=meanwhile)
     return [folder / INDEX] + [folder / row["page"] for row in rows]

@@ -8,7 +8,7 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from ..results import AssignmentResult, Check, SubmissionResult
+from ..results import AssignmentResult, Check, SubmissionResult, summaries
 from ..atomic import write_text
 from .wording import check_text
 
@@ -54,9 +54,9 @@ def suite(result: AssignmentResult, s: SubmissionResult) -> ET.Element:
 
 def document(result: AssignmentResult) -> str:
     """The whole `junit.xml`: a test suite per student."""
-    root = ET.Element("testsuites", name=clean(result.assignment), **counts(
-        [c for s in result.submissions for c in s.checks()]),
-        time=f"{sum(s.seconds for s in result.submissions):.3f}")
+    subs = summaries(result)   # read once, where each whole result is read back when asked for
+    root = ET.Element("testsuites", name=clean(result.assignment), **counts([c for s in subs for c in s.checks()]),
+                      time=f"{sum(s.seconds for s in subs):.3f}")
     root.extend(suite(result, s) for s in result.submissions)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..names import for_log
-from ..results import AssignmentResult, SubmissionResult
+from ..results import AssignmentResult, SubmissionResult, summaries
 from .wording import check_text, note_text
 
 MARK = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "timeout": "TIMEOUT", "skipped": "SKIP"}
@@ -46,16 +46,17 @@ def print_summary(result: AssignmentResult, folder: Path, written: list[Path], q
     """The class's table after `grade`: each student's score and functions,
     then the reports written (`written`, in `folder`). `quiet`: one line for
     the class instead of the table."""
-    count = len(result.submissions)
+    subs = summaries(result)
+    count = len(subs)
     counted = f"{result.assignment}: {count} submission{'s' if count != 1 else ''}"
     if quiet:
-        mean = sum(s.score for s in result.submissions) / count if count else 0.0
-        top = max((s.max_score for s in result.submissions), default=0.0)
+        mean = sum(s.score for s in subs) / count if count else 0.0
+        top = max((s.max_score for s in subs), default=0.0)
         print(f"{counted}, mean score {round(mean, 2):g}/{top:g}")
     else:
         names = result.function_names
         rows = [["student", "score"] + names]
-        for s in result.submissions:
+        for s in subs:
             status = {f.name: f"{MARK[f.status]} {f.score:g}/{f.max_score:g}" for f in s.functions}
             rows.append([s.student, f"{s.score:g}/{s.max_score:g}"] + [status.get(n, "-") for n in names])
         print(f"\n{counted}")

@@ -124,3 +124,14 @@ def test_the_fork_server_is_retired_once_a_shards_grading_is_done(monkeypatch, t
     argv = [str(ROOT / "submissions" / "ner_window"), "--shard", f"1/{N}", "--out", str(tmp_path), "-q"]
     assert commands.grade_main(argv) == 0
     assert retired == [True]
+
+
+def test_merge_of_a_shard_whose_grades_json_is_cut_short_says_so(cli, shards, tmp_path):
+    cut = tmp_path / "cut"
+    shutil.copytree(shards[1], cut, ignore=shutil.ignore_patterns("results"))
+    grades = cut / "ner_window" / "grades.json"
+    grades.write_bytes(grades.read_bytes()[:len(grades.read_bytes()) // 2])
+    run = cli("grade", "merge", shards[0], cut, *shards[2:], "--out", tmp_path / "m")
+    assert run.returncode == 2, run.stderr
+    assert "not a shard's report folder" in run.stderr and "Traceback" not in run.stderr
+    assert not (tmp_path / "m" / "ner_window").exists()
