@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..forking import collection_paused
 from ..results import AssignmentResult
 from . import csv_report, github_actions, github_classroom, gradescope, html, json_report, junit
 
@@ -38,11 +37,11 @@ def write_reports(result: AssignmentResult, folder: Path,
         for name in formats:
             if name != "html":
                 written[name] = FORMATS[name](result, folder)
-    # A class's reports make some hundred thousand short-lived objects: enough to set off a full
-    # collection, which would walk every object the grading left and free next to nothing.
-    with collection_paused():
-        if "html" in formats:  # the others are written while other cores start on its pages
-            written["html"] = html.write(result, folder, meanwhile=others)
-        else:
-            others()
+    # The garbage collector stays on: rendering a page leaves cycles (the template's context)
+    # that hold the page's whole result, and only a collection frees them. What a run keeps
+    # while the reports are written (the submissions' summaries) costs a collection little.
+    if "html" in formats:  # the others are written while other cores start on its pages
+        written["html"] = html.write(result, folder, meanwhile=others)
+    else:
+        others()
     return [path for name in formats for path in written[name]]
