@@ -9,13 +9,15 @@ pool (cold), later runs read it back as any later run of a course does
 bytecode first, as in an installed copy.
 
     python bench/throughput.py [--copies 200] [--repeats 3] [--sample 20] [--jobs N] [--profile]
+    python bench/throughput.py --sizes 200,2000,10000 [--repeats 3] [--jobs N]
 
 Prints the medians of repeated runs (ours and the baseline taken in turn)
 and their ratio, the cost of one student process (a fork from the warm
 fork server against a fresh Python with numpy), where a run's time goes
 (start-up, the reference's case pool, grading, reports), the grading
 phase's CPU by kind of process, and with --profile where the grading
-process's time goes."""
+process's time goes. With --sizes, how each phase's cost per submission
+and the grading process's memory grow with the class (class_sizes.py)."""
 from __future__ import annotations
 
 import argparse
@@ -209,8 +211,13 @@ def main() -> None:
     p.add_argument("--sample", type=int, default=20, help="submissions graded by the baseline, per repeat")
     p.add_argument("--jobs", type=int, default=default_jobs())
     p.add_argument("--profile", action="store_true")
+    p.add_argument("--sizes", help="class sizes, such as 200,2000,10000: each phase's cost per submission at each")
     args = p.parse_args()
     compile_grader()
+    if args.sizes:
+        import class_sizes
+        class_sizes.main([int(n) for n in args.sizes.split(",")], args.repeats, args.jobs, make_class, env())
+        return
     with tempfile.TemporaryDirectory(prefix="bpg-bench-") as tmp:
         tmp = Path(tmp)
         batch = tmp / "ner_window"
