@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .compare import Comparison, bound, compare, compare_along, non_finite, shape_text
-from .tolerance import dtype_note
+from .tolerance import dtype_note, for_answer, widened
 from .diagnosis import Context, Diagnosis, diagnose
 from ..results import Element, Note, Status, Tolerance
 from ..sandbox.answers import FunctionInfo
@@ -259,8 +259,13 @@ def gradient(o: Output, got: np.ndarray, numeric, probe, truth, tol: Tolerance, 
     direction (which sees every element) and element by element at the
     probed coordinates (all of them within the budget)."""
     bounds = bounds or Bounds.of(numeric, probe, truth, tol)
+    along_bound = bounds.along
+    if widened(np.asarray(got).dtype):  # held to its own precision along v too, as compare does element-wise
+        scale = float(np.abs(np.asarray(numeric.values, dtype=np.float64)).max(initial=1.0))
+        along_bound = along_tolerance(probe.direction, truth, numeric.along_error,
+                                      for_answer(tol, np.asarray(got).dtype, scale))
     along = compare_along(o.name, rows(got, np.size(numeric.along)) @ probe.direction.reshape(-1), numeric.along,
-                          bounds.along, "the reference", heading=f"{o.name} {AGAINST_REFERENCE}")
+                          along_bound, "the reference", heading=f"{o.name} {AGAINST_REFERENCE}")
     elements = compare(o.name, got, numeric.values, tol, numeric.errors, numeric.flat, bounds.elements,
                        explain=False)
     checked = f"{len(numeric.flat)} of {got.size} elements and 1 random direction checked"
