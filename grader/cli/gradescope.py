@@ -17,12 +17,11 @@ from pathlib import Path
 from ..batch.one_submission import grade_one
 from ..cases.admission import shown_path
 from ..cases.assignment import Assignment, find_assignment
+from .grader_fault import fault_message
 from ..cases.discover import Found, UsageError, find_module_file, module_folders
-from ..reference.audit import WrongReference
 from ..reports import gradescope as report
 from ..atomic import write_text
 from ..names import for_log, student_name
-from ..spec import SpecError
 
 ROOT_ENV = "AUTOGRADER_ROOT"
 DEFAULT_ROOT = "/autograder"
@@ -59,17 +58,8 @@ def gradescope_main(argv: list[str]) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         return _grade_upload(args, target)
-    except WrongReference:  # its numbers come from hidden cases: the instructor reads them in the log
-        _failed(target, "The autograder is misconfigured and could not grade this submission (the instructor's "
-                        "solution fails its own check); this is not your doing: please tell your instructor.")
-        raise
-    except SpecError as e:
-        _failed(target, f"The autograder is misconfigured and could not grade this submission; please tell your "
-                        f"instructor.\n\n{e}")
-        raise
-    except Exception as e:  # a fault of the grader or of the machine: the student still gets a results.json
-        _failed(target, f"The autograder failed on this submission; this is not your doing: please tell your "
-                        f"instructor.\n\n{type(e).__name__}: {e}")
+    except Exception as e:  # not the student's doing: they still get a results.json, the log says why
+        _failed(target, fault_message(e))
         raise
 
 

@@ -22,12 +22,11 @@ from ..atomic import write_text
 from ..batch.one_submission import grade_one
 from ..cases.admission import refusal, shown_path
 from ..cases.assignment import Assignment, find_assignment
+from .grader_fault import fault_message
 from ..cases.discover import Found, UsageError, find_module_file, module_folders
 from ..names import for_log, student_name
-from ..reference.audit import WrongReference
 from ..reports import prairielearn as report
 from ..reports.gradescope import strict_json
-from ..spec import SpecError
 
 ROOT_ENV = "GRADE_ROOT"
 DEFAULT_ROOT = "/grade"
@@ -84,17 +83,8 @@ def prairielearn_main(argv: list[str]) -> int:
     target.parent.mkdir(parents=True, exist_ok=True)   # PrairieLearn does not make it
     try:
         return _grade_files(args, target)
-    except WrongReference:  # its numbers come from hidden cases: the instructor reads them in the job's log
-        _failed(target, "The autograder is misconfigured and could not grade this submission (the instructor's "
-                        "solution fails its own check); this is not your doing: please tell your instructor.")
-        raise
-    except SpecError as e:
-        _failed(target, f"The autograder is misconfigured and could not grade this submission; please tell your "
-                        f"instructor.\n\n{e}")
-        raise
-    except Exception as e:  # a fault of the grader or of the machine: the student still gets a results.json
-        _failed(target, f"The autograder failed on this submission; this is not your doing: please tell your "
-                        f"instructor.\n\n{type(e).__name__}: {e}")
+    except Exception as e:  # not the student's doing: they still get a results.json, the log says why
+        _failed(target, fault_message(e))
         raise
 
 

@@ -1,0 +1,20 @@
+"""What an autograder (Gradescope's, PrairieLearn's) tells a student when
+grading failed through no doing of theirs: a misconfigured assignment, a
+reference that fails its own check, or a fault of the grader or machine.
+The student still gets a results file; the details are in the job's log."""
+from __future__ import annotations
+
+from ..reference.audit import WrongReference
+from ..spec import SpecError
+
+
+def fault_message(e: Exception) -> str:
+    """The student's message for an exception that stopped the grading."""
+    if isinstance(e, WrongReference):  # its numbers come from hidden cases: the instructor reads them in the log
+        return ("The autograder is misconfigured and could not grade this submission (the instructor's "
+                "solution fails its own check); this is not your doing: please tell your instructor.")
+    if isinstance(e, SpecError):
+        return (f"The autograder is misconfigured and could not grade this submission; please tell your "
+                f"instructor.\n\n{e}")
+    return (f"The autograder failed on this submission; this is not your doing: please tell your "
+            f"instructor.\n\n{type(e).__name__}: {e}")
