@@ -44,7 +44,7 @@ def self_check(root: Path, assignment: Path, file: Path) -> list[str]:
 def correct_submission(root: Path, assignment: Path) -> Path | None:
     """The first bundled submission of `assignment` that passes every public check."""
     folder = ROOT / "submissions" / assignment.name
-    for path in sorted(folder.glob("*.py")):
+    for path in sorted([*folder.glob("*.py"), *folder.glob("*.ipynb")]):
         done = subprocess.run(self_check(root, assignment, path), env=env(root), capture_output=True, cwd=root)
         if done.returncode == 0:
             return path
