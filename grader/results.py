@@ -73,6 +73,7 @@ class Check(Record):
     tolerance: Tolerance | None = None   # what the comparison allowed, where there was one
     worst: list[Element] = []
     notes: list[Note] = []         # answers accepted in another form than the declared one
+    lines: list[int] = []          # an error: the lines of the student's .py file it was raised through, innermost last
 
 
 class FunctionResult(Record):

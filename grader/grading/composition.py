@@ -65,7 +65,8 @@ def agreement(grading: FunctionGrading, reply, composed: dict) -> Verdict:
     f, helper = grading.f, helpers(grading.f)
     with_own = f"with your own {helper} (the default in place of the stand-in)"
     if not reply.ok:
-        return Verdict("failed", f"{f.target} {with_own} raised an error:\n{reply.error.describe()}")
+        return Verdict("failed", f"{f.target} {with_own} raised an error:\n{reply.error.describe()}",
+                       lines=list(reply.error.lines))
     returned, outputs = checks.returns(f, reply.result)
     if outputs is None:
         return Verdict("failed", f"{with_own}: {returned.message}")

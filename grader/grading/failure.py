@@ -35,4 +35,4 @@ def failure(reply: Reply, what: str) -> Verdict:
     if alias and alias.group(1) in NUMPY1_ALIASES:
         message += (f"\nThis file works on numpy 1.x only: np.{alias.group(1)} was removed in numpy 1.24, and "
                     f"grading runs numpy {np.__version__}; write {NUMPY1_ALIASES[alias.group(1)]} instead")
-    return Verdict("error", message)
+    return Verdict("error", message, lines=list(err.lines))

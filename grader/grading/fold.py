@@ -41,7 +41,7 @@ def fold(key: Key, visibility: str, judged: list[Judged]) -> Check:
         diagnosis=v.diagnosis.code if v.diagnosis else None, explanation=v.diagnosis.sentence if v.diagnosis else "",
         charged_to=v.diagnosis.charged_to if v.diagnosis else None,
         visibility=visibility, scored=key.scored, output=key.output, case=label if bad else None,
-        margin=v.margin, tolerance=v.tolerance, worst=v.worst, notes=notes_of(judged))
+        margin=v.margin, tolerance=v.tolerance, worst=v.worst, notes=notes_of(judged), lines=v.lines)
 
 
 def notes_of(judged: list[Judged]) -> list[Note]:

@@ -27,6 +27,7 @@ class Verdict:
     worst: list[Element] = field(default_factory=list)
     tolerance: Tolerance | None = None
     notes: list[Note] = field(default_factory=list)   # answers accepted in another form than the declared one
+    lines: list[int] = field(default_factory=list)    # an error: the lines of the student's file it was raised through
 
     @classmethod
     def of(cls, comparison: Comparison, diagnosis: Diagnosis | None = None) -> "Verdict":

@@ -39,7 +39,6 @@ TOKEN = re.compile(r"""
 """, re.M | re.X)
 KEYWORDS = frozenset(keyword.kwlist)
 BUILTINS = frozenset(dir(builtins))
-TRACEBACK_LINE = re.compile(r'File "([^"\n]+)", line (\d+)')
 
 
 @dataclass
@@ -147,15 +146,13 @@ def definition_of(f: FunctionResult, found: dict[str, list[Definition]]) -> Defi
     return (named or top or candidates or [None])[-1]
 
 
-def error_lines(f: FunctionResult, file_name: str) -> dict[int, list[str]]:
+def error_lines(f: FunctionResult) -> dict[int, list[str]]:
     """The lines of the student's file on which an error of f's checks was raised, with those checks."""
     found: dict[int, list[str]] = {}
     for c in f.checks:
-        if c.status == "passed":
-            continue
-        for name, number in TRACEBACK_LINE.findall(c.message):
-            if Path(name).name == file_name and c.name not in found.setdefault(int(number), []):
-                found[int(number)].append(c.name)
+        for number in c.lines:
+            if c.name not in found.setdefault(number, []):
+                found[number].append(c.name)
     return found
 
 
@@ -185,7 +182,7 @@ def listings(s: SubmissionResult) -> tuple[dict[str, Listing], Listing | None]:
         first, last = d.first, d.last
         shown = [Line(n, lines[n - 1] if n <= len(lines) else []) for n in range(first, last + 1)]
         shown[d.line - first].verdict = f
-        for number, checks in error_lines(f, file_name).items():
+        for number, checks in error_lines(f).items():
             if first <= number <= last:
                 shown[number - first].marks.append("raised an error here: " + ", ".join(checks))
         found[f.name] = Listing(f"{file_name}, lines {first}\u2013{last}", shown)

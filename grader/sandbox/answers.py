@@ -12,7 +12,7 @@ The text in a reply (error messages, tracebacks, type and function names)
 is valid UTF-8 (see wire.text) and capped."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar, Literal, Union
 
 import numpy as np
@@ -26,6 +26,7 @@ ERROR_KINDS = {"exception", "syntax", "missing_module", "exit", "timeout", "cras
 MAX_FUNCTIONS = 1000   # functions of a module read from a load answer
 MAX_NAME = 200         # characters of a function's or a parameter's name
 MAX_SIGNS = 16         # signs of a numerical derivative read from one call's answer
+MAX_LINES = 50         # line numbers of a traceback read from an error
 
 
 def _text(value, limit: int) -> str:
@@ -38,6 +39,15 @@ def _text(value, limit: int) -> str:
 def _capped(limit: int) -> BeforeValidator:
     """A field's validator that makes it `_text` of at most `limit` characters."""
     return BeforeValidator(lambda value: _text(value, limit))
+
+
+def _line_numbers(value) -> list[int]:
+    """The lines of the student's file a traceback's frames were on: positive
+    integers only, the innermost MAX_LINES of them; anything else, none."""
+    if not isinstance(value, list):
+        return []
+    numbers = [n for n in value if type(n) is int and 0 < n < 10**7]
+    return numbers[-MAX_LINES:]
 
 
 def _error_kind(value) -> str:
@@ -54,6 +64,7 @@ class StudentError:
     message: Annotated[str, _capped(2000)] = ""
     type: Annotated[str, _capped(100)] = ""
     traceback: Annotated[str, _capped(20_000)] = ""
+    lines: Annotated[list[int], BeforeValidator(_line_numbers)] = field(default_factory=list)
 
     def describe(self) -> str:
         return self.traceback or (f"{self.type}: {self.message}" if self.type else self.message)

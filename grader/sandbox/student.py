@@ -180,23 +180,32 @@ class Child:
         if isinstance(e, SyntaxError) and os.path.realpath(e.filename or "") == self.path:
             code = f"\n    {e.text.strip()}" if e.text else ""
             return {"kind": "syntax", "type": type(e).__name__, "message": f"{e.msg} ({self.where(e.lineno)}){code}",
-                    "line": e.lineno}
+                    "line": e.lineno, "lines": [] if self.cells else [e.lineno]}
         if isinstance(e, (ModuleNotFoundError)) and e.name:
             return {"kind": "missing_module", "type": type(e).__name__, "message": str(e), "module": e.name,
-                    "traceback": self.student_traceback(e)}
+                    "traceback": self.student_traceback(e), "lines": self.raised_on(e)}
         if isinstance(e, SystemExit):
             return {"kind": "exit", "type": "SystemExit", "message": f"called sys.exit({e.code!r})",
-                    "traceback": self.student_traceback(e)}
+                    "traceback": self.student_traceback(e), "lines": self.raised_on(e)}
         return {"kind": "exception", "type": type(e).__name__, "message": _first_line(e),
-                "traceback": self.student_traceback(e)}
+                "traceback": self.student_traceback(e), "lines": self.raised_on(e)}
 
     def where(self, line: int | None) -> str:
         """A line of the submission as the student finds it: `line 12`, or a notebook's `cell 7, line 3`."""
         return self.cells.where(line) if self.cells else f"line {line}"
 
+    def own_frames(self, e: BaseException) -> list:
+        """The frames of e's traceback in the student's own file, outermost first."""
+        return [f for f in traceback.extract_tb(e.__traceback__) if os.path.realpath(f.filename) == self.path]
+
+    def raised_on(self, e: BaseException) -> list[int]:
+        """The lines of the student's .py file its frames were on, outermost
+        first (none for a notebook, whose lines are its cells')."""
+        return [] if self.cells else [f.lineno for f in self.own_frames(e)]
+
     def student_traceback(self, e: BaseException) -> str:
         """The traceback cut to the frames in the student's own file."""
-        frames = [f for f in traceback.extract_tb(e.__traceback__) if os.path.realpath(f.filename) == self.path]
+        frames = self.own_frames(e)
         name = self.cells.shown if self.cells else os.path.basename(self.loaded_from or self.path)
         lines = [f'  File "{name}", {self.where(f.lineno)}, in {f.name}\n    {(f.line or "").strip()}' for f in frames]
         return "\n".join(_collapse(lines) + [f"{type(e).__name__}: {_first_line(e)}"])

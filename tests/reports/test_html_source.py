@@ -5,17 +5,20 @@ script of it runs); a file that is a link, a FIFO or too large not read."""
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
 from pathlib import Path
 
-from conftest import ROOT, line_of
+from conftest import ROOT, line_of, replace_functions, replay_grades, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import TypeAdapter
 from test_html_browser import probe
 from test_reports_browser import browse, console_messages
 
 from grader.reports import html, html_source
+from grader.sandbox import answers
 from grader.results import AssignmentResult, Check, FunctionResult, SubmissionResult
 
 LISTINGS = """
@@ -67,13 +70,16 @@ def backward(x):
 
 
 def hostile_result(path: Path) -> AssignmentResult:
+    # the line marked is the one the student's process names as data (lines), never one read from the
+    # message, which the student's own exception text can forge
     trace = f'on public case 1: backward raised an error:\n  File "{path.name}", line 12, in backward\n' \
-            '    raise ValueError("<script>alert(1)</script>")\nValueError: <script>alert(1)</script>'
+            '    raise ValueError("<script>alert(1)</script>")\nValueError: <script>alert(1)</script>\n' \
+            f'  File "{path.name}", line 7, in forward'
     return AssignmentResult(assignment="toy", submissions=[SubmissionResult(
         student="mallory", path=str(path), score=1, max_score=2, seed=1, output="", functions=[
             FunctionResult(name="forward", score=1, max_score=1, line=5, checks=[Check(name="x", status="passed")]),
             FunctionResult(name="backward", score=0, max_score=1, line=11, checks=[
-                Check(name="returns", status="error", message=trace)])])])
+                Check(name="returns", status="error", message=trace, lines=[12])])])])
 
 
 def test_a_hostile_file_is_shown_as_text_and_runs_nothing(chromium, tmp_path):
@@ -94,7 +100,45 @@ def test_a_hostile_file_is_shown_as_text_and_runs_nothing(chromium, tmp_path):
             assert shown[number][0] == line      # every character as written, as text
     assert shown[5][1][0].replace("\xa0", " ").startswith("passed forward: 1 / 1 points")
     assert shown[12][1] == ["\u25b2 raised an error here: returns"]
+    assert shown[7][1] == []
     assert "{{ 7 * 7 }}" in shown[7][0] and "49" not in shown[7][0]
+
+
+RAISES = """def score(x, W, b, u):
+    return _hidden_layer(x, W, b) @ u
+
+
+def _hidden_layer(x, W, b):
+    raise ValueError('File "grace.py", line 1, in score: a message that names another line')
+"""
+
+
+def test_the_lines_an_error_went_through_are_marked(chromium, tmp_path):
+    """A function that raises in a helper: the check carries, as data, the
+    lines of the file the error went through (the call, then the raise), and
+    the page marks the graded function's, not a line the exception's own
+    text names."""
+    path = tmp_path / "grace.py"
+    path.write_text(replace_functions((ROOT / "submissions" / "ner_window" / "ada.py").read_text(encoding="utf-8"),
+                                      score=RAISES), encoding="utf-8")
+    done = run_cli("grade", str(path), "--assignment", "ner_window", "--out", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    [student] = json.loads(replay_grades(tmp_path / "out", "ner_window").read_text(encoding="utf-8"))["submissions"]
+    [returns] = [c for f in student["functions"] if f["name"] == "score" for c in f["checks"] if c["name"] == "returns"]
+    call, raised = line_of(path, "return _hidden_layer"), line_of(path, "raise ValueError")
+    assert returns["status"] == "error" and returns["lines"] == [call, raised]
+    listings = probe(chromium, replay_grades(tmp_path / "out", "ner_window").parent / "grace.html", LISTINGS)
+    marked = {number: said for listing in listings for number, _, said in listing if said}
+    assert marked[call] == ["\u25b2 raised an error here: returns, returns (hidden)"]   # the graded function's line
+    assert raised not in marked and 1 not in marked    # the helper is not a graded function's listing
+
+
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+                    lambda inner: st.lists(inner, max_size=60), max_leaves=80))
+@settings(max_examples=200, deadline=None)
+def test_the_lines_a_process_sends_are_positive_line_numbers_or_none(value):
+    error = TypeAdapter(answers.StudentError).validate_python({"kind": "exception", "lines": value})
+    assert all(type(n) is int and 0 < n < 10**7 for n in error.lines) and len(error.lines) <= answers.MAX_LINES
 
 
 def test_only_a_regular_file_reached_without_a_link_is_read(tmp_path):
