@@ -175,4 +175,5 @@ def write(result: AssignmentResult, folder: Path, meanwhile: Callable[[], object
     jobs += [partial(lambda row: write_text(folder / row["page"], student_page(
         result, {**row, "submission": whole.submissions[row["number"]]})), row) for row in rows]
     run_in_parallel(jobs, meanwhile=meanwhile)
+    html_pages.record(folder, [row["page"] for row in rows])
     return [folder / INDEX] + [folder / row["page"] for row in rows]

@@ -11,23 +11,24 @@ which no name used as it is contains: `jose_nunez~cd32e4cb9e.html` (José
 Núñez). Two names never share a page, even on a file system that ignores
 case.
 
-The pages a run wrote are the ones its `index.html` links from its table
-of students; the next run removes those it no longer writes, and nothing
-else: a file the old index did not link so, or that no longer holds a
-student page, is left alone."""
+The pages a run wrote are listed in `pages.json` beside them; the next run
+removes those it no longer writes, and nothing else: a file the list does
+not name, or that no longer holds a student page, is left alone."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import stat
 import unicodedata
 from pathlib import Path
-from urllib.parse import unquote
+
+from ..atomic import write_text
 
 INDEX = "index.html"
-ROSTER_LINK = re.compile(r'<tr><td><a href="([^"/]+)">')   # a row of the index's table of students
-MAX_INDEX = 64 * 1024 * 1024
+MANIFEST = "pages.json"          # the student pages the last run wrote
+MAX_MANIFEST = 64 * 1024 * 1024
 MARK = '<meta name="generator" content="backprop-grader: student page">'   # the head of every student page
 AS_IT_IS = re.compile(r"[a-z0-9][a-z0-9._-]{0,59}")
 HASH_DIGITS = 10
@@ -54,12 +55,21 @@ def page_names(students: list[str]) -> list[str]:
 
 
 def written_before(folder: Path) -> list[str]:
-    """The student pages the index in `folder` links from its table (those the last run wrote)."""
-    data = _read(folder / INDEX, MAX_INDEX)
-    if data is None:
+    """The student pages the last run wrote in `folder`, as its `pages.json` lists them."""
+    data = _read(folder / MANIFEST, MAX_MANIFEST)
+    try:
+        names = json.loads(data or b"null")
+    except (ValueError, RecursionError):
         return []
-    names = (unquote(href) for href in ROSTER_LINK.findall(data.decode("utf-8", errors="replace")))
-    return [name for name in names if name.endswith(".html") and "/" not in name and name != INDEX]
+    if not isinstance(names, list):
+        return []
+    return [name for name in names if isinstance(name, str) and name.endswith(".html") and "/" not in name
+            and "\\" not in name and name not in (INDEX, ".html")]
+
+
+def record(folder: Path, pages: list[str]) -> None:
+    """List the student pages this run wrote, for the next run to remove those it no longer writes."""
+    write_text(folder / MANIFEST, json.dumps(pages, indent=0) + "\n")
 
 
 def remove_stale(folder: Path, pages: list[str]) -> list[str]:

@@ -4,6 +4,7 @@ escaping, the class page's size at 2,000 students, the histogram's bins,
 the order of the check list and of the students."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import time
@@ -55,8 +56,8 @@ def test_pages_of_students_who_left_are_removed_and_nothing_else(tmp_path):
     (tmp_path / "copy-of-ada.html").write_bytes((tmp_path / "ada.html").read_bytes())
     elsewhere = tmp_path.parent / f"{tmp_path.name}-elsewhere.html"
     elsewhere.write_bytes((tmp_path / "ada.html").read_bytes())
-    with open(tmp_path / "index.html", "a") as index:   # as if the last run had written these pages too
-        index.write('<tr><td><a href="link.html">x</a></td></tr><tr><td><a href="../outside.html">')
+    listed = json.loads((tmp_path / "pages.json").read_text())   # as if the last run had written these pages too
+    (tmp_path / "pages.json").write_text(json.dumps(listed + ["link.html", "../outside.html", "index.html"]))
     (tmp_path / "link.html").symlink_to(elsewhere)
 
     html.write(AssignmentResult(assignment="toy", submissions=[submission("ada", {"forward": 1})]), tmp_path)
