@@ -40,10 +40,8 @@ class FunctionGrading:
     """What grading one function needs: the spec, the student's process, where
     the expected values come from, and what the process said it defines."""
 
-    def __init__(self, spec: Spec, f: Function, sandbox: StudentProcess, source: Source, found: dict,
-                 always_own: bool):
+    def __init__(self, spec: Spec, f: Function, sandbox: StudentProcess, source: Source, found: dict):
         self.spec, self.f, self.sandbox, self.source, self.found = spec, f, sandbox, source, found
-        self.always_own = always_own  # the check against the student's own forward, even when the gradient passed
         self.info: FunctionInfo | None = found.get(f.target)   # what the student's process said of the function
         self.outputs = [judge_for(self, o) for o in f.judged]
         self.own = OwnForward(self)

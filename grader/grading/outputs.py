@@ -117,14 +117,15 @@ class Derivative(OutputJudge):
 
     def ask_own(self, what: str, plan: CasePlan, got, probe, tol: Tolerance, verdict: Verdict, explain: bool):
         """The check against the student's own forward, where it says something:
-        always in self-check; in grading where the derivative failed, on the
-        first such case, or on every one when a cache of that forward fed it
-        (a cascade is forgiven only when every failure is explained)."""
+        where the derivative failed, on the first such case, or on every one
+        when a cache of that forward fed it (a cascade is forgiven only when
+        every failure is explained). On a derivative that passed it would say
+        nothing, and it cost most of a self-check's time."""
         grading, forward = self.grading, probe.forward
         if not grading.spec.function(forward).student:
             return
         fed = grading.fed_by(forward)
-        if grading.always_own or (verdict.status != "passed" and (explain or fed)):
+        if verdict.status != "passed" and (explain or fed):
             own = Key(f"{self.o.name}{what} vs your {forward}", self.o.name, scored=False)
             grading.own.ask(own, plan, self.o, got, probe, tol, verdict)
             yield own, None   # its place among the checks: judged once the group's probes are answered

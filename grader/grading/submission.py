@@ -57,7 +57,7 @@ def grade_submission(spec: Spec, source: Source, sub: Submission, visibilities=(
     notes = list(notebook.notes) if notebook else []
     extra = {"notebook": notebook} if notebook else {}
     with runner(sub.path, spec.module, spec.limits, list(hide), support=spec.support_path, **extra) as sandbox:
-        functions = _grade_loaded(spec, source, sub, sandbox, groups, False, notebook, notes)
+        functions = _grade_loaded(spec, source, sub, sandbox, groups, notebook, notes)
         output, hidden_output = sandbox.captured_output(), sandbox.captured_output(since_mark=True)
     hidden_not_run = 0
     if HIDDEN not in visibilities and spec.cases.hidden:
@@ -71,12 +71,9 @@ def grade_submission(spec: Spec, source: Source, sub: Submission, visibilities=(
 
 
 def _grade_loaded(spec: Spec, source: Source, sub: Submission, sandbox: StudentProcess, groups,
-                  always_own: bool, notebook: NotebookModule | None = None, notes: list[str] | None = None
+                  notebook: NotebookModule | None = None, notes: list[str] | None = None
                   ) -> list[FunctionResult]:
-    """Every graded function's result, or why none could be graded. Every
-    command (self-check too: `always_own` is False) differences a student's
-    own forward only where it explains a failed gradient: on a gradient that
-    passed it would say nothing, and it cost most of a self-check's time. A
+    """Every graded function's result, or why none could be graded. A
     notebook's failed cells cost the functions they define (cells.py),
     noted in `notes`."""
     if not sub.path.is_file():
@@ -92,7 +89,7 @@ def _grade_loaded(spec: Spec, source: Source, sub: Submission, sandbox: StudentP
     if notebook is not None:
         lost, cell_notes = cells.lost_functions(spec, notebook, loaded)
         notes += cell_notes
-    gradings = [FunctionGrading(spec, f, sandbox, source, found, always_own) for f in spec.graded if f.name not in lost]
+    gradings = [FunctionGrading(spec, f, sandbox, source, found) for f in spec.graded if f.name not in lost]
     graded = iter(converse([g.conversation(groups) for g in gradings], sandbox, groups))
     results = charge_once(spec, [lost.get(f.name) or next(graded) for f in spec.graded])
     return [cells.placed(r, notebook) for r in results] if notebook else results
