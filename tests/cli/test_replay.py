@@ -35,7 +35,7 @@ def test_replaying_one_student_leaves_the_class_reports_as_they_were(cli, graded
     assert {Path(name).parent for name in set(after) - set(before)} == {replay.relative_to(out),
                                                                        replay.relative_to(out) / "results"}
     assert sorted(p.name for p in replay.iterdir()) == ["ada.html", "grades.csv", "grades.json", "index.html",
-                                                         "results"]
+                                                         "pages.json", "results"]
     [ada] = Grades.load(replay / "grades.json").data["submissions"]
     assert (ada["student"], ada["seed"], ada["score"]) == ("ada", 2718281, 13)
     assert graded.grades.students == Grades.load(out / "ner_window" / "grades.json").students
