@@ -33,9 +33,10 @@ def _richardson(values: np.ndarray, full: np.ndarray, half: np.ndarray) -> tuple
     v = np.asarray(values, dtype=np.float64)
     v = v.reshape(-1, 4, *v.shape[1:])
     per_row = (-1,) + (1,) * (v.ndim - 2)
-    d1 = (v[:, 0] - v[:, 1]) / np.reshape(full, per_row)
-    d2 = (v[:, 2] - v[:, 3]) / np.reshape(half, per_row)
-    return d2 + (d2 - d1) / 3, np.abs(d2 - d1)
+    with np.errstate(invalid="ignore", over="ignore"):   # a student's overflowing forward: judged, not printed
+        d1 = (v[:, 0] - v[:, 1]) / np.reshape(full, per_row)
+        d2 = (v[:, 2] - v[:, 3]) / np.reshape(half, per_row)
+        return d2 + (d2 - d1) / 3, np.abs(d2 - d1)
 
 
 @dataclass
