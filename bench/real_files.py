@@ -5,13 +5,17 @@ function passes when it gets its full points; it should pass when its label is
 correct. Prints the agreement per function and every disagreement with the
 label's reason, and every function flagged as a numerical derivative
 (diagnosis `numerical_gradient`, scored or not): none of a hand-derived file
-should be.
+should be. Where the labels also name which outputs of an incorrect function
+are wrong, it prints the agreement per output too: the grader counts an output
+wrong when a check of it did not pass (every output, when a check of none, such
+as the import, did not).
 
     python bench/real_files.py --folder FILES --assignment layers \\
         --labels bench/real_files/layers.toml [--seed 1] [--jobs 2]
 
 The labels file (see bench/real_files/*.toml) holds, per file, its provenance,
-the functions labelled correct, and each incorrect one with its reason. The
+the functions labelled correct, each incorrect one with its reason and, in
+[files.wrong_keys] if the file labels outputs, its wrong outputs. The
 files themselves are other people's work and are never part of this
 repository: the folder is given on the command line.
 """
@@ -34,20 +38,26 @@ except ModuleNotFoundError:  # Python 3.10
 
 @dataclass(frozen=True)
 class Label:
-    """One function's hand label: should it pass, why not, and any note."""
+    """One function's hand label: should it pass, why not, any note, and its
+    wrong outputs (None where the labels do not name them)."""
     correct: bool
     reason: str = ""
     note: str = ""
+    wrong_outputs: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
 class Verdict:
     """One function's grade: its points, the first check that lost some, and
-    whether any check found a numerical derivative."""
+    whether any check found a numerical derivative; the outputs its checks
+    named, and those of the checks that did not pass (ALL_OUTPUTS when a check
+    of no output did not pass)."""
     score: float
     max_score: float
     failed_check: str = ""
     numerical: bool = False
+    outputs: tuple[str, ...] = ()
+    failed_outputs: frozenset[str] = frozenset()
 
     @property
     def passed(self) -> bool:
@@ -58,15 +68,21 @@ def read_labels(path: Path) -> dict[str, dict[str, Label]]:
     """{student: {function: Label}} from a labels file; a function listed both
     as correct and as incorrect is an error in the file."""
     labels = {}
-    for entry in tomllib.loads(path.read_text())["files"]:
+    entries = tomllib.loads(path.read_text())["files"]
+    by_output = any("wrong_keys" in entry for entry in entries)
+    for entry in entries:
         student = Path(entry["file"]).stem
         notes = entry.get("notes", {})
         incorrect = entry.get("incorrect", {})
+        wrong = entry.get("wrong_keys", {})
         both = set(entry["correct"]) & set(incorrect)
         if both:
             sys.exit(f"{path}: {entry['file']} labels {sorted(both)} both correct and incorrect")
-        functions = {name: Label(True, note=notes.get(name, "")) for name in entry["correct"]}
-        functions.update({name: Label(False, why, notes.get(name, "")) for name, why in incorrect.items()})
+        functions = {name: Label(True, note=notes.get(name, ""), wrong_outputs=() if by_output else None)
+                     for name in entry["correct"]}
+        functions.update({name: Label(False, why, notes.get(name, ""),
+                                      tuple(wrong[name]) if name in wrong else None)
+                          for name, why in incorrect.items()})
         labels[student] = functions
     return labels
 
@@ -103,20 +119,28 @@ def read_verdicts(grades: Path) -> dict[str, dict[str, Verdict]]:
     return verdicts
 
 
+ALL_OUTPUTS = "*"
+
+
 def verdict(function: dict) -> Verdict:
     """A function's points and the first check that did not pass, with its
-    status, diagnosis and the first line of its message."""
-    numerical = any(c.get("diagnosis") == "numerical_gradient" for c in function.get("checks", []))
-    for check in function.get("checks", []):
-        if check["status"] not in ("passed", "skipped"):
-            message = (check.get("message") or "").strip().splitlines()
-            why = f"{check['name']}: {check['status']}"
-            if check.get("diagnosis"):
-                why += f" [{check['diagnosis']}]"
-            if message:
-                why += f": {message[0][:160]}"
-            return Verdict(function["score"], function["max_score"], why, numerical)
-    return Verdict(function["score"], function["max_score"], numerical=numerical)
+    status, diagnosis and the first line of its message; the outputs named
+    by its checks and by those that did not pass."""
+    checks = function.get("checks", [])
+    numerical = any(c.get("diagnosis") == "numerical_gradient" for c in checks)
+    outputs = tuple(dict.fromkeys(c["output"] for c in checks if c.get("output")))
+    failing = [c for c in checks if c["status"] not in ("passed", "skipped")]
+    failed_outputs = frozenset(c.get("output") or ALL_OUTPUTS for c in failing)
+    why = ""
+    if failing:
+        check = failing[0]
+        message = (check.get("message") or "").strip().splitlines()
+        why = f"{check['name']}: {check['status']}"
+        if check.get("diagnosis"):
+            why += f" [{check['diagnosis']}]"
+        if message:
+            why += f": {message[0][:160]}"
+    return Verdict(function["score"], function["max_score"], why, numerical, outputs, failed_outputs)
 
 
 def copy_labelled(folder: Path, labels: dict, into: Path) -> Path:
@@ -146,6 +170,32 @@ def compare(labels: dict, verdicts: dict) -> tuple[dict[str, list[int]], list[tu
                 agree[0] += 1
             else:
                 disagreements.append((student, name, label, got))
+    return counts, disagreements
+
+
+def compare_outputs(labels: dict, verdicts: dict) -> tuple[dict[tuple[str, str], list[int]], list[tuple]]:
+    """Agreement counts per (function, output) ([agree, total]) over the
+    functions whose labels name their wrong outputs, and the disagreements
+    as (student, function, output, labelled wrong) rows. A function's outputs
+    are those any check of it named, in any submission."""
+    outputs = {}
+    for functions in verdicts.values():
+        for name, got in functions.items():
+            outputs.setdefault(name, {}).update(dict.fromkeys(got.outputs))
+    counts, disagreements = {}, []
+    for student, functions in sorted(labels.items(), key=lambda kv: _number(kv[0])):
+        for name, label in functions.items():
+            if label.wrong_outputs is None:
+                continue
+            got = verdicts[student][name]
+            failed = outputs[name] if ALL_OUTPUTS in got.failed_outputs else got.failed_outputs
+            for output in dict.fromkeys([*outputs[name], *label.wrong_outputs]):
+                agree = counts.setdefault((name, output), [0, 0])
+                agree[1] += 1
+                if (output in label.wrong_outputs) == (output in failed):
+                    agree[0] += 1
+                else:
+                    disagreements.append((student, name, output, output in label.wrong_outputs))
     return counts, disagreements
 
 
@@ -179,6 +229,20 @@ def report(assignment: str, counts: dict, disagreements: list, numerical: list) 
         print(f"- {student}.py {name}")
 
 
+def report_outputs(counts: dict, disagreements: list) -> None:
+    """Print the agreement per function and output, and each disagreement."""
+    if not counts:
+        return
+    width = max(len(f"{name} {output}") for name, output in counts)
+    print("\nper output (wrong_keys):")
+    for (name, output), (agree, total) in counts.items():
+        print(f"  {name + ' ' + output:{width}s}  {agree:3d}/{total:<3d}  {100 * agree / total:5.1f} %")
+    print(f"\n{len(disagreements)} disagreement(s) per output")
+    for student, name, output, wrong in disagreements:
+        said, graded = ("wrong", "right") if wrong else ("right", "wrong")
+        print(f"- {student}.py {name} {output}: labelled {said}, graded {graded}")
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--folder", type=Path, required=True, help="the real files, named as in the labels")
@@ -194,6 +258,7 @@ def main() -> None:
         verdicts = read_verdicts(grades)
         counts, disagreements = compare(labels, verdicts)
     report(Path(args.assignment).name, counts, disagreements, flagged(verdicts))
+    report_outputs(*compare_outputs(labels, verdicts))
 
 
 if __name__ == "__main__":
