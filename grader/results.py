@@ -109,6 +109,8 @@ class SubmissionResult(Record):
     seconds: float = 0.0
     grader_version: str = ""
     notes: list[Text] = []         # a notebook's: lines left out before it ran, cells that failed
+    commit: str | None = None      # the git commit graded, where the folder's collection.json names one
+    committed_at: str | None = None   # ... its committer time, ISO 8601 (grade collect)
     functions: list[FunctionResult]
 
     def checks(self, status: Status | None = None) -> list[Check]:

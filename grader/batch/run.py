@@ -27,6 +27,7 @@ from pathlib import Path
 from ..cases.assignment import Assignment
 from ..cases.discover import Batch, Found
 from ..cases.sampling import HIDDEN, PUBLIC
+from ..collect.record import commits_for, stamped
 from ..grading import submission_seed
 from ..results import (AssignmentResult, StreamedSubmissions, SubmissionResult, SubmissionSummary,
                        streamed)
@@ -81,9 +82,11 @@ def grade_batch(batch: Batch, out: Path, seed: int | None = None, force: bool = 
     failed = _grade_jobs(a, todo, store, jobs, progress, kept) if todo else []
     progress.close()
 
+    commits = commits_for(job.sub for job in every)   # where the folder was collected from git (grade collect)
+
     def read(n: int) -> SubmissionResult:
         job = every[n]
-        return kept.unsaved.get(job.sub.student) or _read_back(store, job)
+        return stamped(kept.unsaved.get(job.sub.student) or _read_back(store, job), commits.get(job.sub.student))
 
     submissions = StreamedSubmissions([kept.summaries[j.sub.student] for j in every], read)
     return Graded(streamed(a.name, a.spec.title, [f.name for f in a.spec.graded], submissions), failed)

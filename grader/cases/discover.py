@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assignment import Assignment, find_assignment, is_assignment_name
+from ..collect import COLLECTION_FILE
 from ..names import student_name
 
 
@@ -66,6 +67,8 @@ def submissions_in(folder: Path, a: Assignment) -> tuple[list[Found], list[str]]
     module = a.spec.module
     found, skipped, students = [], [], {}
     for p in sorted(folder.iterdir(), key=lambda p: (p.stem, p.suffix != ".py", p.name)):  # ada.py before ada.ipynb
+        if p.name == COLLECTION_FILE and p.is_file():
+            continue   # where each student's folder came from (grade collect): read when results are written
         why = _skip_reason(p)
         student = student_name(p.name if p.is_dir() else p.stem)
         if why is None and student in students:

@@ -15,7 +15,7 @@ import sys
 from ..sandbox import fork_server
 
 # Subcommands of `grade` that never run a student's code.
-NO_STUDENT_CODE = {"publish", "schema", "validate", "new", "starter", "merge", "handout", "export"}
+NO_STUDENT_CODE = {"publish", "schema", "validate", "new", "starter", "merge", "handout", "export", "collect"}
 
 
 def grade_main(argv: list[str] | None = None) -> int:

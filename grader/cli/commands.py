@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..sandbox import fork_server
 from ..cases.assignment import Assignment, find_assignment
+from .collect import collect_main
 from .export import export_main
 from .gradescope import gradescope_main
 from .handout import handout_main
@@ -150,7 +151,7 @@ def _starter(argv: list[str]) -> int:
 
 COMMAND_MAINS = {"publish": _publish, "schema": _schema, "validate": _validate, "new": _new, "starter": _starter,
                  "gradescope": gradescope_main, "merge": merge_main, "handout": handout_main,
-                 "export": export_main, "prairielearn": prairielearn_main}
+                 "export": export_main, "prairielearn": prairielearn_main, "collect": collect_main}
 
 # The arguments and a line on each command, for `grade --help`; every command is listed, these or not.
 COMMAND_HELP = {
@@ -162,6 +163,7 @@ COMMAND_HELP = {
     "merge": ("DIR [DIR ...]", "combine the report folders of grade --shard K/N runs"),
     "gradescope": ("--assignment A", "grade the submission in Gradescope's autograder"),
     "prairielearn": ("--assignment A", "grade the submission in PrairieLearn's external grader"),
+    "collect": ("REPOSITORIES.csv --deadline TIME --into DIR", "write each student's repository as it was at the deadline into DIR"),
     "export": ("--to SYSTEM REPORTS --out FILE", "write the class's scores for Canvas, Moodle, Blackboard, Gradescope"),
     "schema": ("", "print the JSON Schema of assignment.toml"),
 }
