@@ -14,6 +14,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ else:  # pragma: no cover
 
 from conftest import CLI_TIMEOUT, ROOT, SUBMISSIONS, cli_env, copy_assignment, line_of
 from notebooks import class_cells, write_notebook
+from student_repos import AFTER, BEFORE, DEADLINE, commit, new_repo
 
 ACTION = ROOT / "action.yml"
 EXAMPLES = ROOT / "examples" / "github"
@@ -87,7 +89,8 @@ def lint_project(actionlint: str, root: Path, extra: dict[str, str] | None = Non
 
 def test_examples_use_the_action_and_are_where_a_repository_keeps_workflows():
     names = sorted(p.relative_to(EXAMPLES).as_posix() for p in workflows())
-    assert names == ["instructor/.github/workflows/grade.yml", "student/.github/workflows/classroom.yml"]
+    assert names == ["instructor/.github/workflows/collect.yml", "instructor/.github/workflows/grade.yml",
+                     "student/.github/workflows/classroom.yml"]
     for path in workflows():
         assert PUBLISHED in path.read_text(encoding="utf-8"), path
 
@@ -143,6 +146,21 @@ def test_the_instructor_workflow_grades_every_shard_then_merges_them():
     assert merging["with"]["out"] in upload["with"]["path"]
 
 
+def test_the_deadline_workflow_collects_at_its_deadline_and_publishes_what_it_graded():
+    wf = load(EXAMPLES / "instructor" / ".github" / "workflows" / "collect.yml")
+    [job] = wf["jobs"].values()
+    [step] = [s for s in job["steps"] if s.get("uses") == PUBLISHED]
+    deadline = datetime.fromisoformat(step["with"]["deadline"]).astimezone(timezone.utc)
+    [schedule] = wf[True]["schedule"]   # YAML reads the key `on` as true
+    assert schedule["cron"].split()[:4] == [str(deadline.minute), str(deadline.hour), str(deadline.day),
+                                            str(deadline.month)]
+    assert step["with"]["collect"] and step["with"]["submissions"] == "submissions/ner_window"
+    [publish] = [s for s in job["steps"] if "git push" in s.get("run", "")]
+    assert f"git add --force {step['with']['submissions']} {step['with']['out']}/ner_window" in publish["run"]
+    assert wf["permissions"] == {"contents": "write"}
+    assert "advisory" in (EXAMPLES / "student" / ".github" / "workflows" / "classroom.yml").read_text(encoding="utf-8")
+
+
 # --- the action's commands, run as a runner runs them -----------------------------------
 
 
@@ -187,9 +205,11 @@ class Step:
         return json.loads(base64.b64decode(self.outputs["result"]).decode("utf-8"))
 
 
-def run_step(action: dict, shims: Path, workspace: Path, **inputs: str) -> Step:
+def run_step(action: dict, shims: Path, workspace: Path, step_env: dict[str, str] | None = None,
+             **inputs: str) -> Step:
     """The `grade` step's script with its env resolved from `inputs` (else
-    the defaults), in `workspace`, as a runner would run it."""
+    the defaults), in `workspace`, as a runner would run it; `step_env`, the
+    env a workflow gives the step that uses the action."""
     step = next(s for s in action["runs"]["steps"] if s.get("id") == "grade")
     given = {name: spec.get("default", "") for name, spec in action["inputs"].items()}
     unknown = set(inputs) - set(given)
@@ -202,7 +222,7 @@ def run_step(action: dict, shims: Path, workspace: Path, **inputs: str) -> Step:
         return value
 
     files = Path(tempfile.mkdtemp(prefix="runner-files-", dir=workspace.parent))   # fresh per step, as on a runner
-    env = cli_env({name: resolve(value) for name, value in step["env"].items()})
+    env = cli_env({**(step_env or {}), **{name: resolve(value) for name, value in step["env"].items()}})
     env.update(PATH=f"{shims}{os.pathsep}{env['PATH']}", GITHUB_ACTIONS="true", GITHUB_WORKSPACE=str(workspace),
                GITHUB_OUTPUT=str(files / "output"), GITHUB_STEP_SUMMARY=str(files / "summary.md"))
     run = subprocess.run([step["shell"], "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
@@ -302,3 +322,30 @@ def test_shards_then_merge_through_the_action(action, shims, class_repo, tmp_pat
     assert (step.outputs["score"], step.outputs["max-score"]) == ("25", "26")
     merged = (repo / "merged" / "ner_window" / "grades.csv").read_text(encoding="utf-8").splitlines()
     assert [row.split(",")[0] for row in merged] == ["student", "ada", "transposed_dw"]
+
+
+def test_collecting_at_the_deadline_then_grading_through_the_action(action, shims, tmp_path):
+    """collect.yml's step: the students' repositories, named by their
+    github.com URLs, are reached through the git setting the workflow puts
+    in the step's environment (here a URL rewritten to a folder, where the
+    workflow adds its token), collected at the deadline and graded."""
+    students = tmp_path / "students"
+    ada = new_repo(students / "ada")
+    on_time = commit(ada, {"ner_window.py": (SUBMISSIONS / "ada.py").read_text(encoding="utf-8")}, BEFORE)
+    commit(ada, {"ner_window.py": (SUBMISSIONS / "transposed_dw.py").read_text(encoding="utf-8")}, AFTER)
+    repo = tmp_path / "repo"
+    (repo / "repositories").mkdir(parents=True)
+    (repo / "repositories" / "ner_window.csv").write_text(
+        "submission,repository\nada,https://github.com/classroom/ner-window-ada\n", encoding="utf-8")
+    git_setting = {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": f"url.{ada}.insteadOf",
+                   "GIT_CONFIG_VALUE_0": "https://github.com/classroom/ner-window-ada"}
+    step = run_step(action, shims, repo, step_env=git_setting, collect="repositories/ner_window.csv",
+                    deadline=DEADLINE, submissions="submissions/ner_window")
+    assert step.returncode == 0, step.stdout + step.stderr
+    assert f"ada: {on_time[:12]} of {BEFORE} on main; 1 later commit left out" in step.stdout
+    assert (step.outputs["score"], step.outputs["max-score"]) == ("13", "13")
+    grades = json.loads((repo / "reports" / "ner_window" / "grades.json").read_text(encoding="utf-8"))
+    assert [(s["student"], s["commit"]) for s in grades["submissions"]] == [("ada", on_time)]
+
+    step = run_step(action, shims, repo, collect="repositories/ner_window.csv", submissions="submissions/ner_window")
+    assert step.returncode == 2 and "::error title=backprop-grader::collect needs a deadline" in step.stdout
