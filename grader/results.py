@@ -11,6 +11,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict
 
 from . import __version__
 from .names import printable, valid_text
+from .people import ClassRoster, Person
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -111,6 +112,7 @@ class SubmissionResult(Record):
     notes: list[Text] = []         # a notebook's: lines left out before it ran, cells that failed
     commit: str | None = None      # the git commit graded, where the folder's collection.json names one
     committed_at: str | None = None   # ... its committer time, ISO 8601 (grade collect)
+    person: Person | None = None   # the roster's row for this submission (people.py), where there is one
     functions: list[FunctionResult]
 
     def checks(self, status: Status | None = None) -> list[Check]:
@@ -120,7 +122,7 @@ class SubmissionResult(Record):
         """What the class's pages, CSV and table need of this result (summaries.py)."""
         return SubmissionSummary(self.student, self.path, self.score, self.max_score, self.seed, self.seconds,
                                  tuple(FunctionSummary(_same(f.name), f.score, f.max_score, tuple(
-                                     _check_summary(c) for c in f.checks)) for f in self.functions))
+                                     _check_summary(c) for c in f.checks)) for f in self.functions), self.person)
 
     @classmethod
     def not_run(cls, spec: Spec, student: str, path: Path | str, seed: int, message: str, check: str = "import",
@@ -146,6 +148,7 @@ class AssignmentResult(Record):
     assignment: str
     title: str = ""
     function_names: list[str] = []
+    roster: ClassRoster | None = None   # the roster matched against, its missing students (people.py)
     submissions: list[SubmissionResult]
 
 
@@ -195,6 +198,7 @@ class SubmissionSummary(NamedTuple):
     seed: int
     seconds: float
     functions: tuple[FunctionSummary, ...]
+    person: Person | None = None
 
     def checks(self, status: Status | None = None) -> list[CheckSummary]:
         return [c for f in self.functions for c in f.checks if status is None or c.status == status]
@@ -222,11 +226,11 @@ class StreamedSubmissions(Sequence):
         return (self._read(k) for k in range(len(self)))
 
 
-def streamed(assignment: str, title: str, function_names: list[str], submissions: StreamedSubmissions
-             ) -> AssignmentResult:
+def streamed(assignment: str, title: str, function_names: list[str], submissions: StreamedSubmissions,
+             roster: ClassRoster | None = None) -> AssignmentResult:
     """An AssignmentResult whose submissions are read back one at a time (not validated again: each was when read)."""
     return AssignmentResult.model_construct(assignment=assignment, title=title, function_names=function_names,
-                                            submissions=submissions)
+                                            roster=roster, submissions=submissions)
 
 
 def summaries(result: AssignmentResult) -> list:
@@ -242,5 +246,4 @@ def overview(result: AssignmentResult) -> AssignmentResult:
     that read a class's every submission many times over (never written as JSON)."""
     if not isinstance(result.submissions, StreamedSubmissions):
         return result
-    return AssignmentResult.model_construct(assignment=result.assignment, title=result.title,
-                                            function_names=result.function_names, submissions=summaries(result))
+    return result.model_copy(update={"submissions": summaries(result)})

@@ -17,6 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from ..cases.discover import Batch, UsageError
+from ..people import ClassRoster
 from ..reports import FORMATS, write_reports
 from ..atomic import write_text
 from ..reports.json_report import FILENAME as GRADES
@@ -126,12 +127,16 @@ def merge(parts: list[Part], spool: Path) -> AssignmentResult:
         raise UsageError(f"{first.assignment}: the shards' {GRADES} hold {len(placed)} of its "
                          f"{len(position)} submissions")
     head = heads[0]
+    for p, other in zip(parts[1:], heads[1:]):   # each shard matched the whole class against its roster
+        if other.get("roster") != head.get("roster"):
+            raise UsageError(f"{p.folder} and {parts[0].folder} were graded with different rosters")
 
     def read(i: int) -> SubmissionResult:
         return SubmissionResult.model_validate_json((spool / f"{i}.json").read_bytes())
 
+    roster = ClassRoster.model_validate(head["roster"]) if head.get("roster") else None
     return streamed(head.get("assignment", first.assignment), head.get("title", ""), head.get("function_names", []),
-                    StreamedSubmissions([placed[i] for i in range(len(position))], read))
+                    StreamedSubmissions([placed[i] for i in range(len(position))], read), roster)
 
 
 def _spool_part(part: Part, position: dict[str, int], placed: dict, spool: Path) -> dict:

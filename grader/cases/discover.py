@@ -43,6 +43,7 @@ class Batch:
 
 
 SUFFIXES = (".py", ".ipynb")   # a submission is Python source or a notebook
+SETTINGS = "grade.toml"
 SKIP_DIRS = {"__MACOSX", "__pycache__", ".git", ".ipynb_checkpoints"}
 
 
@@ -69,6 +70,8 @@ def submissions_in(folder: Path, a: Assignment) -> tuple[list[Found], list[str]]
     for p in sorted(folder.iterdir(), key=lambda p: (p.stem, p.suffix != ".py", p.name)):  # ada.py before ada.ipynb
         if p.name == COLLECTION_FILE and p.is_file():
             continue   # where each student's folder came from (grade collect): read when results are written
+        if p.name == SETTINGS:   # the class's settings (settings.py), no submission
+            continue
         why = _skip_reason(p)
         student = student_name(p.name if p.is_dir() else p.stem)
         if why is None and student in students:

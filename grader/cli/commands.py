@@ -14,6 +14,7 @@ from .handout import handout_main
 from .prairielearn import prairielearn_main
 from ..batch import default_jobs, grade_batch
 from ..batch.replays import replay_folder
+from ..batch.roster import load_roster, match
 from ..batch.shards import Shard, formats_for, merge_main, write_manifest
 from ..cases.discover import UsageError, find_batches, skipped_text
 from ..reports import FORMATS, write_reports
@@ -55,6 +56,8 @@ def _grade(argv: list[str]) -> int:
                    help="submissions graded in parallel (default: the number of cores)")
     p.add_argument("--shard", type=Shard.parse, metavar="K/N",
                    help="grade only the K-th of N shards of the submissions (then: grade merge)")
+    p.add_argument("--roster", type=Path, help="the class roster, a CSV (default: the one a grade.toml beside "
+                   "the submissions names)")
     args = p.parse_args(argv)
     if args.jobs < 1:
         p.error("-j must be at least 1")
@@ -70,6 +73,7 @@ def _grade(argv: list[str]) -> int:
             folder = replay_folder(class_folder, batch.assignment.spec, batch.submissions[0].student, args.seed)
         if whole.skipped:
             print(for_log(skipped_text(whole)), file=sys.stderr)
+        roster = load_roster(whole, args.roster)
         progress = Progress(batch.assignment.name, len(batch.submissions), choose_mode(args.quiet))
         try:
             graded = grade_batch(batch, args.out, seed=args.seed, force=args.force, jobs=args.jobs,
@@ -79,7 +83,7 @@ def _grade(argv: list[str]) -> int:
             return 1
         if whole is batches[-1]:  # (with --shard, `batch` is the shard's selection of it)
             fork_server.retire()
-        result = graded.result
+        result = match(graded.result, whole, roster, replay) if roster else graded.result
         failed += [f"{batch.assignment.name}/{student}" for student in graded.failed]
         written = write_reports(result, folder, formats_for(args.formats) if args.shard
                                 else args.formats or ("html", "json", "csv"))

@@ -17,7 +17,7 @@ from ..cases.discover import UsageError
 from ..names import for_log
 from ..reports.gradebook import EXPORTS, Column, export_text
 from ..reports.json_report import FILENAME
-from ..reports.roster import COLUMNS, read_roster
+from ..reports.roster import COLUMNS, read_roster, recorded_roster
 from ..results import AssignmentResult
 
 
@@ -54,13 +54,17 @@ def export_main(argv: list[str]) -> int:
     p.add_argument("reports", type=Path, help="the report folder grade wrote: reports/<assignment>")
     p.add_argument("--to", required=True, choices=list(EXPORTS), help="the gradebook's format")
     p.add_argument("--out", type=Path, required=True, help="the file to write")
-    p.add_argument("--roster", type=Path, help="who each submission belongs to (default: the submission's name)")
+    p.add_argument("--roster", type=Path, help="who each submission belongs to (default: the roster the class was "
+                   "graded with, else the submission's name)")
     p.add_argument("--column", help="the grade column's name (default: the assignment's name)")
     p.add_argument("--column-id", default="", help="the gradebook's id of an existing column, to fill it "
                    "(Canvas: the assignment id; Blackboard: the Grade Center column id)")
     args = p.parse_args(argv)
     result = read_grades(find_grades(args.reports))
-    roster = read_roster(args.roster) if args.roster else None
+    roster = read_roster(args.roster) if args.roster else recorded_roster(result)
+    if roster is not None and not args.roster:
+        print(f"note: the roster the class was graded with ({for_log(result.roster.file)}), as its reports "
+              "record it; --roster gives another", file=sys.stderr)
     if roster is None:
         print(f"note: no --roster: each student is named by their submission's name, in the "
               f"{EXPORTS[args.to].key!r} column; give a roster to use the gradebook's ids", file=sys.stderr)

@@ -4,7 +4,11 @@ Columns: `student`, `score` and `max_score` (the submission's totals), then
 column name unique and the same whatever the functions are called: a
 function named `score` (ner_window has one) or `student` would otherwise
 share its column's name with a total, and a reader that looks columns up by
-name (csv.DictReader, a gradebook import) would read the wrong one."""
+name (csv.DictReader, a gradebook import) would read the wrong one.
+
+Where the class was matched against a roster, the roster's columns and a
+`status` follow `student` (reports/roster.py), and the students on the
+roster without a submission close the file: missing, 0 points."""
 from __future__ import annotations
 
 import csv
@@ -13,6 +17,7 @@ from pathlib import Path
 
 from ..results import AssignmentResult, summaries
 from ..atomic import write_text
+from . import roster
 
 FILENAME = "grades.csv"
 TOTALS = ["student", "score", "max_score"]
@@ -43,9 +48,13 @@ def write(result: AssignmentResult, folder: Path) -> list[Path]:
     names = function_names(result)
     buffer = io.StringIO()
     out = csv.writer(buffer, lineterminator="\n")
-    out.writerow([*TOTALS, *(FUNCTION_COLUMN.format(n) for n in names)])
+    out.writerow([TOTALS[0], *roster.header_cells(result), *TOTALS[1:], *(FUNCTION_COLUMN.format(n) for n in names)])
     for submission in summaries(result):
         scores = {f.name: f.score for f in submission.functions}
-        out.writerow([text_cell(submission.student), number(submission.score), number(submission.max_score),
+        out.writerow([text_cell(submission.student), *map(text_cell, roster.row_cells(result, submission.person)),
+                      number(submission.score), number(submission.max_score),
                       *(number(scores[n]) if n in scores else "" for n in names)])
+    for m in result.roster.missing if result.roster else []:   # on the roster, no submission: 0 points
+        out.writerow([text_cell(m.student), *map(text_cell, roster.row_cells(result, m.person, missing=True)),
+                      number(m.score), number(m.max_score), *("" for _ in names)])
     return [write_text(Path(folder) / FILENAME, buffer.getvalue(), newline="")]

@@ -21,8 +21,7 @@ def pieces(result: AssignmentResult) -> Iterator[str]:
     levels deeper in their list's place. (The result models write NaN and
     infinities as NaN and Infinity, see results.Record; a JSON string never
     holds a raw line break, so indenting every line is safe.)"""
-    empty = AssignmentResult.model_construct(assignment=result.assignment, title=result.title,
-                                             function_names=result.function_names, submissions=[])
+    empty = result.model_copy(update={"submissions": []})
     text = empty.model_dump_json(indent=INDENT)
     at = text.rindex("[]")   # submissions is the last field, and the only empty list at its end
     head, tail = text[:at + 1], text[at + 1:]

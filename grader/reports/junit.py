@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..results import AssignmentResult, Check, SubmissionResult, summaries
 from ..atomic import write_text
+from .roster import PERSON_COLUMNS
 from .wording import check_text
 
 FILENAME = "junit.xml"
@@ -35,6 +36,8 @@ def suite(result: AssignmentResult, s: SubmissionResult) -> ET.Element:
     properties = ET.SubElement(element, "properties")
     for name, value in (("score", s.score), ("max_score", s.max_score), ("seed", s.seed), ("mode", s.mode)):
         ET.SubElement(properties, "property", name=name, value=str(value))
+    for name in PERSON_COLUMNS if s.person else ():   # the roster's row, where there is one
+        ET.SubElement(properties, "property", name=name, value=clean(getattr(s.person, name)))
     for f in s.functions:
         for c in f.checks:
             case = ET.SubElement(element, "testcase", classname=clean(f"{result.assignment}.{s.student}.{f.name}"),

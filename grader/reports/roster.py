@@ -16,51 +16,23 @@ optional, each as a gradebook needs it:
 | `lms_id`     | the gradebook's own number for them   | Canvas's ID                                       |
 
 A column not in this table is refused rather than ignored, so that a column
-meant to be read (`student id`, say) never goes unread without a word."""
+meant to be read (`student id`, say) never goes unread without a word.
+
+Read here (each row a people.Person), matched against a class in
+batch/roster.py; this module also words what did not match, puts the
+roster's columns in grades.csv, and reads the roster a class was graded
+with back from its grades.json (for `grade export`)."""
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..cases.discover import UsageError
+from ..people import ClassRoster, Person
+from ..results import AssignmentResult
 
 COLUMNS = ("submission", "student_id", "name", "email", "section", "username", "lms_id")
-
-
-@dataclass(frozen=True)
-class Person:
-    """One student as the gradebooks name them; a field the roster does not give is empty."""
-    submission: str
-    student_id: str = ""
-    name: str = ""
-    email: str = ""
-    section: str = ""
-    username: str = ""
-    lms_id: str = ""
-    listed: bool = True    # False: there is no roster, and the submission's name is all there is
-
-    @classmethod
-    def unlisted(cls, submission: str) -> Person:
-        """A student known only by their submission's name (there is no roster)."""
-        return cls(submission=submission, name=submission, username=submission, listed=False)
-
-    @property
-    def sid(self) -> str:
-        """The student number, or without a roster the submission's name, for a system that matches on it alone."""
-        return self.student_id if self.listed else self.submission
-
-    @property
-    def login(self) -> str:
-        """The login a gradebook matches on: the username, else the email."""
-        return self.username or self.email
-
-    @property
-    def first_and_last(self) -> tuple[str, str]:
-        """The name split at its last space: ("Ada", "Lovelace"); one word is a last name."""
-        first, _, last = self.name.strip().rpartition(" ")
-        return first.strip(), last
 
 
 def read_roster(path: Path) -> dict[str, Person]:
@@ -88,4 +60,57 @@ def read_roster(path: Path) -> dict[str, Person]:
         if person.submission in people:
             raise UsageError(f"{path}, row {line}: submission {person.submission!r} is listed twice")
         people[person.submission] = person
+    return people
+
+
+# --- what the reports say of a roster that did not match (batch/roster.py matches) -----------
+
+def unlisted_text(student: str, suggestion: str | None) -> str:
+    """A submission with no roster row, with the name it may have been meant to be."""
+    return f"no roster row for {student}" + (f"; did you mean {suggestion}?" if suggestion else "")
+
+
+def mismatch_lines(assignment: str, roster: ClassRoster) -> list[str]:
+    """The lines `grade` prints on stderr where the roster and the submissions disagree."""
+    lines = []
+    if roster.unlisted:
+        n = len(roster.unlisted)
+        lines.append(f"{assignment}: {n} submission{'s' if n > 1 else ''} with no row in the roster {roster.file} "
+                     "(graded, matched to no one): " + ", ".join(
+                         u.student + (f" (did you mean {u.suggestion}?)" if u.suggestion else "")
+                         for u in roster.unlisted))
+    if roster.missing:
+        n = len(roster.missing)
+        lines.append(f"{assignment}: {n} student{'s' if n > 1 else ''} on the roster without a submission "
+                     f"(missing, 0 points): {', '.join(m.student for m in roster.missing)}")
+    return lines
+
+
+# --- the roster's columns in grades.csv ---------------------------------------------------------
+
+PERSON_COLUMNS = COLUMNS[1:]   # after `student`, which is the submission's name
+STATUS = "status"              # graded, missing (on the roster, no submission) or not_on_roster
+
+
+def header_cells(result: AssignmentResult) -> list[str]:
+    """The roster's columns, where the class was matched against one."""
+    return [*PERSON_COLUMNS, STATUS] if result.roster else []
+
+
+def row_cells(result: AssignmentResult, person: Person | None, missing: bool = False) -> list[str]:
+    """A row's roster cells: the person's fields and whether they were graded, missing or not on the roster."""
+    if not result.roster:
+        return []
+    status = "missing" if missing else "graded" if person else "not_on_roster"
+    return [*(getattr(person, c) if person else "" for c in PERSON_COLUMNS), status]
+
+
+def recorded_roster(result: AssignmentResult) -> dict[str, Person] | None:
+    """The roster a class's reports were matched against, as read back from
+    its grades.json (every person on it: those who submitted, then those
+    missing), or None where there was none."""
+    if result.roster is None:
+        return None
+    people = {s.person.submission: s.person for s in result.submissions if s.person}
+    people.update((m.student, m.person) for m in result.roster.missing)
     return people
