@@ -76,14 +76,21 @@ def mismatch_lines(assignment: str, roster: ClassRoster) -> list[str]:
     if roster.unlisted:
         n = len(roster.unlisted)
         lines.append(f"{assignment}: {n} submission{'s' if n > 1 else ''} with no row in the roster {roster.file} "
-                     "(graded, matched to no one): " + ", ".join(
+                     "(graded, matched to no one): " + _some(
                          u.student + (f" (did you mean {u.suggestion}?)" if u.suggestion else "")
                          for u in roster.unlisted))
     if roster.missing:
         n = len(roster.missing)
         lines.append(f"{assignment}: {n} student{'s' if n > 1 else ''} on the roster without a submission "
-                     f"(missing, 0 points): {', '.join(m.student for m in roster.missing)}")
+                     f"(missing, 0 points): {_some(m.student for m in roster.missing)}")
     return lines
+
+
+def _some(names, most: int = 20) -> str:
+    """The first `most` names, and how many more the class page lists."""
+    names = list(names)
+    more = f", and {len(names) - most} more (the class page lists them all)" if len(names) > most else ""
+    return ", ".join(names[:most]) + more
 
 
 # --- the roster's columns in grades.csv ---------------------------------------------------------

@@ -163,3 +163,14 @@ def test_shards_merged_keep_the_roster_of_a_single_run(cli, klass, tmp_path):
     assert [s["person"] for s in merged["submissions"]] == [s["person"] for s in single["submissions"]]
     assert (tmp_path / "merged" / "ner_window" / "grades.csv").read_text(encoding="utf-8") == \
         (klass.folder / "grades.csv").read_text(encoding="utf-8")
+
+
+def test_a_replay_of_one_file_carries_its_roster_row_and_no_list_of_the_missing(cli, klass, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(klass.folder / "results", out / "ner_window" / "results")
+    run = cli("grade", klass.batch / "ada.py", "--roster", klass.roster, "--out", out, "-q", "--format", "json")
+    assert run.returncode == 0, run.stderr
+    [grades] = (out / "ner_window" / "replays").glob("*/grades.json")
+    data = json.loads(grades.read_text(encoding="utf-8"))
+    assert data["submissions"][0]["person"]["name"] == "Ada Lovelace"
+    assert data["roster"] is None and "missing" not in run.stderr   # the class's reports say who is missing
