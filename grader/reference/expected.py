@@ -148,7 +148,7 @@ def plan_probes(spec: Spec, f: Function, case: Case) -> dict[str, Probe]:
         wrt = forward.arg(d.wrt)
         name, key = (wrt.part_of, wrt.key) if wrt.part_of else (wrt.name, None)
         shape = np.shape(args[name] if key is None else args[name][key])
-        probe = Probe(forward.name, args, name, index, upstream,
+        probe = Probe(forward.target, args, name, index, upstream,
                       choose_coords(shape, spec.checks.fd_budget, rng), rng.standard_normal(shape), key=key)
         if o.jacobian:
             probe.cotangent = rng.standard_normal(tuple(evaluate_size(s, case.dims) for s in target.shape))
