@@ -9,7 +9,7 @@ import numpy as np
 
 from .compare import Comparison, bound, compare, compare_along, non_finite, shape_text
 from .tolerance import dtype_note, for_answer, widened
-from .diagnosis import Context, Diagnosis, diagnose
+from .diagnosis import Context, Diagnosis, declared_not_finite, diagnose
 from ..results import Element, Note, Status, Tolerance
 from ..sandbox.answers import FunctionInfo
 from ..sandbox.wire import Sequence, Subclassed, Unsupported
@@ -170,13 +170,14 @@ def _not_numeric(item) -> str | None:
 UNEXPLAINED = ""
 
 
-def _failed(o: Output, got: np.ndarray, explain: bool, margin: float) -> Verdict | None:
+def _failed(o: Output, got: np.ndarray, explain: bool, margin: float, ctx: Context) -> Verdict | None:
     """A failed comparison's verdict when it needs no explaining: NaN or inf
-    (said first, whatever else is wrong), or a failure that goes unreported."""
+    (said first, whatever else is wrong; a declared mistake's where it is not
+    finite in the same places), or a failure that goes unreported."""
     bad = non_finite(o.name, got)
     if bad:
-        return Verdict("failed", bad, Diagnosis("not_finite", f"{o.name} is not finite: look for a division by zero, "
-                                                              "a log of 0 or an overflowing exp"))
+        return Verdict("failed", bad, declared_not_finite(got, ctx) or Diagnosis(
+            "not_finite", f"{o.name} is not finite: look for a division by zero, a log of 0 or an overflowing exp"))
     return None if explain else Verdict("failed", UNEXPLAINED, margin=margin)
 
 
@@ -212,7 +213,7 @@ def value(o: Output, got: np.ndarray, truth, tol: Tolerance, ctx: Context,
     comparison = compare(o.name, got, truth, tol, bounds=bounds, explain=False)
     if comparison.passed:  # then every element is finite
         return Verdict.of(comparison)
-    failed = _failed(o, got, explain, comparison.margin)
+    failed = _failed(o, got, explain, comparison.margin, ctx)
     if failed:
         return failed
     return Verdict.of(compare(o.name, got, truth, tol, bounds=bounds), diagnose(got, truth, ctx))
@@ -275,7 +276,7 @@ def gradient(o: Output, got: np.ndarray, numeric, probe, truth, tol: Tolerance, 
         return Verdict("passed", f"{o.name} matches finite differences of the reference: {checked}, worst error "
                                  f"at {margin:.1%} of the tolerance{dtype_note(np.asarray(got).dtype)}",
                        margin=margin, tolerance=elements.tolerance)
-    failed = _failed(o, got, explain, margin)
+    failed = _failed(o, got, explain, margin, ctx)
     if failed:
         return failed
     if not elements.passed:

@@ -54,7 +54,7 @@ def diagnose(got, truth, ctx: Context) -> Diagnosis | None:
     g = g.astype(np.float64)
     name = ctx.output
     if not np.isfinite(g).all():
-        return Diagnosis("not_finite", f"{name} contains NaN or inf")
+        return declared_not_finite(g, ctx) or Diagnosis("not_finite", f"{name} contains NaN or inf")
     if g.shape == t.shape and (not np.any(t) or close(g, t)):
         return None
     for code, (sentence, value) in ctx.mistakes.items():   # the assignment's own mistakes are the most specific
@@ -85,6 +85,18 @@ def diagnose(got, truth, ctx: Context) -> Diagnosis | None:
         return Diagnosis("missing_off_diagonal", f"{name} has the right diagonal but zeros elsewhere: this "
                                                  "Jacobian is not diagonal (every output depends on every input)")
     return _scaled(g, t, ctx)
+
+
+def declared_not_finite(got, ctx: Context) -> Diagnosis | None:
+    """A declared mistake whose answer is NaN or inf in the same places as
+    `got` (an overflow the assignment names, such as exp without the max
+    shift), if there is one."""
+    g = np.asarray(got, dtype=np.float64)
+    for code, (sentence, value) in ctx.mistakes.items():
+        v = np.asarray(value, dtype=np.float64)
+        if v.shape == g.shape and not np.isfinite(v).all() and (np.isfinite(v) == np.isfinite(g)).all():
+            return Diagnosis(code, f"{ctx.output}: {sentence}")
+    return None
 
 
 def _scaled(g: np.ndarray, t: np.ndarray, ctx: Context) -> Diagnosis | None:
