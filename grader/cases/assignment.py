@@ -119,7 +119,10 @@ class ReferenceSource:
 
     def _keep_audited(self, f: Function, case: Case, exp: Expected) -> None:
         """Keep f's expected values on the case once the reference's derivatives pass their own check."""
-        faults = disagreements(self.spec, f, case, exp, case_label(case, self.pooled))
+        label = case_label(case, self.pooled)
+        faults = disagreements(self.spec, f, case, exp, label)
+        for name, other in exp.conventions.items():   # each accepted convention must hold up too
+            faults += disagreements(self.spec, f, case, other, f"{label}, under the convention {name}")
         if faults and self.strict:
             raise WrongReference(self.spec.name, self.reference.path, faults)
         self.faults += faults

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Generator, Iterator
 import numpy as np
 
 from ..cases.sampling import PUBLIC, Case
+from ..reference.expected import Expected
 from ..judge import checks
 from ..judge.checks import Verdict
 from ..judge.tolerance import declared
@@ -20,6 +21,7 @@ from ..sandbox.wire import Sequence, Subclassed
 from ..spec import Function, Spec
 from .cascade import unexplained_first
 from .composition import composed_request, judge_composed
+from .conventions import candidates, chosen
 from . import derived
 from .failure import Refused, failure
 from .fold import Judged, Key, fold, score
@@ -45,6 +47,8 @@ class FunctionGrading:
         self.info: FunctionInfo | None = found.get(f.target)   # what the student's process said of the function
         self.outputs = [judge_for(self, o) for o in f.judged]
         self.own = OwnForward(self)
+        self.conventions = candidates(spec, f)   # judged against each (conventions.py)
+        self.convention: str | None = None       # ... the one being judged against
 
     def fed_by(self, forward: str) -> bool:
         """Whether this function receives the cache of the student's `forward`,
@@ -57,22 +61,33 @@ class FunctionGrading:
         of the student's own forward (answered all at once), then nothing
         (the group is settled: the next one may begin). Returns the result."""
         signed = checks.signature(self.f, self.info)
-        result = [fold(Key("signature"), PUBLIC, [Judged(None, signed)])]
+        results = {c: [fold(Key("signature"), PUBLIC, [Judged(None, signed)])] for c in self.conventions}
         for visibility, cases in groups:
             plans = [] if signed.status != "passed" else [
                 self.plan(case, f"{visibility} case {i}", first=i == 1) for i, case in enumerate(cases, 1)]
             replies = yield [request for plan in plans for request in plan.requests()]
-            self.own = OwnForward(self)
-            verdicts = self.judge_group(plans, replies)
-            answers = yield self.own.requests()
-            self.own.settle(answers, verdicts)
-            if any(a.cache for a in self.f.args):
-                unexplained_first(verdicts)
-            result += [fold(key, visibility, judged) for key, judged in verdicts.items()]
+            by_convention = {}
+            for convention in self.conventions:   # the same replies, judged against each convention
+                self.convention, self.own = convention, OwnForward(self)
+                by_convention[convention] = self.own, self.judge_group(plans, replies)
+            answers = yield [request for own, _ in by_convention.values() for request in own.requests()]
+            for convention, (own, verdicts) in by_convention.items():
+                own.settle(answers, verdicts)
+                if any(a.cache for a in self.f.args):
+                    unexplained_first(verdicts)
+                results[convention] += [fold(key, visibility, judged) for key, judged in verdicts.items()]
             yield []
+        self.convention = None
+        convention, result = chosen(self.spec, self.f, results)
         redrawn = sum(c.redrawn.get(self.f.name, 0) for _, cases in groups for c in cases)
         return FunctionResult(name=self.f.name, score=score(self.f, result), max_score=self.f.points,
-                              line=self.info and self.info.line, redrawn=redrawn, checks=result)
+                              line=self.info and self.info.line, redrawn=redrawn, convention=convention,
+                              checks=result)
+
+    def expected(self, case: Case) -> Expected:
+        """The reference's answers on the case under the convention being judged."""
+        expected = self.source.expected(self.f, case)
+        return expected if self.convention is None else expected.conventions[self.convention]
 
     def plan(self, case: Case, label: str, first: bool) -> CasePlan:
         """The calls of one case: planned once for every student given the
@@ -132,7 +147,7 @@ class FunctionGrading:
         composition where stand-ins were passed (composition.py)."""
         judged = list(self.judge_answers(plan, failed))
         if plan.composed:
-            expected = self.source.expected(self.f, plan.case)
+            expected = self.expected(plan.case)
             if expected.composed:
                 judged.append(judge_composed(self, plan, expected, judged))
         return judged
@@ -152,7 +167,7 @@ class FunctionGrading:
         yield Key("inputs unchanged", scored=False), unchanged(f, reply.mutated)
         if outputs is None:
             return
-        expected = self.source.expected(f, plan.case)
+        expected = self.expected(plan.case)
         for a in f.args:
             if a.updates:
                 yield Key(f"{a.name} updated"), checks.updated(

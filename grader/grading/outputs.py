@@ -82,7 +82,8 @@ class OutputJudge:
 
     def prepared(self, plan: CasePlan, expected: Expected) -> Prepared:
         f = self.grading.f
-        return once(plan.case, ("prepared", f.name, self.o.name), lambda: self._prepare(plan, expected))
+        return once(plan.case, ("prepared", f.name, self.o.name, self.grading.convention),
+                    lambda: self._prepare(plan, expected))
 
     def _prepare(self, plan: CasePlan, expected: Expected) -> Prepared:
         o, f, case = self.o, self.grading.f, plan.case

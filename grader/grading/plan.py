@@ -47,9 +47,11 @@ class CasePlan:
         return [c.request for c in self.calls()]
 
     def answer(self, replies) -> None:
-        """Take this case's replies, in order, from the group's stream of replies."""
+        """Take this case's replies, in order, from the group's stream of replies
+        (once: judged again under another convention, the case has them)."""
         for c in self.calls():
-            c.reply = next(replies)
+            if c.reply is None:
+                c.reply = next(replies)
 
 
 @dataclass

@@ -25,6 +25,7 @@ from .finite_differences import Directional, Stencil, choose_coords, evaluate_lo
 from ..cases.sampling import Case, sample_arg
 from ..spec import Function, Output, Spec, SpecError, evaluate_size
 from ..spec.consistency import feeders
+from .conventions import expected_under_conventions, missing_stand_ins
 
 
 @dataclass
@@ -97,6 +98,7 @@ class Expected:
     second: dict[str, SecondUpstream] = field(default_factory=dict)
     updated: dict[str, object] = field(default_factory=dict)   # arguments changed in place by contract
     composed: dict[str, object] = field(default_factory=dict)  # outputs with the defaults stand-ins replace
+    conventions: dict[str, Expected] = field(default_factory=dict)  # the same under each accepted convention
 
 
 def by_name(f: Function, result) -> dict[str, object]:
@@ -178,6 +180,9 @@ class Reference:
             for name in [f.target] + [m.variant for m in f.mistakes]:
                 if not callable(getattr(self.module, name, None)):
                     raise SpecError(f"{path}: defines no function {name!r}, which the spec names")
+        missing = missing_stand_ins(self)
+        if missing:
+            raise SpecError(f"{path}: defines no function {missing[0]!r}, which a convention of the spec names")
 
     def call(self, name: str, args: dict, case: Case | None = None):
         """Call a reference function on copies of the arguments, fixtures built
@@ -204,7 +209,9 @@ class Reference:
             return by_name(forward, self.call(forward.target, case.inputs[forward.name], case))[value.output]
         return copy.deepcopy(value)
 
-    def expected(self, f: Function, case: Case) -> Expected:
+    def expected(self, f: Function, case: Case, conventions: bool = True) -> Expected:
+        """f's expected answers on the case; with `conventions`, also under each
+        accepted convention that changes them (reference/conventions.py)."""
         args = case.inputs[f.name]
         result, after = self.call_keeping(f.target, args, case)
         exp = Expected(by_name(f, result), updated={a.name: after[a.name] for a in f.args if a.updates})
@@ -226,10 +233,15 @@ class Reference:
                 upstream = second_upstream(f, o, case)
                 truth = by_name(f, self.call(f.target, {**args, o.vjp.upstream: upstream}, case))[o.name]
                 exp.second[o.name] = SecondUpstream(upstream, np.asarray(truth, dtype=np.float64))
+        if conventions:
+            exp.conventions = expected_under_conventions(self, f, case)
         return exp
 
     def smooth_at(self, f: Function, exp: Expected) -> bool:
-        """False where a finite difference straddles a kink: the case must be redrawn."""
+        """False where a finite difference straddles a kink (of the reference's
+        own convention or another accepted one): the case must be redrawn."""
+        if not all(self.smooth_at(f, other) for other in exp.conventions.values()):
+            return False
         for name, n in exp.numeric.items():
             tol = declared(self.spec, f.output(name))
             rtol, atol = tol.rtol, tol.atol

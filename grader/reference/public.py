@@ -66,6 +66,15 @@ class FunctionCaseJSON(BaseModel):
     second: dict[str, SecondJSON] = {}
     updated: dict[str, Value] = {}     # arguments changed in place by contract, as the reference leaves them
     composed: dict[str, Value] = {}    # outputs with the reference's own defaults in place of stand-ins
+    conventions: dict[str, FunctionCaseJSON] = {}   # the same under each accepted convention (no inputs)
+
+    @model_serializer(mode="wrap")
+    def _conventions_only_when_declared(self, handler) -> dict:
+        """`conventions` is written only where the spec declares some, so that other files stay as they were."""
+        data = handler(self)
+        if not data.get("conventions"):
+            data.pop("conventions", None)
+        return data
 
 
 class CaseJSON(BaseModel):
@@ -165,7 +174,8 @@ def function_case(exp: Expected, inputs: dict, binary: bool = False) -> Function
                 for name, p in exp.probes.items()},
         second={name: SecondJSON(upstream=j(s.upstream), truth=j(s.truth)) for name, s in exp.second.items()},
         updated={name: j(v) for name, v in exp.updated.items()},
-        composed={name: j(v) for name, v in exp.composed.items()})
+        composed={name: j(v) for name, v in exp.composed.items()},
+        conventions={name: function_case(other, {}, binary) for name, other in exp.conventions.items()})
 
 
 def _numeric_json(n: Numeric) -> dict:
@@ -228,4 +238,5 @@ def expected_from(fc: FunctionCaseJSON) -> Expected:
                                     np.array(p.along), np.array(p.along_error))
     for name, sec in fc.second.items():
         exp.second[name] = SecondUpstream(from_json(sec.upstream), from_json(sec.truth))
+    exp.conventions = {name: expected_from(other) for name, other in fc.conventions.items()}
     return exp

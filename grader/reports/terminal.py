@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..names import for_log
 from ..results import AssignmentResult, SubmissionResult, summaries
-from .wording import check_text, note_text
+from .wording import check_text, convention_text, note_text
 
 MARK = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "timeout": "TIMEOUT", "skipped": "SKIP"}
 
@@ -73,7 +73,8 @@ def print_self_check(result: SubmissionResult, assignment: str) -> None:
     if result.notes:
         print()
     for f in result.functions:
-        print(f"{f.name}: {f.score:g}/{f.max_score:g}")
+        convention = convention_text(f)
+        print(f"{f.name}: {f.score:g}/{f.max_score:g}" + (f" ({convention})" if convention else ""))
         for c in f.checks:
             extra = "" if c.scored else " (costs no points)"
             print(f"  {MARK[c.status]:7s} {c.name}{extra}")

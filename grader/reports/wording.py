@@ -33,6 +33,17 @@ def place_text(f: FunctionResult) -> str:
     return f"cell {f.cell}, line {f.line}" if f.cell else f"line {f.line}"
 
 
+def convention_text(f: FunctionResult) -> str:
+    """Which accepted convention the function was judged against: the one its
+    answers follow, or where none matched every check, the closest; empty
+    where the assignment accepts only the reference's."""
+    if f.convention is None:
+        return ""
+    if f.score >= f.max_score:
+        return f"convention: {f.convention}"
+    return f"judged against the closest convention: {f.convention}"
+
+
 FORK_SERVER_WALLS = {"network": "no network", "filesystem": "a private file system", "pids": "its own process ids",
                      "ipc": "its own IPC", "seccomp": "a system-call filter"}
 

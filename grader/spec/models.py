@@ -11,6 +11,7 @@ from pydantic import ConfigDict, Field, PrivateAttr, field_validator, model_vali
 from .choices import choice_problems, combinations
 from .consistency import spec_problems
 from .containers import expand
+from .conventions import Convention, convention_problems
 from .problems import Problem, duplicates, invalid, within
 from .samples import DimValue, Distribution, Integers, Labels, Normal, StandIn, Strict
 from .sizes import Size, awaiting_choices, dims_problems
@@ -391,6 +392,8 @@ class Spec(Strict):
     checks: Checks = Checks()
     handout: Handout = Handout()
     notebook: Notebook = Notebook()
+    conventions: list[Convention] = Field([], description="answers other than the reference's accepted for full "
+                                          "marks (spec/conventions.py)")
     derived_gradients: Literal["required", "flag", "off"] = Field(
         "flag", description="a derivative computed numerically (finite differences or the complex step, of the "
         "student's own functions) rather than derived: 'required' costs its points, 'flag' reports it without "
@@ -417,7 +420,7 @@ class Spec(Strict):
         problems = choice_problems(self)
         if not problems and awaiting_choices(self.dims):  # dimensions derived from chosen values
             problems = list(within(("dims",), dims_problems(self.dims, combinations(self))))
-        problems = problems or expand(self) or spec_problems(self)
+        problems = problems or expand(self) or spec_problems(self) or convention_problems(self)
         if problems:
             raise invalid("Spec", problems)
         return self

@@ -15,11 +15,13 @@ import pytest
 
 from conftest import ROOT, edit_spec, run_cli
 
-ASSIGNMENTS = ["jacobians", "layers", "ner_window", "word2vec"]
+ASSIGNMENTS = ["jacobians", "layers", "linear_svm", "ner_window", "softmax", "word2vec"]
 GIVEN = {".gitattributes", "assignment.toml", "instructions.md", "public.json", "starter.py"}
 SUPPORT = {
     "jacobians": set(),
     "layers": {"support/layer_params.py"},
+    "linear_svm": set(),
+    "softmax": set(),
     "ner_window": set(),
     "word2vec": {"support/utils/__init__.py", "support/utils/gradcheck.py", "support/utils/utils.py",
                  "support/word2vec_fixtures.py", "support/word2vec_stand_ins.py"},
