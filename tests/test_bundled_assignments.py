@@ -30,7 +30,10 @@ EXPECTED = {
         "batchnorm_no_mean_terms": (27, {"batchnorm_backward": 2}, {"batch_statistics_as_constants"}),
         # a wrong forward is charged once: its backward is right for the mask it was given
         "dropout_not_inverted": (27, {"dropout_forward": 0}, {"dropout_not_inverted", "cascade"}),
-        "dropout_p_drop_probability": (27, {"dropout_forward": 0}, {"cascade"}),
+        # the mask of one meaning of p and the scale of the other: neither accepted convention
+        "dropout_p_mixed": (27, {"dropout_forward": 0}, {"dropout_p_mixed", "cascade"}),
+        # p the probability of dropping a unit: an accepted convention (p_drop), full marks
+        "dropout_p_drop_convention": (28, {}, set()),
         "conv_dx_padded": (27, {"conv_backward_naive": 2}, {"padding_not_removed"}),
         "maxpool_whole_window": (26, {"max_pool_backward_naive": 0}, {"gradient_to_whole_window"}),
         "svm_loss_matrix": (28, {}, set()),

@@ -151,6 +151,55 @@ def dropout_forward__not_inverted(x, dropout_param):
     return x * mask, (dropout_param, mask)
 
 
+def dropout_forward__p_drop(x, dropout_param):
+    """The other accepted convention: p is the probability of dropping a unit."""
+    p, mode = dropout_param["p"], dropout_param["mode"]
+    if "seed" in dropout_param:
+        np.random.seed(dropout_param["seed"])
+    if mode != "train":
+        return dropout_forward(x, dropout_param)
+    mask = (np.random.rand(*x.shape) >= p) / (1 - p)
+    return (x * mask).astype(x.dtype, copy=False), (dropout_param, mask)
+
+
+def dropout_forward__p_drop_keep_below(x, dropout_param):
+    """p the probability of dropping a unit, drawn the other way round: kept where rand < 1 - p."""
+    if dropout_param["mode"] != "train":
+        return dropout_forward(x, dropout_param)
+    return dropout_forward(x, {**dropout_param, "p": 1 - dropout_param["p"]})
+
+
+def dropout_forward__not_inverted__p_drop_keep_below(x, dropout_param):
+    """Not inverted, where p is the probability of dropping a unit, kept where rand < 1 - p."""
+    return dropout_forward__not_inverted(x, {**dropout_param, "p": 1 - dropout_param["p"]})
+
+
+def dropout_forward__not_inverted__p_drop(x, dropout_param):
+    """Not inverted, where p is the probability of dropping a unit."""
+    if "seed" in dropout_param:
+        np.random.seed(dropout_param["seed"])
+    mask = np.random.rand(*x.shape) >= dropout_param["p"]
+    return x * mask, (dropout_param, mask)
+
+
+def dropout_forward__p_mixed(x, dropout_param):
+    """The mask of one meaning of p, the scale of the other: (rand >= p) / p."""
+    if "seed" in dropout_param:
+        np.random.seed(dropout_param["seed"])
+    p = dropout_param["p"]
+    mask = (np.random.rand(*x.shape) >= p) / p
+    return x * mask, (dropout_param, mask)
+
+
+def dropout_forward__p_mixed__p_drop(x, dropout_param):
+    """The same mixture seen from the other meaning of p: (rand < p) / (1 - p)."""
+    if "seed" in dropout_param:
+        np.random.seed(dropout_param["seed"])
+    p = dropout_param["p"]
+    mask = (np.random.rand(*x.shape) < p) / (1 - p)
+    return x * mask, (dropout_param, mask)
+
+
 def dropout_backward__not_inverted(dout, cache):
     dropout_param, mask = cache
     return dout * (mask != 0)

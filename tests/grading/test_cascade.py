@@ -67,7 +67,7 @@ def layers_graded(tmp_path_factory):
     """The dropout submissions and the hostile pairs, graded by `grade`."""
     folder = tmp_path_factory.mktemp("cascade")
     correct = (LAYERS / "emmy.py").read_text(encoding="utf-8")
-    for name in ("dropout_not_inverted", "dropout_p_drop_probability"):
+    for name in ("dropout_not_inverted", "dropout_p_mixed"):
         shutil.copyfile(LAYERS / f"{name}.py", folder / f"{name}.py")
     for name, functions in HOSTILE.items():
         write_submission(folder / f"{name}.py", replace_functions(correct, **functions))
@@ -83,7 +83,7 @@ def dropout_points(functions: dict) -> tuple[float, float]:
     return functions["dropout_forward"]["score"], functions["dropout_backward"]["score"]
 
 
-@pytest.mark.parametrize("student", ["dropout_not_inverted", "dropout_p_drop_probability"])
+@pytest.mark.parametrize("student", ["dropout_not_inverted", "dropout_p_mixed"])
 def test_a_wrong_forward_is_charged_once(layers_graded, student):
     functions = layers_graded[student]
     assert dropout_points(functions) == (0, 2)

@@ -1,11 +1,13 @@
 """A function judged against each accepted convention: full marks under the
 one all its outputs and cases follow, said as data (`convention`) and in
 self-check's words; no convention for a student who changes convention from
-one case to the next."""
+one case to the next; dropout's two meanings of p in layers."""
 from __future__ import annotations
 
 import json
 import shutil
+
+import pytest
 
 from conftest import ROOT, run_cli, write_submission
 
@@ -54,3 +56,37 @@ def test_self_check_says_which_convention_it_recognised():
     assert "svm_loss_naive: 1/2 (judged against the closest convention: l2_full)" in mixed.stdout
     assert "Diagnosis: loss follows the convention l2_half, but the function's other answers (its other outputs, "\
         "or other cases) follow l2_full" in mixed.stdout
+
+
+@pytest.fixture(scope="module")
+def dropout(tmp_path_factory) -> dict:
+    tmp_path = tmp_path_factory.mktemp("dropout")
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for name in ("emmy", "dropout_p_drop_convention", "dropout_p_mixed"):
+        shutil.copyfile(SUBMISSIONS / "layers" / f"{name}.py", folder / f"{name}.py")
+    emmy = (SUBMISSIONS / "layers" / "emmy.py").read_text(encoding="utf-8")
+    keep = "mask = (np.random.rand(*x.shape) < p) / p"
+    assert keep in emmy
+    write_submission(folder / "keeps_below.py", emmy.replace(keep, "mask = (np.random.rand(*x.shape) < 1 - p) / (1 - p)"))
+    return grades_of(folder, "layers", tmp_path)
+
+
+def test_both_meanings_of_dropouts_p_get_full_marks(dropout):
+    for student, convention in (("emmy", "p_keep"), ("dropout_p_drop_convention", "p_drop"),
+                                ("keeps_below", "p_drop_keep_below")):
+        functions = dropout[student]
+        for name in ("dropout_forward", "dropout_backward"):
+            assert functions[name]["score"] == functions[name]["max_score"], (student, name)
+            assert functions[name]["convention"] == convention, (student, name)
+        # at test time dropout is the identity under either: nothing tells them apart
+        assert functions["dropout_forward_test_mode"]["convention"] is None
+        assert functions["affine_forward"]["convention"] is None
+
+
+def test_the_mask_of_one_meaning_with_the_scale_of_the_other_gets_neither(dropout):
+    forward = dropout["dropout_p_mixed"]["dropout_forward"]
+    assert forward["score"] == 0
+    assert {c["diagnosis"] for c in forward["checks"] if c["status"] == "failed"} == {"dropout_p_mixed"}
+    backward = dropout["dropout_p_mixed"]["dropout_backward"]   # right for its own mask: charged once
+    assert backward["score"] == backward["max_score"]
