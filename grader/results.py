@@ -84,7 +84,7 @@ class FunctionResult(Record):
     line: int | None = None        # where the student defined it (in a notebook: the line in its cell)
     cell: int | None = None        # ... in a notebook: the cell, counting every cell from the top
     redrawn: int = 0               # case inputs redrawn because a finite difference straddled a kink
-    convention: str | None = None  # the accepted convention its answers were judged against (the closest, if none matched)
+    convention: str | None = None  # the accepted convention it was judged against (the closest, if none matched)
     checks: list[Check]
 
     @property

@@ -34,8 +34,9 @@ def chosen(spec: Spec, f: Function, judged: dict[str | None, list[Check]]) -> tu
         checks = item[1]
         return score(f, checks), sum(c.status == "passed" for c in checks if c.scored)
     name, checks = max(judged.items(), key=standing)   # max keeps the first of equals
-    if len(judged) == 1 or len({standing(item) for item in judged.items()}) == 1 and standing((name, checks))[0] >= f.points:
-        return None, checks   # one convention, or every one matches: the answers do not tell them apart
+    every_one_matches = len({standing(item) for item in judged.items()}) == 1 and score(f, checks) >= f.points
+    if len(judged) == 1 or every_one_matches:   # the answers do not tell the conventions apart
+        return None, checks
     names = {c: c if c is not None else own_convention(spec) or REFERENCE for c in judged}
     return names[name], [mixed(c, names[name], names, judged) for c in checks]
 

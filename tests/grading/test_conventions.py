@@ -68,7 +68,8 @@ def dropout(tmp_path_factory) -> dict:
     emmy = (SUBMISSIONS / "layers" / "emmy.py").read_text(encoding="utf-8")
     keep = "mask = (np.random.rand(*x.shape) < p) / p"
     assert keep in emmy
-    write_submission(folder / "keeps_below.py", emmy.replace(keep, "mask = (np.random.rand(*x.shape) < 1 - p) / (1 - p)"))
+    below = "mask = (np.random.rand(*x.shape) < 1 - p) / (1 - p)"   # p the probability of dropping, drawn so
+    write_submission(folder / "keeps_below.py", emmy.replace(keep, below))
     return grades_of(folder, "layers", tmp_path)
 
 
