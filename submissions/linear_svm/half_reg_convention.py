@@ -1,4 +1,7 @@
+from builtins import range
 import numpy as np
+from random import shuffle
+from past.builtins import xrange
 
 
 def svm_loss_naive(W, X, y, reg):
@@ -6,7 +9,7 @@ def svm_loss_naive(W, X, y, reg):
     num_classes = W.shape[1]
     num_train = X.shape[0]
     loss = 0.0
-    for i in range(num_train):
+    for i in xrange(num_train):
         scores = X[i].dot(W)
         correct_class_score = scores[y[i]]
         for j in range(num_classes):

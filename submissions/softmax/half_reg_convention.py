@@ -1,4 +1,7 @@
+from builtins import range
 import numpy as np
+from random import shuffle
+from past.builtins import xrange
 
 
 def softmax_loss_naive(W, X, y, reg):
@@ -6,7 +9,7 @@ def softmax_loss_naive(W, X, y, reg):
     dW = np.zeros_like(W)
     num_train = X.shape[0]
     num_classes = W.shape[1]
-    for i in range(num_train):
+    for i in xrange(num_train):
         scores = X[i].dot(W)
         scores -= np.max(scores)
         exp_scores = np.exp(scores)
