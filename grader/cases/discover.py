@@ -15,6 +15,7 @@ from pathlib import Path
 from .assignment import Assignment, find_assignment, is_assignment_name
 from ..collect import COLLECTION_FILE
 from ..names import student_name
+from ..sandbox import package
 
 
 class UsageError(Exception):
@@ -73,6 +74,8 @@ def submissions_in(folder: Path, a: Assignment) -> tuple[list[Found], list[str]]
         if p.name == SETTINGS:   # the class's settings (settings.py), no submission
             continue
         why = _skip_reason(p)
+        if why is None and package.is_package(module) and not p.is_dir():
+            why = f"{module} is a package's module: each student hands in a folder holding {package.module_file(module)}"
         student = student_name(p.name if p.is_dir() else p.stem)
         if why is None and student in students:
             why = f"{students[student]} is graded for the same student"
@@ -128,9 +131,17 @@ def find_module_file(folder: Path, module: str) -> Path | None:
     shallowest in a subfolder (`.py` first where both are). A link to a
     folder is never walked into; a link named as the module is found, to be
     refused (admission.py) rather than passed over."""
-    found = [p for top, _ in module_folders(folder) for suffix in SUFFIXES for p in [Path(top) / f"{module}{suffix}"]
+    found = [p for top, _ in module_folders(folder) for name in module_file_names(module) for p in [Path(top) / name]
              if p.is_symlink() or p.is_file()]
     return min(found, key=lambda p: (len(p.parts), SUFFIXES.index(p.suffix), str(p))) if found else None
+
+
+def module_file_names(module: str) -> list[str]:
+    """The files that hold a spec's module: `ner_window.py` or `.ipynb`;
+    a package's module, `cs231n/classifiers/fc_net.py` (see sandbox/package.py)."""
+    if package.is_package(module):
+        return [package.module_file(module)]
+    return [f"{module}{suffix}" for suffix in SUFFIXES]
 
 
 def module_folders(folder: Path):
@@ -146,7 +157,7 @@ def missing_module(folder: Path, module: str, root: Path) -> str:
     from .admission import shown_path
     held = sorted(shown_path(Path(top) / name, root) for top, files in module_folders(folder) for name in files)
     holds = (f" (it holds: {', '.join(held[:10])}{', ...' if len(held) > 10 else ''})" if held else " (it is empty)")
-    return f"no file {module}.py or {module}.ipynb in this submission, in any of its folders{holds}"
+    return f"no file {' or '.join(module_file_names(module))} in this submission, in any of its folders{holds}"
 
 
 def _file_assignment(path: Path) -> str:
@@ -158,8 +169,22 @@ def _file_assignment(path: Path) -> str:
 
 
 def _file_submission(path: Path, a: Assignment) -> Found:
+    if package.is_package(a.spec.module):
+        return package_file_submission(path, a.spec.module)
     if path.suffix not in SUFFIXES:
         raise UsageError(f"{path}: not a .py or .ipynb file; submit {a.spec.module}.py or {a.spec.module}.ipynb")
     if path.stem == a.spec.module and path.parent.name != a.name:
         return Found(student_name(path.parent.name), path, path.parent)
     return Found(student_name(path.stem), path, path.parent)
+
+
+def package_file_submission(path: Path, module: str) -> Found:
+    """The module's file named inside its package (`ada/cs231n/classifiers/fc_net.py`):
+    the student is named after the folder that holds the package."""
+    wanted = Path(package.module_file(module)).parts
+    absolute = Path(os.path.abspath(path))
+    if absolute.parts[-len(wanted):] != wanted:
+        raise UsageError(f"{path}: {module} is a package's module; name its file {package.module_file(module)} "
+                         "inside the package's folder")
+    holder = absolute.parents[len(wanted) - 1]
+    return Found(student_name(holder.name), absolute, holder)

@@ -18,7 +18,7 @@ from ..batch.one_submission import grade_one
 from ..cases.admission import shown_path
 from ..cases.assignment import Assignment, find_assignment
 from .grader_fault import fault_message
-from ..cases.discover import Found, UsageError, find_module_file, module_folders
+from ..cases.discover import Found, UsageError, find_module_file, module_file_names, module_folders
 from ..reports import gradescope as report
 from ..atomic import write_text
 from ..names import for_log, student_name
@@ -73,15 +73,16 @@ def _grade_upload(args, target: Path) -> int:
     a = Assignment(find_assignment(args.assignment))
     if not submission.is_dir():
         raise UsageError(f"{submission}: no such folder (Gradescope puts the upload in ROOT/submission)")
-    module_file = f"{a.spec.module}.py"
+    names = module_file_names(a.spec.module)
+    module_file, wanted = names[0], " or ".join(names)
     path = find_module_file(submission, a.spec.module)
     note = ""
     if path is None:
         uploaded = sorted(shown_path(Path(top) / name, submission) for top, files in module_folders(submission)
                           for name in files)
-        note = (f"No file named {module_file} or {a.spec.module}.ipynb was found in your submission"
+        note = (f"No file named {wanted} was found in your submission"
                 + (f" (it holds: {', '.join(uploaded[:10])}{', ...' if len(uploaded) > 10 else ''})" if uploaded
-                   else " (it is empty)") + f". Upload your work as {module_file} or {a.spec.module}.ipynb.\n\n")
+                   else " (it is empty)") + f". Upload your work as {wanted}.\n\n")
         path = submission / module_file
     result = grade_one(a, Found(student_of(args.root), path, submission), seed=args.seed)
     data = report.results(result)

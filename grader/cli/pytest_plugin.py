@@ -104,7 +104,8 @@ def is_submission(config: pytest.Config, path: Path, session: pytest.Session) ->
     if session.isinitpath(path) and settings.from_command_line and not matches_test_files(config, path):
         return True
     try:
-        return path.stem == _module(config)
+        module = _module(config)
+        return path.stem == module or "." in module and path.as_posix().endswith("/" + module.replace(".", "/") + ".py")
     except Exception:  # a broken spec is reported when the file is collected, not here
         return path.stem == Path(settings.assignment).name
 
@@ -143,7 +144,7 @@ def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector):
 class StudentFile(pytest.File):
     def collect(self):
         from ..batch.one_submission import grade_one
-        from ..cases.discover import Found, UsageError
+        from ..cases.discover import Found, UsageError, package_file_submission
         from ..names import student_name
         from ..reference.public import PUBLIC_FILE
         from ..spec import SpecError
@@ -153,7 +154,8 @@ class StudentFile(pytest.File):
             a = _assignment(settings)
             # public.json when published, else the reference: an instructor may run the plugin before publishing
             source = a.published_source() if (a.folder / PUBLIC_FILE).is_file() else a.reference_source()
-            sub = Found(student_name(self.path.stem), self.path, self.path.parent)
+            sub = (package_file_submission(self.path, a.spec.module) if "." in a.spec.module
+                   else Found(student_name(self.path.stem), self.path, self.path.parent))
             result = grade_one(a, sub, source, public_only=True)
         except (SpecError, UsageError) as e:
             raise self.CollectError(f"backprop-grader: {e}") from None

@@ -18,7 +18,7 @@ from typing import Iterator
 
 import numpy as np
 
-from . import fork_server, wire
+from . import fork_server, package, wire
 from .answers import Failed, Reply, StudentError, failed, malformed, read
 from ..names import student_name
 from ..spec import Limits
@@ -208,7 +208,18 @@ class Sandbox:
     def _spawn(self, first: dict) -> None:
         """Start a student process and send it its `first` request at once: it
         is read once the process is ready, which is waited for here."""
-        source = open_regular(self.path) if self.notebook is None else memory_file(self.notebook.source.encode("utf-8", "backslashreplace"))
+        files = None
+        if package.is_package(self.module):  # the student's package, the module's file in it
+            root = package.package_root(self.path, self.module)
+            try:
+                data, files = package.pack(str(root), student_name(root.name))
+            except package.PackageRefused as e:
+                raise NotRegularFile(str(e)) from None
+            source = memory_file(data)
+        elif self.notebook is None:
+            source = open_regular(self.path)
+        else:
+            source = memory_file(self.notebook.source.encode("utf-8", "backslashreplace"))
         server = fork_server.shared()
         if not server.features.get("filesystem"):
             self.workdir = tempfile.mkdtemp(prefix="bpg-")
@@ -221,6 +232,8 @@ class Sandbox:
         name = self.path.name if self.notebook is None else f"{self.module}.py"
         request = {"limits": limits, "name": name, "workdir": self.workdir,
                    "support": self.support.name if self.support else None, "cores": allowed_cores()}
+        if files is not None:  # the package's files, in the order of their bytes in `source`
+            request |= {"name": package.module_file(self.module), "package": files}
         try:
             fds = [to_child_r, from_child_w, self.output.fileno(), source]
             if isinstance(server, Spawner):

@@ -42,7 +42,8 @@ def serve(request_text: str) -> None:
         stream.buffer.left = max(0, int(limits.get("output", 20_000))) * 4 + 1024
         sys.stdout = sys.stderr = stream
         wire.send(ANSWERS, {"ready": True, "sealed": False})
-        student.serve(REQUESTS, ANSWERS, os.path.join(workdir, os.path.basename(request["name"])), support)
+        name = request["name"].split("/") if isinstance(request.get("package"), list) else [os.path.basename(request["name"])]
+        student.serve(REQUESTS, ANSWERS, os.path.join(workdir, *name), support)
         code = 0
     finally:
         os._exit(code)

@@ -22,7 +22,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import fresh_python
+from . import fresh_python, package
 
 MAX_SOURCE = 4 * 2**20   # bytes of a submission copied, as a forked student process reads
 
@@ -56,7 +56,10 @@ class Spawner:
         copied into its working directory (request["workdir"]) first."""
         requests, answers, output, source = fds[:4]
         workdir = Path(request["workdir"])
-        (workdir / os.path.basename(request["name"])).write_bytes(_read_all(source, MAX_SOURCE))
+        if isinstance(request.get("package"), list):  # a package: its files, the module's among them
+            package.unpack(str(workdir), request["package"], _read_all(source, MAX_SOURCE))
+        else:
+            (workdir / os.path.basename(request["name"])).write_bytes(_read_all(source, MAX_SOURCE))
         if support is not None:
             shutil.copytree(support, workdir / request["support"], ignore=_not_copied)
         command = fresh_python.command("spawned", "serve(sys.argv[1])", [json.dumps(request)])

@@ -21,7 +21,7 @@ from importlib.machinery import SourceFileLoader
 
 import numpy as np
 
-from . import numeric_watch, recipes, wire
+from . import numeric_watch, package, recipes, wire
 from .cells import Cells
 
 
@@ -34,6 +34,8 @@ class Child:
         self.path = self.loaded_from = ""   # the submission's real path, and the path it was loaded from
         self.handles: dict[int, object] = {}   # caches kept here for the student's backward functions
         self.cells: Cells | None = None      # a notebook's cells, where the module stands for one
+        self.package = ""                    # a package's parent folder, where the module is in one
+        self.files: frozenset[str] = frozenset()   # the student's own files, as loaded and as resolved
 
     def load(self, path: str, module: str, hide: list[str], support: str | None = None,
              cells: Cells | None = None) -> dict:
@@ -46,22 +48,47 @@ class Child:
         if support:  # the assignment's helper modules, which students have too
             sys.path.insert(0, support)
         self.path, self.loaded_from = os.path.realpath(path), path
-        spec = importlib.util.spec_from_file_location(module, path, loader=SourceFileLoader(module, path))
-        mod = importlib.util.module_from_spec(spec)
-        sys.modules[module] = mod
+        self.files = frozenset((path, self.path))
         recipes.reseed()
         self.cells = cells
         failed = []
         try:
-            if cells is None:
-                spec.loader.exec_module(mod)
+            if package.is_package(module):
+                mod = self.load_package(module)
             else:
-                failed = cells.run(path, vars(mod), self.describe_error)
+                spec = importlib.util.spec_from_file_location(module, path, loader=SourceFileLoader(module, path))
+                mod = importlib.util.module_from_spec(spec)
+                sys.modules[module] = mod
+                if cells is None:
+                    spec.loader.exec_module(mod)
+                else:
+                    failed = cells.run(path, vars(mod), self.describe_error)
         except BaseException as e:  # the student's import failed: say how, precisely
-            sys.modules.pop(module, None)
+            top = module.split(".")[0]
+            for name in [m for m in sys.modules if m == module or m == top or m.startswith(top + ".")]:
+                sys.modules.pop(name, None)
             return {"ok": False, "error": self.describe_error(e)}
         self.module = mod
         return {"ok": True, "functions": self.functions()} | ({"failed_cells": failed} if cells else {})
+
+    def load_package(self, module: str):
+        """Import a module of the student's package, from the package's
+        parent folder, which holds the package alone: its relative imports
+        resolve, and nothing beside it is there to import."""
+        self.package = package.parent_folder(self.loaded_from, module)
+        top = os.path.join(self.package, module.split(".")[0])
+        found = {os.path.join(folder, name) for folder, _, names in os.walk(top) for name in names
+                 if name.endswith(".py")}
+        self.files = frozenset(found | {os.path.realpath(p) for p in found})
+        sys.path.insert(0, self.package)
+        importlib.invalidate_caches()
+        return importlib.import_module(module)
+
+    def shown_name(self, filename: str) -> str:
+        """A student's file as a message names it: its name, or in a package its path from the package's parent."""
+        if self.package:
+            return os.path.relpath(os.path.realpath(filename), os.path.realpath(self.package)).replace(os.sep, "/")
+        return self.cells.shown if self.cells else os.path.basename(self.loaded_from or self.path)
 
     def functions(self) -> dict:
         """The submission's callables: their parameters, and their line where defined in its own file."""
@@ -94,7 +121,7 @@ class Child:
             kept = {k: self.materialize(v) for k, v in args.items()}
         except BaseException as e:
             return {"ok": False, "error": self.describe_error(e)}
-        watcher = numeric_watch.Watch((self.loaded_from, self.path)) if watch else nullcontext()
+        watcher = numeric_watch.Watch(self.files) if watch else nullcontext()
         start = time.perf_counter()
         try:
             with watcher:
@@ -177,10 +204,13 @@ class Child:
                     "message": "(its message could not be read: the exception's own methods failed)"}
 
     def _error_data(self, e: BaseException) -> dict:
-        if isinstance(e, SyntaxError) and os.path.realpath(e.filename or "") == self.path:
+        if isinstance(e, SyntaxError) and (e.filename or "") in self.files | {os.path.realpath(e.filename or "")}:
             code = f"\n    {e.text.strip()}" if e.text else ""
-            return {"kind": "syntax", "type": type(e).__name__, "message": f"{e.msg} ({self.where(e.lineno)}){code}",
-                    "line": e.lineno, "lines": [] if self.cells else [e.lineno]}
+            where, own = self.where(e.lineno), os.path.realpath(e.filename) == self.path
+            if not own:  # another file of the student's package
+                where = f"{self.shown_name(e.filename)}, {where}"
+            return {"kind": "syntax", "type": type(e).__name__, "message": f"{e.msg} ({where}){code}",
+                    "line": e.lineno if own else None, "lines": [e.lineno] if own and not self.cells else []}
         if isinstance(e, (ModuleNotFoundError)) and e.name:
             return {"kind": "missing_module", "type": type(e).__name__, "message": str(e), "module": e.name,
                     "traceback": self.student_traceback(e), "lines": self.raised_on(e)}
@@ -205,9 +235,10 @@ class Child:
 
     def student_traceback(self, e: BaseException) -> str:
         """The traceback cut to the frames in the student's own file."""
-        frames = self.own_frames(e)
-        name = self.cells.shown if self.cells else os.path.basename(self.loaded_from or self.path)
-        lines = [f'  File "{name}", {self.where(f.lineno)}, in {f.name}\n    {(f.line or "").strip()}' for f in frames]
+        frames = [f for f in traceback.extract_tb(e.__traceback__)   # in a package, each of its files
+                  if f.filename in self.files or os.path.realpath(f.filename) == self.path]
+        lines = [f'  File "{self.shown_name(f.filename)}", {self.where(f.lineno)}, in {f.name}\n'
+                 f'    {(f.line or "").strip()}' for f in frames]
         return "\n".join(_collapse(lines) + [f"{type(e).__name__}: {_first_line(e)}"])
 
 

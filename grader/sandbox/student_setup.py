@@ -9,7 +9,7 @@ import os
 import signal
 import sys
 
-from . import confine, student, wire
+from . import confine, package, student, wire
 from .cores import pin
 from .student_output import student_output
 
@@ -32,7 +32,11 @@ def become_student(request: dict, requests: int, answers: int, output: int, sour
         workdir = confine.private_scratch(file_mib, uid)
     else:
         workdir = str(request.get("workdir") or "")
-    path = _write_submission(workdir, request.get("name"), code)
+    if isinstance(request.get("package"), list):  # a package: its files, the module's among them
+        package.unpack(workdir, request["package"], code)
+        path = os.path.join(workdir, *str(request.get("name")).split("/"))
+    else:
+        path = _write_submission(workdir, request.get("name"), code)
     support_path = None
     if support is not None:  # the assignment's helper modules: a copy, importable
         support_path = _copy_support(workdir, request.get("support"), support, file_mib)
