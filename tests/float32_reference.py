@@ -38,7 +38,15 @@ def _wrap(name):
 def write_float32_reference(spec, reference: Path, folder: Path) -> Path:
     """Write, in `folder`, a module whose graded functions call the reference's and round what they return."""
     targets = dict.fromkeys(f.target for f in spec.graded)
-    definitions = "\n".join(f"{name} = _wrap({name!r})" for name in targets)
+    definitions = "\n".join(f"{name} = _wrap({name!r})" for name in targets if "." not in name)
+    classes: dict[str, list[str]] = {}
+    for name in targets:   # a method (TwoLayerNet.loss): the reference's class, its methods rounded
+        if "." in name:
+            owner, method = name.split(".")
+            classes.setdefault(owner, []).append(method)
+    for owner, methods in classes.items():
+        definitions += f"\n\nclass {owner}(_ref.{owner}):\n" + "".join(
+            f"    def {m}(self, *args):\n        return _float32(_ref.{owner}.{m}(self, *args))\n" for m in methods)
     path = folder / "float32_reference.py"
     path.write_text(TEMPLATE.format(reference=str(reference), definitions=definitions), encoding="utf-8")
     return path

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..spec import Function, Spec
+from ..spec.classes import method_args
 
 HEADER = '''import importlib.util as _util
 import numpy as _np
@@ -33,6 +34,20 @@ def {function}({params}):
 '''
 
 
+# A method's mutant (calls = "Class.method"): the class, subclassed; `args`
+# holds every argument of the spec's entry, the constructor's as None.
+METHOD = '''
+
+class {owner}(_ref.{owner}):
+    def {method}(self, {params}):
+        args = {unknown} + (self.params, {params},)
+        result = _ref.{owner}.{method}(self, {params})
+        outs = list(result) if {multi} else [result]
+        {mutation}
+        return tuple(outs) if {multi} else outs[0]
+'''
+
+
 @dataclass(frozen=True)
 class Mutant:
     function: str
@@ -48,9 +63,17 @@ class Mutant:
         f = spec.function(self.function)
         stem = re.sub(r"\W+", "_", f"{self.function}__{self.output}__{self.kind}")
         path = folder / f"{stem}.py"
-        path.write_text(HEADER.format(reference=str(reference), function=f.target,
-                                      params=", ".join(a.name for a in f.args),
-                                      multi=len(f.outputs) > 1, mutation=self.mutation), encoding="utf-8")
+        if "." in f.target:
+            header = HEADER[:HEADER.index("\n\ndef {function}")].format(reference=str(reference))
+            own = method_args(f)
+            owner, method = f.target.split(".")
+            text = header + METHOD.format(owner=owner, method=method, params=", ".join(a.name for a in own),
+                                          unknown=repr((None,) * (len(f.args) - len(own) - 1)),
+                                          multi=len(f.outputs) > 1, mutation=self.mutation)
+        else:
+            text = HEADER.format(reference=str(reference), function=f.target, params=", ".join(a.name for a in f.args),
+                                 multi=len(f.outputs) > 1, mutation=self.mutation)
+        path.write_text(text, encoding="utf-8")
         return path
 
 
@@ -62,8 +85,9 @@ def _function_mutants(f: Function) -> list[Mutant]:
     """Each output's mutants; a dict (list) output's keys (items) each have their own."""
     found = []
     batched = any(len(a.shape) >= 2 for a in f.args)
+    own = len(f.args) - len(method_args(f)) - 1 if "." in f.target else 0   # a method: not its class's arguments
     inputs = [(f"args[{j}]" + (f"[{leaf.key!r}]" if leaf.part_of else ""), leaf)
-              for j, a in enumerate(f.args) for leaf in (a.leaves if a.container else [a])]
+              for j, a in enumerate(f.args) if j >= own for leaf in (a.leaves if a.container else [a])]
     for k, o in enumerate(f.outputs):
         if o.opaque:  # a cache is the student's own business
             continue

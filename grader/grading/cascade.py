@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from ..results import Check, FunctionResult
 from ..spec import Function, Spec
+from ..spec.classes import uses_of
 from .fold import Judged, Key, score
 
 
@@ -31,12 +32,16 @@ def unexplained_first(verdicts: dict[Key, list[Judged]]) -> None:
 
 def charge_once(spec: Spec, results: list[FunctionResult]) -> list[FunctionResult]:
     """The results, with every cascade from a forward that lost points of its
-    own made unscored in the functions its cache fed, and those rescored."""
+    own made unscored in the functions its cache fed, and those rescored;
+    and a method's failed checks marked where a function it uses lost points."""
     lost = {r.name for r in results if r.score < r.max_score}
     charged = []
     for r in results:
         f = spec.function(r.name)
-        checks = [forgiven(c, forward) if (forward := cascade_from(spec, f, c)) in lost else c for c in r.checks]
+        failing = [name for name in uses_of(spec, f) if name in lost]
+        checks = [forgiven(c, forward) if (forward := cascade_from(spec, f, c)) in lost
+                  else uses_failing(c, failing) if failing and c.scored and c.status == "failed" and c.output
+                  and c.diagnosis is None else c for c in r.checks]
         if checks != r.checks:
             r = r.model_copy(update={"checks": checks, "score": score(f, checks)})
         charged.append(r)
@@ -53,6 +58,17 @@ def cascade_from(spec: Spec, f: Function, c: Check) -> str | None:
         return None
     forward = spec.resolve(f, o.derivative.of)[0].name
     return forward if any(a.cache == forward and a.cascade == "forgive" for a in f.args) else None
+
+
+def uses_failing(c: Check, failing: list[str]) -> Check:
+    """A method's failed check, where a function it uses (the student's own
+    layer) fails its own checks: still charged, since the method's own work
+    cannot be told apart here, but with the layer named, to be fixed first."""
+    named = ", ".join(failing)
+    verb = "fails its" if len(failing) == 1 else "fail their"
+    why = (f"{named} {verb} checks; this {c.output} uses {'it' if len(failing) == 1 else 'them'}: fix {named} "
+           "first, then look at this again")
+    return c.model_copy(update={"diagnosis": "uses_failing", "explanation": why, "charged_to": failing[0]})
 
 
 def forgiven(c: Check, forward: str) -> Check:

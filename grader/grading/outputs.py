@@ -57,7 +57,7 @@ class OutputJudge:
         is the one reported, so a failure here need not be explained)."""
         o, prep = self.o, self.prepared(plan, expected)
         if isinstance(got, checks.Absent):   # a key of a dict output that is missing, or no array
-            yield Key(f"{o.name} shape", o.name), Verdict("failed", got.message)
+            yield Key(f"{o.name} shape", o.name), Verdict("failed", got.message, got.diagnosis)
             return
         truth = expected.outputs[o.name]
         shape = checks.shape(o, got, prep.shape, truth, prep.ctx, f"{o.name} shape" not in failed, self.strict_scalars)
@@ -122,8 +122,9 @@ class Derivative(OutputJudge):
         when a cache of that forward fed it (a cascade is forgiven only when
         every failure is explained). On a derivative that passed it would say
         nothing, and it cost most of a self-check's time."""
-        grading, forward = self.grading, probe.forward
-        if not grading.spec.function(forward).student:
+        grading, forward = self.grading, probe.forward   # a function's name, or the method it calls
+        owner = grading.spec.function(forward) or next(g for g in grading.spec.functions if g.target == forward)
+        if not owner.student:
             return
         fed = grading.fed_by(forward)
         if verdict.status != "passed" and (explain or fed):

@@ -14,6 +14,7 @@ from ..results import Element, Note, Status, Tolerance
 from ..sandbox.answers import FunctionInfo
 from ..sandbox.wire import Sequence, Subclassed, Unsupported
 from ..spec import Function, Output
+from ..spec.classes import method_args
 
 
 @dataclass
@@ -38,7 +39,7 @@ class Verdict:
 def signature(f: Function, found: FunctionInfo | None) -> Verdict:
     """The function exists and takes the declared arguments (it is called positionally);
     `found` is what the student's process said of it, None if it is not defined."""
-    declared = [a.name for a in f.args]
+    declared = [a.name for a in method_args(f)]   # a method's own: the class's are passed to its constructor
     wanted = f"{f.target}({', '.join(declared)})"
     if found is None:
         return Verdict("failed", f"{f.target} is not defined: expected def {wanted}")
@@ -62,6 +63,22 @@ class Absent:
     """A key or item of a dict or list output that is missing, or is no
     array: `message` says which. It fails that output's checks alone."""
     message: str
+    diagnosis: Diagnosis | None = None
+
+
+def missing_key(o: Output, leaf: Output, item: dict) -> Diagnosis | None:
+    """Why a dict of derivatives lacks a key: keyed otherwise (`dW1` for
+    `W1`, as a course's older handouts name them), or that derivative left out."""
+    if leaf.derivative is None:
+        return None
+    wanted = str(leaf.key)
+    near = [k for k in item if isinstance(k, str) and k != wanted
+            and (k[1:] == wanted or "d" + k == wanted or k.lower() == wanted.lower())]
+    if near:
+        return Diagnosis("keyed_differently", f"{o.name} is keyed {near[0]!r} where {wanted!r} is expected: key "
+                                              "each derivative by the name of what it is the derivative of")
+    return Diagnosis("derivative_missing", f"{o.name} has no {wanted!r}: every one of "
+                                           f"{', '.join(repr(e.key) for e in o.leaves)} needs its derivative")
 
 
 def returns(f: Function, value) -> tuple[Verdict, dict[str, np.ndarray | Absent] | None]:
@@ -124,7 +141,7 @@ def _leaf(o: Output, leaf: Output, item, notes: list[Note]) -> np.ndarray | Abse
     if not there:
         if isinstance(item, dict):
             keys = ", ".join(repr(k) for k in list(item)[:12]) or "none"
-            return Absent(f"{o.name} has no key {leaf.key!r} (its keys: {keys})")
+            return Absent(f"{o.name} has no key {leaf.key!r} (its keys: {keys})", missing_key(o, leaf, item))
         return Absent(f"{o.name} has {len(item.items)} items; {leaf.name} is missing")
     found = item[leaf.key] if isinstance(item, dict) else item.items[leaf.key]
     if isinstance(found, Subclassed):

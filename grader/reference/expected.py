@@ -19,6 +19,7 @@ from types import ModuleType
 
 import numpy as np
 
+from ..sandbox import methods
 from ..sandbox.recipes import CacheOf, OutputOf, Recipe, build, replaced, reseed
 from ..judge.tolerance import declared
 from .finite_differences import Directional, Stencil, choose_coords, evaluate_locally, unreliable
@@ -178,7 +179,7 @@ class Reference:
         self.module = import_trusted(path, f"_reference_{spec.name}")
         for f in spec.functions:
             for name in [f.target] + [m.variant for m in f.mistakes]:
-                if not callable(getattr(self.module, name, None)):
+                if methods.find(self.module, name) is None:
                     raise SpecError(f"{path}: defines no function {name!r}, which the spec names")
         missing = missing_stand_ins(self)
         if missing:
@@ -194,7 +195,7 @@ class Reference:
         """The result, and the arguments as the call left them (for in-place updates)."""
         values = {k: self.resolve(v, case) for k, v in args.items()}
         reseed()
-        return getattr(self.module, name)(*values.values()), values
+        return methods.call(self.module, name, values), values
 
     def resolve(self, value, case: Case | None):
         """A value ready for the reference: a fixture built, a cache made, data copied."""

@@ -21,7 +21,7 @@ from importlib.machinery import SourceFileLoader
 
 import numpy as np
 
-from . import numeric_watch, package, recipes, wire
+from . import methods, numeric_watch, package, recipes, wire
 from .cells import Cells
 
 
@@ -95,10 +95,18 @@ class Child:
         found = {}
         for name, obj in vars(self.module).items():
             if callable(obj) and not name.startswith("__"):
-                code = getattr(obj, "__code__", None)
-                here = isinstance(code, types.CodeType) and code.co_filename in (self.loaded_from, self.path)
-                found[name] = {"params": _params(obj), "line": code.co_firstlineno if here else None}
+                found[name] = {"params": _params(obj), "line": self.line_of(obj)}
+            if isinstance(obj, type) and not name.startswith("_"):  # a class: its methods, as Class.method
+                for method, function in methods.methods_of(obj).items():
+                    params = _params(function)
+                    found[f"{name}.{method}"] = {"params": params and params[1:], "line": self.line_of(function)}
         return found
+
+    def line_of(self, obj) -> int | None:
+        """Where a function is defined in the student's own file (None elsewhere)."""
+        code = getattr(obj, "__code__", None)
+        here = isinstance(code, types.CodeType) and code.co_filename in (self.loaded_from, self.path)
+        return code.co_firstlineno if here else None
 
     def invoke(self, name: str, args: dict):
         """Call on fresh copies of the arguments."""
@@ -157,7 +165,7 @@ class Child:
     def invoke_on(self, name: str, args: dict):
         """Call with these very objects (positionally), so that in-place changes stay visible."""
         recipes.reseed()
-        return getattr(self.module, name)(*args.values())
+        return methods.call(self.module, name, args)
 
     def probe(self, name: str, args: dict, output, upstream, wrt: str, points: list, direction=None,
               key=None) -> dict:

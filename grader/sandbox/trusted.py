@@ -22,7 +22,7 @@ class InProcess:
     def __init__(self, path: Path, module: str, limits: Limits, hide: list[Path], support: Path | None = None):
         self.path = Path(path)
         self.support = str(support) if support else None
-        self.module = f"_trusted_{module}_{next(_names)}"  # never clashes with another load
+        self.module = f"_trusted_{module.replace('.', '_')}_{next(_names)}"  # never clashes with another load
         self.child = Child()
         self.loaded: Reply | None = None
 

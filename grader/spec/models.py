@@ -386,6 +386,8 @@ class Spec(Strict):
                                 "in their process (helper modules, fixtures)")
     dims: dict[str, Union[int, list[int], str]]
     functions: list[Function] = Field(min_length=1)
+    classes: list["Class"] = Field([], description="classes students write, whose methods functions grade "
+                                   "(calls = \"Class.method\"): see spec/classes.py")
     cases: Cases = Cases()
     tolerance: Tolerance = Tolerance()
     limits: Limits = Limits()
@@ -417,7 +419,7 @@ class Spec(Strict):
     def _consistent(self) -> Spec:
         if not self.module:
             self.module = self.name
-        problems = choice_problems(self)
+        problems = attach_methods(self) or choice_problems(self)
         if not problems and awaiting_choices(self.dims):  # dimensions derived from chosen values
             problems = list(within(("dims",), dims_problems(self.dims, combinations(self))))
         problems = problems or expand(self) or spec_problems(self) or convention_problems(self)
@@ -447,3 +449,8 @@ class Spec(Strict):
             return (target, out) if out else None
         return (target, target.outputs[0]) if len(target.outputs) == 1 else None
 
+
+
+from .classes import Class, attach_methods  # noqa: E402  (classes.py builds on the models above)
+
+Spec.model_rebuild()

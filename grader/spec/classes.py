@@ -1,0 +1,97 @@
+"""Classes as exercises: a class students write (a network with `params`
+and a `loss` method), declared once under `[[classes]]`, whose methods are
+graded as functions are. An entry of `[[functions]]` with `calls =
+"TwoLayerNet.loss"` grades that method: each case constructs the class with
+its constructor's arguments (sampled per case, like any argument, and
+passed by keyword), assigns the sampled arrays of `params` to
+`self.params`, then calls the method with the entry's own arguments.
+
+When the spec is read, the class's arguments and a dict argument `params`
+(one key per declared parameter) are put in front of the method's own
+arguments, in that order: everything downstream (sampling, the student's
+process, the reference, finite differences along `params["W1"]`) sees a
+function like any other, whose arguments are the class's, `params`, then
+the method's. sandbox/methods.py makes the call from that order."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pydantic import Field
+
+from .models import Argument, Entry
+from .problems import Problem
+from .samples import Strict
+
+if TYPE_CHECKING:
+    from .models import Function, Spec
+
+PARAMS = "params"   # the attribute the grader assigns, and the argument that carries it
+
+
+class Class(Strict):
+    """A class students write: its constructor's arguments, and the arrays the grader assigns to `self.params`."""
+    name: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    description: str = ""
+    args: list[Argument] = Field([], description="the constructor's arguments, sampled per case and passed by "
+                                   "keyword (hidden sizes, reg, weight_scale, seed, ...)")
+    params: list[Entry] = Field([], description="the arrays assigned to self.params after construction, one "
+                                  "key per entry (or per value of its `for`), so that every case is controlled")
+    uses: list[str] = Field([], description="graded functions its methods call (the student's own layers): where "
+                            "one loses points, a method's failed checks say that they use it")
+
+
+def method_of(f: Function) -> tuple[str, str] | None:
+    """(class, method) where the entry grades a method (`calls = "Class.method"`)."""
+    if f.calls and "." in f.calls:
+        owner, _, method = f.calls.partition(".")
+        return owner, method
+    return None
+
+
+def method_args(f: Function) -> list:
+    """The arguments the method itself is called with: those after `params`
+    (the function's own arguments, for a function that is no method)."""
+    names = [a.name for a in f.args]
+    if method_of(f) is None or PARAMS not in names:
+        return list(f.args)
+    return f.args[names.index(PARAMS) + 1:]
+
+
+def uses_of(spec: Spec, f: Function) -> list[str]:
+    """The graded functions the method an entry calls uses (its class's `uses`); none for a function."""
+    owner = method_of(f)
+    c = next((c for c in spec.classes if owner and c.name == owner[0]), None)
+    return list(c.uses) if c else []
+
+
+def attach_methods(spec: Spec) -> list[Problem]:
+    """Put each class's arguments and `params` in front of the arguments of
+    every entry that calls one of its methods; the problems, located."""
+    classes = {c.name: c for c in spec.classes}
+    names = {f.name for f in spec.functions}
+    problems: list[Problem] = [(("classes", i, "uses", k), f"{used!r} is not a function of the spec")
+                               for i, c in enumerate(spec.classes) for k, used in enumerate(c.uses) if used not in names]
+    for i, f in enumerate(spec.functions):
+        owner = method_of(f)
+        if owner is None:
+            continue
+        where = ("functions", i, "calls")
+        if owner[0] not in classes:
+            known = f" (the classes: {', '.join(sorted(classes))})" if classes else " (no [[classes]] is declared)"
+            problems.append((where, f"calls a method of {owner[0]!r}, which is not a declared class{known}"))
+            continue
+        if not owner[1].isidentifier():
+            problems.append((where, f"{owner[1]!r} is not a method name"))
+            continue
+        c = classes[owner[0]]
+        taken = {a.name for a in f.args}
+        clash = sorted(taken & ({a.name for a in c.args} | {PARAMS}))
+        if clash:
+            problems.append((("functions", i, "args"), f"{clash[0]!r} is an argument of the class {c.name} "
+                             f"(or its {PARAMS}); name the method's arguments otherwise"))
+            continue
+        params = Argument(name=PARAMS, keys=[e.model_copy(deep=True) for e in c.params]) if c.params \
+            else Argument(name=PARAMS, sample={"kind": "constant", "value": {}})
+        f.args[:0] = [a.model_copy(deep=True) for a in c.args] + [params]
+    return problems
+

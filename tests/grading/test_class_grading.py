@@ -1,0 +1,110 @@
+"""Classes as exercises, graded through the real `grade` command and real
+student processes (tests/assignments/classy: a linear softmax classifier).
+Each case constructs the student's class with its sampled constructor
+arguments, assigns the sampled arrays to its params, then calls loss; each
+key of the returned grads is judged and scored on its own against finite
+differences of the loss along that parameter, and loss(X) is graded as the
+scores. `grade validate` grades the reference and its mutants the same way."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import ROOT, run_cli
+
+CLASSY = ROOT / "tests" / "assignments" / "classy"
+CORRECT = (CLASSY / "reference.py").read_text(encoding="utf-8")
+STUDENTS = {
+    "good": CORRECT,
+    # the penalty in the loss, not in its gradient: grads["W"] alone fails (only where reg is not 0)
+    "reg_missing": CORRECT.replace('X.T @ dscores + self.reg * self.params["W"]', "X.T @ dscores"),
+    # grads keyed as the course's older handouts key them
+    "keyed_dw": CORRECT.replace('{"W": X.T', '{"dW": X.T').replace('"b": dscores', '"db": dscores'),
+    # b's gradient left out
+    "no_db": CORRECT.replace(', "b": dscores.sum(axis=0)}', "}"),
+    # the parameters kept in attributes of its own: the grader's params are not used
+    "own_attributes": CORRECT.replace('self.params = {"W": 1e-3 * np.random.randn(input_dim, num_classes), '
+                                      '"b": np.zeros(num_classes)}',
+                                      'self.W = np.zeros((input_dim, num_classes)); self.b = np.zeros(num_classes); '
+                                      'self.params = {"W": self.W, "b": self.b}').replace(
+        'scores = X @ self.params["W"] + self.params["b"]', "scores = X @ self.W + self.b"),
+    # loss(X) without labels not handled
+    "needs_labels": CORRECT.replace("    def loss(self, X, y=None):", "    def loss(self, X, y):"),
+    # no loss method at all
+    "no_loss": CORRECT.replace("    def loss(self, X, y=None):", "    def forward(self, X, y=None):"),
+}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory) -> dict:
+    tmp = tmp_path_factory.mktemp("classy")
+    batch = tmp / "batch"
+    batch.mkdir()
+    for name, source in STUDENTS.items():
+        (batch / f"{name}.py").write_text(source, encoding="utf-8")
+    done = run_cli("grade", str(batch), "--assignment", str(CLASSY), "--out", str(tmp / "out"), "--format", "json",
+                   timeout=600)
+    assert done.returncode == 0, done.stderr
+    grades = json.loads((tmp / "out" / "classy" / "grades.json").read_text(encoding="utf-8"))
+    return {s["student"]: s for s in grades["submissions"]}
+
+
+def functions(student: dict) -> dict:
+    return {f["name"]: f for f in student["functions"]}
+
+
+def failed(student: dict, function: str) -> dict:
+    """{check name: (diagnosis, message)} of the public checks that failed."""
+    return {c["name"]: (c["diagnosis"], c["message"]) for c in functions(student)[function]["checks"]
+            if c["status"] != "passed" and c["visibility"] == "public" and c["scored"]}
+
+
+def test_a_correct_class_gets_full_marks(graded):
+    assert graded["good"]["score"] == graded["good"]["max_score"] == 4
+    checks = {c["name"] for c in functions(graded["good"])["linear_loss"]["checks"]}
+    assert {'grads["W"] gradient', 'grads["b"] gradient', "loss value"} <= checks
+    [signature] = [c for c in functions(graded["good"])["linear_loss"]["checks"] if c["name"] == "signature"]
+    assert signature["message"] == "Linear.loss(X, y) is defined"
+
+
+def test_each_key_of_grads_is_judged_and_scored_on_its_own(graded):
+    assert functions(graded["reg_missing"])["linear_loss"]["score"] == 2
+    fails = {c["name"] for c in functions(graded["reg_missing"])["linear_loss"]["checks"]
+             if c["status"] != "passed" and c["scored"]}
+    assert fails <= {'grads["W"] gradient', 'grads["W"] gradient (hidden)'} and fails
+    assert functions(graded["no_db"])["linear_loss"]["score"] == 2
+
+
+def test_grads_keyed_otherwise_or_missing_say_so(graded):
+    keyed = failed(graded["keyed_dw"], "linear_loss")
+    assert keyed['grads["W"] shape'][0] == "keyed_differently"
+    assert "grads has no key 'W' (its keys: 'dW', 'db')" in keyed['grads["W"] shape'][1]
+    assert functions(graded["keyed_dw"])["linear_loss"]["score"] == 1
+    missing = failed(graded["no_db"], "linear_loss")
+    assert list(missing) == ['grads["b"] shape'] and missing['grads["b"] shape'][0] == "derivative_missing"
+
+
+def test_the_params_assigned_are_the_ones_used(graded):
+    student = graded["own_attributes"]
+    assert functions(student)["linear_loss"]["score"] == 0 and functions(student)["linear_scores"]["score"] == 0
+    assert "scores value" in failed(student, "linear_scores")
+
+
+def test_loss_without_labels_is_the_scores(graded):
+    assert functions(graded["needs_labels"])["linear_loss"]["score"] == 3
+    [message] = [m for _, m in failed(graded["needs_labels"], "linear_scores").values()]
+    assert "Linear.loss raised an error" in message and "missing 1 required positional argument: 'y'" in message
+
+
+def test_a_missing_method_is_named(graded):
+    fails = failed(graded["no_loss"], "linear_loss")
+    assert fails["signature"][1] == "Linear.loss is not defined: expected def Linear.loss(X, y)"
+    assert graded["no_loss"]["score"] == 0
+
+
+def test_validate_grades_the_class_and_kills_its_mutants(tmp_path):
+    done = run_cli("grade", "validate", str(CLASSY), "--seeds", "3", timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "full marks on every seed" in done.stdout
+    assert 'linear_loss.grads["W"] transposed' in done.stdout and "SURVIVED" not in done.stdout
