@@ -76,6 +76,20 @@ EXPECTED = {
         "numpy1_only": (8, {"naiveSoftmaxLossAndGradient": 0}, {"cascade"}),
         "loss_one_element": (11, {}, set()),
     },
+    # packages (cs231n/classifiers/fc_net.py with the student's own layers); networks as classes
+    "fc_net": {
+        "grace": (23, {}, set()),
+        "relu_mask_from_upstream": (21, {"two_layer_loss": 3}, {"relu_mask_from_upstream"}),
+        "grads_keyed_dw": (19, {"two_layer_loss": 1}, {"keyed_differently"}),
+        "reg_missing_from_grads": (21, {"two_layer_loss": 3}, {"reg_missing_from_gradient"}),
+        "reg_counted_twice": (21, {"two_layer_loss": 3}, {"reg_counted_twice"}),
+        "b2_gradient_missing": (22, {"two_layer_loss": 4}, {"derivative_missing"}),
+        # a broken layer costs its own points, and the networks' checks that fail with it name it
+        "affine_db_first_row": (17, {"affine_backward": 2, "two_layer_loss": 3, "fc_loss": 4}, {"uses_failing"}),
+        "dropout_on_at_test": (21, {"fc_scores": 0}, {"dropout_at_test_time"}),
+        # one cache for every layer: the backward pass fails on the first layer, in the student's layer_utils
+        "cache_reused": (16, {"fc_loss": 0}, set()),
+    },
 }
 
 
@@ -182,6 +196,23 @@ def test_each_key_of_a_dict_of_gradients_is_diagnosed_on_its_own(graded):
     assert returns["status"] == "error"
     assert "for l in range(L - 1)" not in returns["message"] and "KeyError: 'dA1'" in returns["message"]
     assert 'grads["dA" + str(l + 1)]' in returns["message"]
+
+
+def test_a_network_names_the_failing_layer_it_uses(graded):
+    name, submissions = graded
+    if name != "fc_net":
+        return
+    noted = {(f["name"], c["output"]): (c["charged_to"], c["explanation"], c["scored"])
+             for f in submissions["affine_db_first_row"]["functions"] for c in f["checks"]
+             if c["diagnosis"] == "uses_failing" and c["visibility"] == "public"}
+    assert set(noted) == {("two_layer_loss", 'grads["b1"]'), ("two_layer_loss", 'grads["b2"]'),
+                          ("fc_loss", 'grads["b1"]'), ("fc_loss", 'grads["b2"]'), ("fc_loss", 'grads["b3"]')}
+    for charged_to, explanation, scored in noted.values():
+        assert charged_to == "affine_backward" and scored
+        assert explanation.startswith("affine_backward fails its checks; this grads[")
+    [returns] = [c for f in submissions["cache_reused"]["functions"] if f["name"] == "fc_loss"
+                 for c in f["checks"] if c["name"] == "returns"]
+    assert 'File "cs231n/layer_utils.py"' in returns["message"] and "affine_relu_backward(dout, cache)" in returns["message"]
 
 
 def test_a_file_for_numpy_1_only_is_told_so(graded):

@@ -22,7 +22,7 @@ import pytest
 
 from conftest import ROOT, run_cli
 
-ASSIGNMENTS = ("deep_network", "jacobians", "layers", "linear_svm", "ner_window", "softmax", "word2vec")
+ASSIGNMENTS = ("deep_network", "fc_net", "jacobians", "layers", "linear_svm", "ner_window", "softmax", "word2vec")
 KEPT = ROOT / "tests" / "fingerprints.json"
 
 

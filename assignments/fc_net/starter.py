@@ -1,0 +1,56 @@
+"""cs231n/classifiers/fc_net.py: networks as classes, built from your own layers.
+
+Hand in your whole cs231n/ folder: layers.py (affine_forward,
+affine_backward, relu_forward, relu_backward, softmax_loss,
+dropout_forward, dropout_backward), layer_utils.py and this file at
+classifiers/fc_net.py. Check your work from the folder that holds cs231n/ with:
+self-check cs231n/classifiers/fc_net.py --assignment path/to/fc_net
+"""
+from builtins import object
+import numpy as np
+
+from ..layers import *
+from ..layer_utils import *
+
+
+class TwoLayerNet(object):
+    """affine - relu - affine - softmax, with L2 regularisation of the weights.
+
+    self.params holds W1 (D, H), b1 (H,), W2 (H, C) and b2 (C,).
+    """
+
+    def __init__(self, input_dim=3 * 32 * 32, hidden_dim=100, num_classes=10, weight_scale=1e-3, reg=0.0):
+        """Weights from a normal distribution of standard deviation
+        weight_scale, biases zero; keep reg for the loss."""
+        raise NotImplementedError
+
+    def loss(self, X, y=None):
+        """X: (N, D); y: (N,) int64 labels, or None.
+
+        Returns the scores (N, C) when y is None; otherwise (loss, grads),
+        loss the mean softmax loss plus 0.5 * reg * (the sum of the squared
+        weights), grads[name] the gradient of loss with respect to
+        self.params[name], for every name of self.params.
+        """
+        raise NotImplementedError
+
+
+class FullyConnectedNet(object):
+    """{affine - relu - [dropout]} x (L - 1) - affine - softmax.
+
+    self.params holds W1..WL and b1..bL; layer l's weights are
+    (size of layer l-1, size of layer l), from input_dim through
+    hidden_dims to num_classes.
+    """
+
+    def __init__(self, hidden_dims, input_dim=3 * 32 * 32, num_classes=10, dropout_keep_ratio=1,
+                 normalization=None, reg=0.0, weight_scale=1e-2, dtype=np.float32, seed=None):
+        """Dropout after each ReLU when dropout_keep_ratio < 1, its masks
+        drawn after seeding with seed when one is given; every parameter
+        cast to dtype."""
+        raise NotImplementedError
+
+    def loss(self, X, y=None):
+        """As TwoLayerNet.loss: the scores at test time (y None: dropout
+        off), else (loss, grads) in training mode (dropout on)."""
+        raise NotImplementedError
