@@ -78,17 +78,19 @@ EXPECTED = {
     },
     # packages (cs231n/classifiers/fc_net.py with the student's own layers); networks as classes
     "fc_net": {
-        "grace": (23, {}, set()),
-        "relu_mask_from_upstream": (21, {"two_layer_loss": 3}, {"relu_mask_from_upstream"}),
-        "grads_keyed_dw": (19, {"two_layer_loss": 1}, {"keyed_differently"}),
-        "reg_missing_from_grads": (21, {"two_layer_loss": 3}, {"reg_missing_from_gradient"}),
-        "reg_counted_twice": (21, {"two_layer_loss": 3}, {"reg_counted_twice"}),
-        "b2_gradient_missing": (22, {"two_layer_loss": 4}, {"derivative_missing"}),
+        "grace": (25, {}, set()),
+        "relu_mask_from_upstream": (23, {"two_layer_loss": 3}, {"relu_mask_from_upstream"}),
+        "grads_keyed_dw": (21, {"two_layer_loss": 1}, {"keyed_differently"}),
+        "reg_missing_from_grads": (23, {"two_layer_loss": 3}, {"reg_missing_from_gradient"}),
+        "reg_counted_twice": (23, {"two_layer_loss": 3}, {"reg_counted_twice"}),
+        "b2_gradient_missing": (24, {"two_layer_loss": 4}, {"derivative_missing"}),
         # a broken layer costs its own points, and the networks' checks that fail with it name it
-        "affine_db_first_row": (17, {"affine_backward": 2, "two_layer_loss": 3, "fc_loss": 4}, {"uses_failing"}),
-        "dropout_on_at_test": (21, {"fc_scores": 0}, {"dropout_at_test_time"}),
+        "affine_db_first_row": (19, {"affine_backward": 2, "two_layer_loss": 3, "fc_loss": 4}, {"uses_failing"}),
+        "dropout_on_at_test": (23, {"fc_scores": 0}, {"dropout_at_test_time"}),
         # one cache for every layer: the backward pass fails on the first layer, in the student's layer_utils
-        "cache_reused": (16, {"fc_loss": 0}, set()),
+        "cache_reused": (18, {"fc_loss": 0}, set()),
+        # the constructor's weights checked by their scale, whatever its random numbers
+        "weights_unscaled": (24.5, {"two_layer_init": 0.5}, {"initial_scale"}),
     },
 }
 

@@ -78,7 +78,9 @@ class Mutant:
 
 
 def mutants_of(spec: Spec) -> list[Mutant]:
-    return [m for f in spec.graded for m in _function_mutants(f)]
+    """Every graded output's mutants, but a constructor's params (calls = "Class.params"): they are
+    judged as random draws, and a negated or rescaled draw of the right scale is one too."""
+    return [m for f in spec.graded if not f.target.endswith(".params") for m in _function_mutants(f)]
 
 
 def _function_mutants(f: Function) -> list[Mutant]:

@@ -220,6 +220,10 @@ def leaves_of_inputs(f: Function, inputs: dict) -> dict:
 
 def judge_for(grading: FunctionGrading, o: Output) -> OutputJudge:
     """The judge of an output, by its kind."""
+    from ..spec.classes import init_of
+    if init_of(grading.spec, grading.f) is not None:   # a constructor's params, judged on their own terms
+        from .initial import InitialValues
+        return InitialValues(grading, o)
     if o.derivative is None:
         return OutputJudge(grading, o)
     return VectorJacobianProduct(grading, o) if o.vjp else Derivative(grading, o)

@@ -21,7 +21,7 @@ def find(module, name: str):
     """What `name` names in `module` (a function, or a class's method), or None."""
     owner, _, method = name.partition(".")
     found = getattr(module, owner, None)
-    if method:
+    if method and method != PARAMS:
         found = getattr(found, method, None) if isinstance(found, type) else None
     return found if callable(found) else None
 
@@ -34,6 +34,8 @@ def call(module, name: str, args: dict):
     names = list(args)
     split = names.index(PARAMS) if PARAMS in names else len(names)
     obj = getattr(module, owner)(**{n: args[n] for n in names[:split]})
+    if method == PARAMS:   # what the constructor made of params
+        return obj.params
     if split < len(names) and args[PARAMS]:
         obj.params = args[PARAMS]
     return getattr(obj, method)(*(args[n] for n in names[split + 1:]))

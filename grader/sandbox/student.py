@@ -97,6 +97,8 @@ class Child:
             if callable(obj) and not name.startswith("__"):
                 found[name] = {"params": _params(obj), "line": self.line_of(obj)}
             if isinstance(obj, type) and not name.startswith("_"):  # a class: its methods, as Class.method
+                init = getattr(obj, "__init__", None)   # Class.params: what the constructor makes
+                found[f"{name}.params"] = {"params": _params(obj), "line": self.line_of(init)}
                 for method, function in methods.methods_of(obj).items():
                     params = _params(function)
                     found[f"{name}.{method}"] = {"params": params and params[1:], "line": self.line_of(function)}

@@ -28,6 +28,13 @@ if TYPE_CHECKING:
 PARAMS = "params"   # the attribute the grader assigns, and the argument that carries it
 
 
+class Init(Strict):
+    """What a constructor makes of params, checked on its own terms (grading/initial.py)."""
+    scale: str = Field(description="the constructor argument that is the weights' standard deviation "
+                       "(weight_scale): every key not in `zeros` holds normal draws of that scale")
+    zeros: list[str] = Field([], description="the keys that start at zero (the biases)")
+
+
 class Class(Strict):
     """A class students write: its constructor's arguments, and the arrays the grader assigns to `self.params`."""
     name: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -36,6 +43,8 @@ class Class(Strict):
                                    "keyword (hidden sizes, reg, weight_scale, seed, ...)")
     params: list[Entry] = Field([], description="the arrays assigned to self.params after construction, one "
                                   "key per entry (or per value of its `for`), so that every case is controlled")
+    init: Init | None = Field(None, description="how its constructor initialises params, for an entry with "
+                              "calls = \"Class.params\", which constructs the class and returns its params")
     uses: list[str] = Field([], description="graded functions its methods call (the student's own layers): where "
                             "one loses points, a method's failed checks say that they use it")
 
@@ -55,6 +64,14 @@ def method_args(f: Function) -> list:
     if method_of(f) is None or PARAMS not in names:
         return list(f.args)
     return f.args[names.index(PARAMS) + 1:]
+
+
+def init_of(spec: Spec, f: Function) -> Init | None:
+    """The class's `init` where the entry checks its constructor's params (`calls = "Class.params"`)."""
+    owner = method_of(f)
+    if owner is None or owner[1] != PARAMS:
+        return None
+    return next((c.init for c in spec.classes if c.name == owner[0]), None)
 
 
 def uses_of(spec: Spec, f: Function) -> list[str]:
@@ -89,6 +106,13 @@ def attach_methods(spec: Spec) -> list[Problem]:
         if clash:
             problems.append((("functions", i, "args"), f"{clash[0]!r} is an argument of the class {c.name} "
                              f"(or its {PARAMS}); name the method's arguments otherwise"))
+            continue
+        if owner[1] == PARAMS:   # the constructor's own params: the class's arguments alone
+            if c.init is None or f.args:
+                problems.append((where, f"{c.name}.params checks the constructor's params: declare {c.name}'s "
+                                 "init (scale, zeros), and no arguments of its own"))
+                continue
+            f.args[:0] = [a.model_copy(deep=True) for a in c.args]
             continue
         params = Argument(name=PARAMS, keys=[e.model_copy(deep=True) for e in c.params]) if c.params \
             else Argument(name=PARAMS, sample={"kind": "constant", "value": {}})

@@ -24,13 +24,16 @@ STUDENTS = {
     # b's gradient left out
     "no_db": CORRECT.replace(', "b": dscores.sum(axis=0)}', "}"),
     # the parameters kept in attributes of its own: the grader's params are not used
-    "own_attributes": CORRECT.replace('self.params = {"W": 1e-3 * np.random.randn(input_dim, num_classes), '
+    "own_attributes": CORRECT.replace('self.params = {"W": weight_scale * np.random.randn(input_dim, num_classes), '
                                       '"b": np.zeros(num_classes)}',
                                       'self.W = np.zeros((input_dim, num_classes)); self.b = np.zeros(num_classes); '
                                       'self.params = {"W": self.W, "b": self.b}').replace(
         'scores = X @ self.params["W"] + self.params["b"]', "scores = X @ self.W + self.b"),
     # loss(X) without labels not handled
     "needs_labels": CORRECT.replace("    def loss(self, X, y=None):", "    def loss(self, X, y):"),
+    # the constructor's weights not scaled, its bias not zero: only the initialisation check fails
+    "init_unscaled": CORRECT.replace('"W": weight_scale * np.random.randn', '"W": np.random.randn'),
+    "init_bias_ones": CORRECT.replace('"b": np.zeros(num_classes)}', '"b": np.ones(num_classes)}'),
     # no loss method at all
     "no_loss": CORRECT.replace("    def loss(self, X, y=None):", "    def forward(self, X, y=None):"),
 }
@@ -61,7 +64,7 @@ def failed(student: dict, function: str) -> dict:
 
 
 def test_a_correct_class_gets_full_marks(graded):
-    assert graded["good"]["score"] == graded["good"]["max_score"] == 4
+    assert graded["good"]["score"] == graded["good"]["max_score"] == 5
     checks = {c["name"] for c in functions(graded["good"])["linear_loss"]["checks"]}
     assert {'grads["W"] gradient', 'grads["b"] gradient', "loss value"} <= checks
     [signature] = [c for c in functions(graded["good"])["linear_loss"]["checks"] if c["name"] == "signature"]
@@ -100,7 +103,20 @@ def test_loss_without_labels_is_the_scores(graded):
 def test_a_missing_method_is_named(graded):
     fails = failed(graded["no_loss"], "linear_loss")
     assert fails["signature"][1] == "Linear.loss is not defined: expected def Linear.loss(X, y)"
-    assert graded["no_loss"]["score"] == 0
+    assert graded["no_loss"]["score"] == 1   # its constructor alone, checked by linear_init
+
+
+def test_initialisation_is_judged_by_its_scale_and_zeros_not_its_numbers(graded):
+    good = {c["name"]: c["message"] for c in functions(graded["good"])["linear_init"]["checks"]}
+    assert good["signature"] == "Linear.params(input_dim, num_classes, reg, weight_scale) is defined"
+    assert "normal draws of standard deviation weight_scale" in good['params["W"] initial values']
+    assert good['params["b"] initial values'] == 'params["b"] starts at zero'
+    unscaled = failed(graded["init_unscaled"], "linear_init")
+    assert list(unscaled) == ['params["W"] initial values'] and unscaled['params["W"] initial values'][0] == "initial_scale"
+    ones = failed(graded["init_bias_ones"], "linear_init")
+    assert list(ones) == ['params["b"] initial values'] and ones['params["b"] initial values'][0] == "bias_not_zero"
+    for student in ("init_unscaled", "init_bias_ones"):
+        assert graded[student]["score"] == 4.5
 
 
 def test_validate_grades_the_class_and_kills_its_mutants(tmp_path):

@@ -46,6 +46,15 @@ def test_a_method_takes_the_class_arguments_then_params_then_its_own():
     assert f.target == "Net.loss" and uses_of(spec(), f) == ["affine"]
 
 
+def test_the_constructors_params_take_the_class_arguments_alone():
+    data = copy.deepcopy(SPEC)
+    data["classes"][0]["init"] = {"scale": "reg", "zeros": []}
+    data["functions"].append({"name": "net_init", "calls": "Net.params", "points": 1, "args": [],
+                              "outputs": [{"name": "params", "keys": [{"name": "W", "shape": ["D", "C"]}]}]})
+    f = Spec.model_validate(data).function("net_init")
+    assert [a.name for a in f.args] == ["input_dim", "reg"]
+
+
 def test_a_function_is_no_method():
     f = spec().function("affine")
     assert [a.name for a in method_args(f)] == ["x"] and uses_of(spec(), f) == []
@@ -56,6 +65,7 @@ def test_a_function_is_no_method():
                                               "(the classes: Net)"),
     ({"functions__1__args": [{"name": "reg", "shape": []}]}, "'reg' is an argument of the class Net"),
     ({"classes__0__uses": ["nothing"]}, "'nothing' is not a function of the spec"),
+    ({"functions__1__calls": "Net.params"}, "Net.params checks the constructor's params: declare Net's init"),
 ])
 def test_mistakes_are_located_and_worded(changes, words):
     with pytest.raises((SpecError, ValueError)) as raised:

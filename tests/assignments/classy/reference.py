@@ -3,9 +3,9 @@ import numpy as np
 
 
 class Linear:
-    def __init__(self, input_dim, num_classes, reg=0.0):
+    def __init__(self, input_dim, num_classes, reg=0.0, weight_scale=1e-3):
         self.reg = reg
-        self.params = {"W": 1e-3 * np.random.randn(input_dim, num_classes), "b": np.zeros(num_classes)}
+        self.params = {"W": weight_scale * np.random.randn(input_dim, num_classes), "b": np.zeros(num_classes)}
 
     def loss(self, X, y=None):
         scores = X @ self.params["W"] + self.params["b"]
