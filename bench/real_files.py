@@ -1,7 +1,8 @@
 """How often does the grader's verdict agree with hand labels of real student
-files? Grades a folder of files (1.py, 2.py, ...) with the `grade` command, into
-a temporary folder, and compares each function's verdict with its label: a
-function passes when it gets its full points; it should pass when its label is
+files? Grades a folder of files (1.py, 2.py, ...), or of folders each holding
+a package (1/cs231n/, ...), with the `grade` command, into a temporary
+folder, and compares each function's verdict with its label: a function
+passes when it gets its full points; it should pass when its label is
 correct. Prints the agreement per function and every disagreement with the
 label's reason, and every function flagged as a numerical derivative
 (diagnosis `numerical_gradient`, scored or not): none of a hand-derived file
@@ -144,13 +145,17 @@ def verdict(function: dict) -> Verdict:
 
 
 def copy_labelled(folder: Path, labels: dict, into: Path) -> Path:
-    """Copy the labelled files (and only those) into a fresh folder to grade."""
+    """Copy the labelled files (and only those) into a fresh folder to grade:
+    `N.py`, or the folder `N/` where the submission is a package."""
     into.mkdir()
     for student in labels:
-        source = folder / f"{student}.py"
-        if not source.is_file():
-            sys.exit(f"{source} is labelled but missing")
-        shutil.copyfile(source, into / source.name)
+        source, package = folder / f"{student}.py", folder / student
+        if package.is_dir():
+            shutil.copytree(package, into / student)
+        elif source.is_file():
+            shutil.copyfile(source, into / source.name)
+        else:
+            sys.exit(f"{source} (or the folder {package}) is labelled but missing")
     return into
 
 
