@@ -8,8 +8,8 @@ label's reason, and every function flagged as a numerical derivative
 (diagnosis `numerical_gradient`, scored or not): none of a hand-derived file
 should be. Where the labels also name which outputs of an incorrect function
 are wrong, it prints the agreement per output too: the grader counts an output
-wrong when a check of it did not pass (every output, when a check of none, such
-as the import, did not).
+wrong when a scored check of it did not pass (every output, when a scored check
+of none, such as the import, did not).
 
     python bench/real_files.py --folder FILES --assignment layers \\
         --labels bench/real_files/layers.toml [--seed 1] [--jobs 2]
@@ -131,7 +131,7 @@ def verdict(function: dict) -> Verdict:
     numerical = any(c.get("diagnosis") == "numerical_gradient" for c in checks)
     outputs = tuple(dict.fromkeys(c["output"] for c in checks if c.get("output")))
     failing = [c for c in checks if c["status"] not in ("passed", "skipped")]
-    failed_outputs = frozenset(c.get("output") or ALL_OUTPUTS for c in failing)
+    failed_outputs = frozenset(c.get("output") or ALL_OUTPUTS for c in failing if c.get("scored", True))
     why = ""
     if failing:
         check = failing[0]
@@ -193,8 +193,9 @@ def compare_outputs(labels: dict, verdicts: dict) -> tuple[dict[tuple[str, str],
             if label.wrong_outputs is None:
                 continue
             got = verdicts[student][name]
-            failed = outputs[name] if ALL_OUTPUTS in got.failed_outputs else got.failed_outputs
-            for output in dict.fromkeys([*outputs[name], *label.wrong_outputs]):
+            every = dict.fromkeys([*outputs[name], *label.wrong_outputs])
+            failed = every if ALL_OUTPUTS in got.failed_outputs else got.failed_outputs
+            for output in every:
                 agree = counts.setdefault((name, output), [0, 0])
                 agree[1] += 1
                 if (output in label.wrong_outputs) == (output in failed):
