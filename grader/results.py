@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Literal, NamedTuple
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
@@ -98,6 +99,38 @@ class FunctionResult(Record):
                    checks=[Check(name=check, status=status, message=message)])
 
 
+class Adjustment(Record):
+    """Points an instructor added to a submission (negative: removed), from
+    adjustments.toml: applied when the reports are written, never saved with
+    the grader's result (adjustments/)."""
+    points: float
+    reason: Text
+    by: Text
+    function: str | None = None    # the function it concerns, if it concerns one
+    set_to: float | None = None    # the score it set (of the function, or of the whole), where it set one
+
+
+TimeSource = Literal["gradescope", "collection", "commit", "file"]
+
+
+class Lateness(Record):
+    """When a submission was handed in, by which clock, and what the late policy took for it."""
+    submitted_at: datetime
+    source: TimeSource             # Gradescope's submission time, grade collect's commit, a git commit, the file's
+    source_note: Text = ""         # why an earlier source could not be used, where one could not
+    due: datetime                  # the due date that applied to this student (an extension included)
+    extended_from: datetime | None = None   # the class's due date, where an extension moved it
+    seconds_late: float = 0.0      # 0: on time
+    grace: bool = False            # late by no more than the grace period, so counted on time
+    per: Literal["hour", "day"]
+    units: int = 0                 # hours or days counted (each started one)
+    rate: float                    # penalty per unit
+    unit: Literal["percent", "points"]
+    penalty: float = 0.0           # units * rate, capped, in `unit`
+    capped: bool = False
+    points: float = 0.0            # the points it took
+
+
 class SubmissionResult(Record):
     student: str
     path: ShownPath
@@ -114,6 +147,11 @@ class SubmissionResult(Record):
     commit: str | None = None      # the git commit graded, where the folder's collection.json names one
     committed_at: str | None = None   # ... its committer time, ISO 8601 (grade collect)
     person: Person | None = None   # the roster's row for this submission (people.py), where there is one
+    # score is the final score; these say how it was reached, filled in when the reports are written
+    grader_score: float | None = None
+    adjustments: list[Adjustment] = []
+    late: Lateness | None = None
+    final_score: float | None = None
     functions: list[FunctionResult]
 
     def checks(self, status: Status | None = None) -> list[Check]:
@@ -123,7 +161,8 @@ class SubmissionResult(Record):
         """What the class's pages, CSV and table need of this result (summaries.py)."""
         return SubmissionSummary(self.student, self.path, self.score, self.max_score, self.seed, self.seconds,
                                  tuple(FunctionSummary(_same(f.name), f.score, f.max_score, tuple(
-                                     _check_summary(c) for c in f.checks)) for f in self.functions), self.person)
+                                     _check_summary(c) for c in f.checks)) for f in self.functions), self.person,
+                                 self.grader_score, tuple(self.adjustments), self.late)
 
     @classmethod
     def not_run(cls, spec: Spec, student: str, path: Path | str, seed: int, message: str, check: str = "import",
@@ -200,6 +239,9 @@ class SubmissionSummary(NamedTuple):
     seconds: float
     functions: tuple[FunctionSummary, ...]
     person: Person | None = None
+    grader_score: float | None = None      # as in SubmissionResult
+    adjustments: tuple[Adjustment, ...] = ()
+    late: Lateness | None = None
 
     def checks(self, status: Status | None = None) -> list[CheckSummary]:
         return [c for f in self.functions for c in f.checks if status is None or c.status == status]

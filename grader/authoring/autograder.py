@@ -17,6 +17,7 @@ import os
 import secrets
 from pathlib import Path
 
+from ..adjustments.book import FILENAME as ADJUSTMENTS
 from ..cases.assignment import REFERENCE, Assignment
 from .handout import handout_files, read_file
 from .wheel import grader_wheel, zip_files
@@ -45,6 +46,8 @@ def autograder_files(a: Assignment) -> dict[str, bytes]:
     """Every file of the zip, by its path in it."""
     assignment = handout_files(a)
     assignment[REFERENCE] = read_file(a.folder, REFERENCE)
+    if (a.folder / ADJUSTMENTS).exists() or (a.folder / ADJUSTMENTS).is_symlink():   # the late policy, for grade gradescope
+        assignment[ADJUSTMENTS] = read_file(a.folder, ADJUSTMENTS)
     wheel_name, wheel = grader_wheel()
     files = {"setup.sh": SETUP.format(wheel=wheel_name).encode(), "run_autograder": RUN.format(name=a.name).encode(),
              wheel_name: wheel}

@@ -110,6 +110,8 @@ def _skip_reason(p: Path) -> str | None:
         return "its name starts with _"
     if p.is_dir():
         return None
+    if p.name == "adjustments.toml":
+        return "not graded: the class's adjustments, applied to its reports"
     if p.suffix not in SUFFIXES:
         return "not a .py or .ipynb file"
     if not (p.is_file() or p.is_symlink()):

@@ -5,6 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..adjustments import adjust_class, book_for, unknown_students
 from ..sandbox import fork_server
 from ..cases.assignment import Assignment, find_assignment
 from .collect import collect_main
@@ -58,6 +59,8 @@ def _grade(argv: list[str]) -> int:
                    help="grade only the K-th of N shards of the submissions (then: grade merge)")
     p.add_argument("--roster", type=Path, help="the class roster, a CSV (default: the one a grade.toml beside "
                    "the submissions names)")
+    p.add_argument("--adjustments", type=Path, metavar="FILE",
+                   help="the class's adjustments and late policy (default: adjustments.toml beside the submissions)")
     args = p.parse_args(argv)
     if args.jobs < 1:
         p.error("-j must be at least 1")
@@ -65,8 +68,11 @@ def _grade(argv: list[str]) -> int:
     if replay and args.shard:
         raise UsageError(f"{args.path}: --shard splits a folder of submissions; this is one file")
     batches = find_batches(args.path, args.assignment)
+    if args.adjustments and len(batches) > 1:
+        raise UsageError(f"{args.path} holds {len(batches)} assignments; --adjustments is for one of them")
+    books = [book_for(batch, args.adjustments) for batch in batches]   # a file that cannot be used stops here
     failed = []
-    for batch in batches:
+    for batch, (book, _) in zip(batches, books):
         whole, batch = batch, args.shard.select(batch) if args.shard else batch
         class_folder = folder = args.out / batch.assignment.name
         if replay:
@@ -84,6 +90,10 @@ def _grade(argv: list[str]) -> int:
         if whole is batches[-1]:  # (with --shard, `batch` is the shard's selection of it)
             fork_server.retire()
         result = match(graded.result, whole, roster, replay) if roster else graded.result
+        result, warnings = adjust_class(result, book, batch)
+        warnings += unknown_students(book, [s.student for s in whole.submissions]) if book and not replay else []
+        for line in warnings:
+            print(f"warning: {batch.assignment.name}: {for_log(line)}", file=sys.stderr)
         failed += [f"{batch.assignment.name}/{student}" for student in graded.failed]
         written = write_reports(result, folder, formats_for(args.formats) if args.shard
                                 else args.formats or ("html", "json", "csv"))

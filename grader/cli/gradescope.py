@@ -14,6 +14,7 @@ import json
 import os
 from pathlib import Path
 
+from ..adjustments import adjust_upload, book_path, load_book
 from ..batch.one_submission import grade_one
 from ..cases.admission import shown_path
 from ..cases.assignment import Assignment, find_assignment
@@ -53,6 +54,8 @@ def gradescope_main(argv: list[str]) -> int:
     p.add_argument("--submission", type=Path, help="the student's upload (default: ROOT/submission)")
     p.add_argument("--results", type=Path, help="where to write results.json (default: ROOT/results/results.json)")
     p.add_argument("--seed", type=int, help="seed of the hidden cases (default: from the student)")
+    p.add_argument("--adjustments", type=Path, metavar="FILE",
+                   help="adjustments and late policy (default: adjustments.toml in the assignment's folder, if any)")
     args = p.parse_args(argv)
     target = args.results or args.root / "results" / "results.json"
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -71,6 +74,8 @@ def _grade_upload(args, target: Path) -> int:
     """Grade the upload and write results.json: the command's work, once its arguments are read."""
     submission = args.submission or args.root / "submission"
     a = Assignment(find_assignment(args.assignment))
+    book = book_path(args.adjustments, a.folder)
+    book = book and load_book(book, [f.name for f in a.spec.graded])
     if not submission.is_dir():
         raise UsageError(f"{submission}: no such folder (Gradescope puts the upload in ROOT/submission)")
     names = module_file_names(a.spec.module)
@@ -85,6 +90,9 @@ def _grade_upload(args, target: Path) -> int:
                    else " (it is empty)") + f". Upload your work as {wanted}.\n\n")
         path = submission / module_file
     result = grade_one(a, Found(student_of(args.root), path, submission), seed=args.seed)
+    result, warning = adjust_upload(result, book, args.root / "submission_metadata.json")
+    if warning:
+        print(f"warning: {warning}")
     data = report.results(result)
     data["output"] = note + data["output"]
     write_text(target, report.strict_json(data))

@@ -1,6 +1,8 @@
 """`grades.csv`: one row per student, for a spreadsheet or a gradebook import.
 Columns: `student`, `score` and `max_score` (the submission's totals), then
-`function:<name>` with the points of each function. The prefix keeps every
+`function:<name>` with the points of each function, then how the score
+was reached (adjusted.COLUMNS: the grader's score, the adjustments, the
+late penalty). `score` is the final score. The prefix keeps every
 column name unique and the same whatever the functions are called: a
 function named `score` (ner_window has one) or `student` would otherwise
 share its column's name with a total, and a reader that looks columns up by
@@ -18,6 +20,7 @@ from pathlib import Path
 from ..results import AssignmentResult, summaries
 from ..atomic import write_text
 from . import roster
+from . import adjusted
 
 FILENAME = "grades.csv"
 TOTALS = ["student", "score", "max_score"]
@@ -48,13 +51,16 @@ def write(result: AssignmentResult, folder: Path) -> list[Path]:
     names = function_names(result)
     buffer = io.StringIO()
     out = csv.writer(buffer, lineterminator="\n")
-    out.writerow([TOTALS[0], *roster.header_cells(result), *TOTALS[1:], *(FUNCTION_COLUMN.format(n) for n in names)])
+    out.writerow([TOTALS[0], *roster.header_cells(result), *TOTALS[1:], *(FUNCTION_COLUMN.format(n) for n in names),
+                  *adjusted.COLUMNS])
     for submission in summaries(result):
         scores = {f.name: f.score for f in submission.functions}
         out.writerow([text_cell(submission.student), *map(text_cell, roster.row_cells(result, submission.person)),
                       number(submission.score), number(submission.max_score),
-                      *(number(scores[n]) if n in scores else "" for n in names)])
+                      *(number(scores[n]) if n in scores else "" for n in names),
+                      *adjusted.cells(submission, number, text_cell)])
     for m in result.roster.missing if result.roster else []:   # on the roster, no submission: 0 points
         out.writerow([text_cell(m.student), *map(text_cell, roster.row_cells(result, m.person, missing=True)),
-                      number(m.score), number(m.max_score), *("" for _ in names)])
+                      number(m.score), number(m.max_score), *("" for _ in names),
+                      *("" for _ in adjusted.COLUMNS)])
     return [write_text(Path(folder) / FILENAME, buffer.getvalue(), newline="")]

@@ -19,6 +19,7 @@ from ..results import AssignmentResult, Check, FunctionResult, SubmissionResult,
 from ..atomic import write_text
 from .html import page_names, points
 from .wording import check_text
+from .adjusted import lines as adjusted_lines
 
 FOLDER = "gradescope"
 VISIBILITY = {"public": "visible", "hidden": "after_published"}
@@ -62,6 +63,8 @@ def results(s: SubmissionResult) -> dict:
     summary = (f"Score: {points(s.score)}/{points(s.max_score)}. Each function's points are split over its "
                "outputs; an output earns its share when every check of it passes on the public and the hidden "
                f"inputs. Seed {s.seed} (the instructor can replay this run with it).")
+    if s.adjustments or s.late:
+        summary += "\n\n" + "\n".join(adjusted_lines(s))
     if s.notes:
         summary += "\n\nNotes on your file:\n" + "\n".join(f"- {note}" for note in s.notes)
     return {"score": s.score, "execution_time": round(s.seconds, 3), "output": summary, "output_format": "text",

@@ -29,6 +29,7 @@ from ..atomic import write_text
 from .csv_report import function_names
 from .parallel import run_in_parallel
 from .wording import convention_text, note_text
+from . import adjusted
 
 TEMPLATES = Path(__file__).parent.parent / "templates"  # grader/templates: the HTML report's pages
 INDEX = html_pages.INDEX
@@ -122,8 +123,8 @@ def environment() -> Environment:
                       default_for_string=True), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       auto_reload=False, bytecode_cache=FileSystemBytecodeCache())
     env.filters.update(points=points, value=value, margin=margin, difference=difference, duration=duration,
-                       href=lambda name: quote(name), note=note_text,
-                       convention=convention_text)
+                       href=lambda name: quote(name), note=note_text, convention=convention_text,
+                       reached=adjusted.lines, late=adjusted.late_text, signed=adjusted.signed)
     env.globals.update(zip=zip, anchors=anchors, student_page_mark=Markup(html_pages.MARK))
     return env
 

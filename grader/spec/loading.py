@@ -42,28 +42,29 @@ def load_spec(location: str | Path) -> Spec:
     try:
         spec = Spec.model_validate(data)
     except ValidationError as e:
-        raise SpecError(f"{path}: invalid spec:\n" + _describe(e, data)) from None
+        raise SpecError(f"{path}: invalid spec:\n" + describe_problems(e, data)) from None
     spec._folder = path.parent.resolve()
     if spec.support and not (spec._folder / spec.support).is_dir():
         raise SpecError(f"{path}: support: no folder {spec.support!r} beside the spec")
     return spec
 
 
-def _describe(error: ValidationError, data: dict) -> str:
+def describe_problems(error: ValidationError, data: dict, root: type[BaseModel] = Spec) -> str:
     """One line per problem: where it is, with the names of the functions,
-    arguments and outputs on the way (from `data`, the spec as read), and what it is."""
+    arguments and outputs on the way (from `data`, the spec as read), and
+    what it is. `root`: the model that read `data` (another file's, such as adjustments.toml)."""
     lines = []
     for problem in error.errors():
         where = _place(problem["loc"], data)
-        message = _unknown_key(problem["loc"]) if problem["type"] == "extra_forbidden" else problem["msg"]
+        message = _unknown_key(problem["loc"], root) if problem["type"] == "extra_forbidden" else problem["msg"]
         lines.append(f"  {where}: {message}" if where else f"  {message}")
     return "\n".join(lines)
 
 
-def _unknown_key(location: tuple) -> str:
+def _unknown_key(location: tuple, root: type[BaseModel]) -> str:
     """A key no model declares (most often a misspelt one), with the key it
     was likely meant to be, or else the keys allowed there."""
-    key, model = location[-1], _model_at(location[:-1])
+    key, model = location[-1], _model_at(location[:-1], root)
     if model is None:
         return f"unknown key {key!r}"
     known = [field.alias or name for name, field in model.model_fields.items()]   # `for`, as the spec says it
@@ -73,10 +74,10 @@ def _unknown_key(location: tuple) -> str:
     return f"unknown key {key!r}; the keys here are {', '.join(known)}"
 
 
-def _model_at(location: tuple) -> type[BaseModel] | None:
+def _model_at(location: tuple, root: type[BaseModel]) -> type[BaseModel] | None:
     """The model that reads the table at `location` (as pydantic gives it:
     list indices, and a sample's kind after `sample`), or None if unsure."""
-    candidates: list[type[BaseModel]] = [Spec]
+    candidates: list[type[BaseModel]] = [root]
     for part in location:
         if isinstance(part, int):
             continue

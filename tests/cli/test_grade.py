@@ -13,6 +13,8 @@ import pytest
 from conftest import (FUNCTIONS, MAX_SCORE, POINTS, CORRECT, SUBMISSIONS, Grades, line_of, replay_grades,
                       run_cli)
 
+from grader.reports.adjusted import COLUMNS as ADJUSTED
+
 
 def bundled_students() -> list[str]:
     """The students `grade` finds in submissions/ner_window: <student>.py files and <student>/ folders."""
@@ -252,12 +254,12 @@ def test_grades_json_follows_its_contract(graded):
 def test_grades_csv_has_one_column_per_function_and_one_row_per_student(graded):
     with open(graded.folder / "grades.csv", newline="", encoding="utf-8") as f:
         rows = list(csv.reader(f))
-    assert rows[0] == ["student", "score", "max_score", *(f"function:{name}" for name in FUNCTIONS)]
+    assert rows[0] == ["student", "score", "max_score", *(f"function:{name}" for name in FUNCTIONS), *ADJUSTED]
     assert [r[0] for r in rows[1:]] == STUDENTS
     for row in rows[1:]:
         sub = graded.grades.submission(row[0])
         assert float(row[1]) == sub["score"] and float(row[2]) == MAX_SCORE
-        assert [float(x) for x in row[3:]] == [f["score"] for f in sub["functions"]]
+        assert [float(x) for x in row[3:3 + len(FUNCTIONS)]] == [f["score"] for f in sub["functions"]]
 
 
 def test_index_links_one_page_per_student(graded):

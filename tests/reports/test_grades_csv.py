@@ -9,6 +9,8 @@ from pathlib import Path
 
 from conftest import FUNCTIONS, MAX_SCORE
 
+from grader.reports.adjusted import COLUMNS as ADJUSTED
+
 COLLIDING = """
 name = "clash"
 
@@ -56,7 +58,9 @@ def test_the_bundled_class_reads_by_column_name(graded):
         assert float(row["score"]) == sub["score"] and float(row["max_score"]) == MAX_SCORE
         for f in sub["functions"]:
             assert float(row[f"function:{f['name']}"]) == f["score"]
-    assert set(rows["wrong_forward"]) == {"student", "score", "max_score", *(f"function:{f}" for f in FUNCTIONS)}
+    assert set(rows["wrong_forward"]) == {"student", "score", "max_score", *(f"function:{f}" for f in FUNCTIONS),
+                                          *ADJUSTED}
+    assert rows["wrong_forward"]["grader_score"] == "8" and rows["wrong_forward"]["adjustments"] == ""
     assert rows["wrong_forward"]["score"] == "8" and rows["wrong_forward"]["function:score"] == "0"
 
 
@@ -74,4 +78,6 @@ def test_functions_named_like_the_totals_keep_columns_of_their_own(cli, tmp_path
 
     [row] = rows_by_name(tmp_path / "out" / "clash" / "grades.csv")
     assert row == {"student": "ada", "score": "5", "max_score": "7",
-                   "function:student": "1", "function:score": "2", "function:max_score": "2"}
+                   "function:student": "1", "function:score": "2", "function:max_score": "2",
+                   "grader_score": "5", "adjustment_points": "0", "late_penalty": "", "submitted_at": "",
+                   "time_source": "", "adjustments": ""}

@@ -13,6 +13,7 @@ import pytest
 from grader.reports import FORMATS, write_reports
 from grader import atomic
 from grader.reports import csv_report, json_report
+from grader.reports.adjusted import COLUMNS as ADJUSTED
 from grader.reports.parallel import run_in_parallel
 from grader.results import AssignmentResult, Check, Element, FunctionResult, SubmissionResult
 
@@ -106,12 +107,13 @@ def test_csv_has_one_row_per_student_and_a_column_per_function(result, tmp_path)
     [path] = csv_report.write(result, tmp_path)
     assert path == tmp_path / "grades.csv"
     header, *rows = read_csv(path)
-    assert header == ["student", "score", "max_score", *(f"function:{name}" for name in FUNCTIONS)]
+    assert header == ["student", "score", "max_score", *(f"function:{name}" for name in FUNCTIONS), *ADJUSTED]
     assert len(rows) == len(result.submissions)
-    assert rows[0] == ["ada", "4", "4", "1", "2", "1"]
+    # how the score was reached follows: without adjustments, the grader's score is the final one
+    assert rows[0] == ["ada", "4", "4", "1", "2", "1", "4", "0", "", "", "", ""]
     # columns follow function_names, whatever order the submission lists them in;
     # a function the submission lacks is an empty cell
-    assert rows[1] == ["bob", "1.5", "4", "1", "", "0.5"]
+    assert rows[1][:6] == ["bob", "1.5", "4", "1", "", "0.5"]
     assert rows[2][0] == "<script>alert('x')</script>"
 
 
@@ -119,14 +121,14 @@ def test_csv_defuses_a_name_that_a_spreadsheet_would_run_as_a_formula(result, tm
     [path] = csv_report.write(result, tmp_path)
     rows = read_csv(path)
     assert rows[4][0] == "'=HYPERLINK(\"http://evil\")"
-    assert rows[4][1:] == ["2.5", "4", "1", "0.5", "1"]
+    assert rows[4][1:6] == ["2.5", "4", "1", "0.5", "1"]
 
 
 def test_csv_without_function_names_uses_the_submissions_order(result, tmp_path):
     result.function_names = []
     [path] = csv_report.write(result, tmp_path)
     assert read_csv(path)[0] == ["student", "score", "max_score", "function:forward", "function:backward",
-                                 "function:loss"]
+                                 "function:loss", *ADJUSTED]
 
 
 # --- atomic writes and write_reports ---------------------------------------------

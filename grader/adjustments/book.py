@@ -1,0 +1,136 @@
+"""`adjustments.toml`: what an instructor changes in a class's grades after
+the grader, each change with its reason and who made it, and the late
+policy. Read into pydantic models here, the single source of its
+validation and its error messages (located as the spec's are, an unknown
+key refused with the key it was likely meant to be)."""
+from __future__ import annotations
+
+import difflib
+import re
+import sys
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import (AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError,
+                      ValidationInfo, field_validator, model_validator)
+from pydantic_core import PydanticCustomError
+
+from ..cases.discover import UsageError
+from ..spec.loading import describe_problems
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+FILENAME = "adjustments.toml"
+UNITS = {"minute": 60, "min": 60, "m": 60, "hour": 3600, "h": 3600, "day": 86400, "d": 86400, "week": 604800,
+         "w": 604800}
+PART = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*(?:,|and\b)?", re.IGNORECASE)
+
+
+class AdjustmentsError(UsageError):
+    """An adjustments file that cannot be used; the message names the file, the place and the problem."""
+
+
+def problem(message: str) -> PydanticCustomError:
+    """A problem in the file, as pydantic reports it (worded as given: no "Value error," before it)."""
+    return PydanticCustomError("adjustments", "{problem}", {"problem": message})
+
+
+def duration(value):
+    """A length of time as a person writes it ("2 days", "36 hours", "1 day 12 hours", "90 min"),
+    else as pydantic reads one (ISO 8601, "P2D"; a number of seconds)."""
+    if not isinstance(value, str) or not value.strip() or value.strip()[0] in "Pp":
+        return value
+    total, at, text = 0.0, 0, value.strip()
+    while at < len(text):
+        found = PART.match(text, at)
+        unit = found and found.group(2).lower()
+        unit = unit[:-1] if unit and unit not in UNITS and unit.endswith("s") else unit
+        if not found or unit not in UNITS:
+            raise problem(f"{value!r} is not a length of time such as \"2 days\", \"36 hours\" or \"90 minutes\"")
+        total, at = total + float(found.group(1)) * UNITS[unit], found.end()
+    return timedelta(seconds=total)
+
+
+Duration = Annotated[timedelta, BeforeValidator(duration)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class LatePolicy(Strict):
+    """Points taken for each hour or day (each one started) a submission is
+    late, from its due date: a student's extension moves it; a submission
+    within the grace period is on time."""
+    due: AwareDatetime | None = Field(None, description="ISO 8601 with its offset; in Gradescope, "
+                                      "default: the assignment's due date there")
+    per: Literal["hour", "day"] = "day"
+    penalty: float = Field(gt=0, description="taken per hour or day late (each one started)")
+    unit: Literal["percent", "points"] = "percent"
+    percent_of: Literal["score", "max_score"] = Field("score", description="percent of the score before the "
+                                                      "penalty, or of the points possible")
+    cap: float | None = Field(None, ge=0, description="the most the penalty takes, in `unit`")
+    grace: Duration = timedelta(0)
+    extensions: dict[str, AwareDatetime | Duration] = Field(
+        {}, description="per student: a new due date, or extra time (\"2 days\")")
+
+    @model_validator(mode="after")
+    def _percent_is_at_most_100(self) -> LatePolicy:
+        if self.unit == "percent" and self.cap is not None and self.cap > 100:
+            raise problem(f"cap is {self.cap:g} percent; a penalty takes at most 100 percent")
+        return self
+
+
+class Entry(Strict):
+    """One change to one student's score: points added (negative: removed),
+    or the score set, of one function or of the whole submission."""
+    student: str = Field(min_length=1)
+    function: str | None = None
+    points: float | None = None
+    set_to: float | None = Field(None, alias="set")
+    reason: str = Field(min_length=1)
+    by: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _points_or_set(self) -> Entry:
+        if (self.points is None) == (self.set_to is None):
+            raise problem("give points (added; negative: removed) or set (the score it gets), one of them")
+        return self
+
+    @field_validator("function")
+    @classmethod
+    def _known_function(cls, name: str | None, info: ValidationInfo) -> str | None:
+        functions = (info.context or {}).get("functions")
+        if name is None or functions is None or name in functions:
+            return name
+        close = difflib.get_close_matches(name, functions, n=1, cutoff=0.6)
+        raise problem(f"no function {name!r} is graded in this assignment; "
+                         + (f"did you mean {close[0]!r}?" if close else f"its functions are {', '.join(functions)}"))
+
+
+class Book(Strict):
+    """The whole file: the late policy, and the list of adjustments."""
+    late: LatePolicy | None = None
+    adjustments: list[Entry] = []
+
+    def students(self) -> set[str]:
+        """Every student it names."""
+        return {e.student for e in self.adjustments} | set(self.late.extensions if self.late else ())
+
+
+def load_book(path: Path, functions: list[str]) -> Book:
+    """Read and validate an adjustments file; `functions`: the names an adjustment may name."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as e:
+        raise AdjustmentsError(f"{path}: {e.strerror}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise AdjustmentsError(f"{path}: not valid TOML: {e}") from None
+    try:
+        return Book.model_validate(data, context={"functions": functions})
+    except ValidationError as e:
+        raise AdjustmentsError(f"{path}: invalid adjustments:\n" + describe_problems(e, data, Book)) from None
