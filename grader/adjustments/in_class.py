@@ -64,12 +64,15 @@ def outcome_of(s, book: Book | None, sub: Found | None, collected: dict) -> tupl
                   policy.extensions.get(s.student) if policy else None), warning
 
 
-def adjust_class(result: AssignmentResult, book: Book | None, batch: Batch) -> tuple[AssignmentResult, list[str]]:
+def adjust_class(result: AssignmentResult, book: Book | None = None, batch: Batch | None = None
+                 ) -> tuple[AssignmentResult, list[str]]:
     """`result` with every submission's final score (its `score`) and how it
     was reached; and the warnings to print. Without a book, the grader's
-    score is the final one (and said to be)."""
-    found = {sub.student: sub for sub in batch.submissions}
-    folder = batch.submissions[0].root if batch.submissions else None
+    score is the final one (and said to be). `batch`: where the submissions
+    were found, which a late policy reads their times from."""
+    subs_found = batch.submissions if batch else []
+    found = {sub.student: sub for sub in subs_found}
+    folder = subs_found[0].root if subs_found else None
     collected = collection_times(folder) if book and book.late and folder is not None else {}
     outcomes, warnings = [], []
     for s in summaries(result):

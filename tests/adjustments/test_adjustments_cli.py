@@ -5,11 +5,15 @@ messages an instructor gets for a file that cannot be used."""
 from __future__ import annotations
 
 import csv
+import html
 import json
+import os
+import re
 import shutil
+from datetime import datetime
 from pathlib import Path
 
-from conftest import SUBMISSIONS
+from conftest import ROOT, SUBMISSIONS
 
 STUDENTS = ("ada", "transposed_dw", "sign_flipped")
 
@@ -158,3 +162,28 @@ def test_an_adjustment_needs_points_or_a_score_and_a_reason(cli, tmp_path):
     assert run.returncode == 2
     assert "late.per: Input should be 'hour' or 'day'" in run.stderr
     assert "late.due: Input should have timezone info" in run.stderr
+
+
+def readme_section() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return text.split("### Adjustments and late work", 1)[1].split("\n### ", 1)[0]
+
+
+def test_the_readme_example_is_what_grade_does(cli, tmp_path):
+    section = readme_section()
+    book = re.search(r"```toml\n(.*?)```", section, re.S).group(1)
+    shown = re.search(r"a student's page, under the score.*?```\n(.*?)  ```", section, re.S).group(1)
+    folder = class_folder(tmp_path, book, students=("transposed_dw", "sign_flipped", "bias_shape"))
+    late = datetime.fromisoformat("2026-12-03T02:04:00-05:00").timestamp()
+    for student in ("transposed_dw", "sign_flipped", "bias_shape"):
+        os.utime(folder / f"{student}.py", (late, late))
+    run = cli("grade", folder, "--out", tmp_path / "out")
+    assert run.returncode == 0, run.stderr
+    assert "warning" not in run.stderr
+    page = (tmp_path / "out" / "ner_window" / "transposed_dw.html").read_text(encoding="utf-8")
+    section_html = page.split('<section class="adjusted"', 1)[1].split("</section>", 1)[0]
+    lines = [html.unescape(line) for line in re.findall(r"<li>(.*?)</li>", section_html)]
+    assert lines == [line.strip() for line in shown.strip().splitlines()]
+    g = grades(tmp_path / "out")
+    assert g["sign_flipped"]["late"]["extended_from"] and g["sign_flipped"]["late"]["points"] == 0
+    assert g["bias_shape"]["late"]["due"] == "2026-12-05T12:00:00-05:00"

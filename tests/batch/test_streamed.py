@@ -12,6 +12,7 @@ import json
 import pytest
 
 from conftest import run_cli
+from grader.adjustments import adjust_class
 from grader.batch.store import ResultStore, Stored
 from grader.reports import csv_report, json_report
 from grader.results import AssignmentResult
@@ -20,12 +21,13 @@ ASSIGNMENTS = ("jacobians", "layers", "ner_window", "word2vec")
 
 
 def held_in_memory(folder) -> AssignmentResult:
-    """The class's whole result, every submission read from its saved file, in grades.json's order."""
+    """The class's whole result, every submission read from its saved file, in grades.json's order, with
+    its final scores (no adjustments here: the grader's)."""
     grades = json.loads((folder / "grades.json").read_text(encoding="utf-8"))
     store = ResultStore(folder)
     subs = [Stored.model_validate_json(store.path(s["student"]).read_bytes()).result for s in grades["submissions"]]
-    return AssignmentResult(assignment=grades["assignment"], title=grades["title"],
-                            function_names=grades["function_names"], submissions=subs)
+    return adjust_class(AssignmentResult(assignment=grades["assignment"], title=grades["title"],
+                                         function_names=grades["function_names"], submissions=subs))[0]
 
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
