@@ -5,7 +5,7 @@ reasons and who made them, and the late policy, read from adjustments.toml
 all of it applied to a class's result as its reports are written, never to
 the saved results, so that a regrade loses nothing (in_class.py)."""
 from .book import FILENAME, AdjustmentsError, Book, LatePolicy, load_book
-from .in_class import adjust_class, adjust_upload, book_for, book_path, unknown_students
+from .in_class import adjust_class, adjust_upload, book_for, book_path, book_text, unknown_students
 
-__all__ = ["FILENAME", "AdjustmentsError", "Book", "LatePolicy", "adjust_class", "adjust_upload", "book_for", "book_path", "load_book",
-           "unknown_students"]
+__all__ = ["FILENAME", "AdjustmentsError", "Book", "LatePolicy", "adjust_class", "adjust_upload", "book_for",
+           "book_path", "book_text", "load_book", "unknown_students"]

@@ -16,7 +16,7 @@ from ..cases.discover import Batch, Found
 from ..results import AssignmentResult, StreamedSubmissions, SubmissionResult, streamed, summaries
 from .book import FILENAME, AdjustmentsError, Book, load_book
 from .settle import Outcome, settle
-from .times import Submitted, collection_times, gradescope_due, gradescope_time, submission_time
+from .times import Submitted, UnreadableTime, collection_times, gradescope_due, gradescope_time, submission_time
 
 
 def book_path(given: Path | None, *folders: Path | None) -> Path | None:
@@ -37,6 +37,13 @@ def book_for(batch: Batch, given: Path | None) -> tuple[Book | None, Path | None
         raise AdjustmentsError(f"{path}: late.due: a late policy needs its due date (ISO 8601 with its offset, "
                                "such as 2026-12-01T23:59:00-05:00)")
     return book, path
+
+
+def book_text(book: Book, path: Path) -> str:
+    """What a run says it applied: `2 adjustments and a late policy from PATH`."""
+    n = len(book.adjustments)
+    what = [f"{n} adjustment{'s' if n != 1 else ''}"] + (["a late policy"] if book.late else [])
+    return f"{' and '.join(what)} from {path}"
 
 
 def unknown_students(book: Book, students: list[str]) -> list[str]:
@@ -73,8 +80,13 @@ def adjust_class(result: AssignmentResult, book: Book | None = None, batch: Batc
     subs_found = batch.submissions if batch else []
     found = {sub.student: sub for sub in subs_found}
     folder = subs_found[0].root if subs_found else None
-    collected = collection_times(folder) if book and book.late and folder is not None else {}
-    outcomes, warnings = [], []
+    collected, warnings = {}, []
+    if book and book.late and folder is not None:
+        try:
+            collected = collection_times(folder)
+        except UnreadableTime as e:
+            warnings.append(f"{e}: the times come from the commits and files instead")
+    outcomes = []
     for s in summaries(result):
         outcome, warning = outcome_of(s, book, found.get(s.student), collected)
         outcomes.append(outcome)

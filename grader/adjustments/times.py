@@ -68,11 +68,15 @@ def _metadata_time(metadata: Path, *keys: str) -> datetime | None:
 def collection_times(folder: Path) -> dict[str, datetime]:
     """Each submission's `committed_at`, from the collection.json `grade collect`
     wrote beside the submissions (`{"submissions": [entries]}`, or a list of entries);
-    empty where there is none. An entry without a readable time is left out."""
-    try:
-        data = json.loads((folder / COLLECTION).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    empty where there is none. An entry without a readable time is left out.
+    Raises UnreadableTime for a collection.json that is there but cannot be read."""
+    path = folder / COLLECTION
+    if not (path.exists() or path.is_symlink()):
         return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise UnreadableTime(f"{path} cannot be read ({e})") from None
     entries = data.get("submissions") if isinstance(data, dict) else data
     entries = entries if isinstance(entries, list) else []
     times = {}

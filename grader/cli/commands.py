@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..adjustments import adjust_class, book_for, unknown_students
+from ..adjustments import adjust_class, book_for, book_text, unknown_students
 from ..sandbox import fork_server
 from ..cases.assignment import Assignment, find_assignment
 from .collect import collect_main
@@ -72,7 +72,7 @@ def _grade(argv: list[str]) -> int:
         raise UsageError(f"{args.path} holds {len(batches)} assignments; --adjustments is for one of them")
     books = [book_for(batch, args.adjustments) for batch in batches]   # a file that cannot be used stops here
     failed = []
-    for batch, (book, _) in zip(batches, books):
+    for batch, (book, book_file) in zip(batches, books):
         whole, batch = batch, args.shard.select(batch) if args.shard else batch
         class_folder = folder = args.out / batch.assignment.name
         if replay:
@@ -100,6 +100,8 @@ def _grade(argv: list[str]) -> int:
         if args.shard:
             written.append(write_manifest(folder, whole, args.shard))
         print_summary(result, folder, written, quiet=args.quiet)
+        if book:
+            print(f"Applied {for_log(book_text(book, book_file))}")
         if replay:
             print(f"(one file: the class's reports in {for_log(str(class_folder))} are unchanged)")
     if failed:

@@ -83,8 +83,9 @@ def test_adjustments_are_fields_and_columns_of_their_own(cli, tmp_path):
                                                      "for as (D, H) in the lecture notes (by TA Jo)")
     assert rows["sign_flipped"]["adjustment_points"] == "-1.5"
     assert rows["sign_flipped"]["adjustments"].startswith("total \u22121.5: academic integrity")
-    # the class table on the terminal shows the final score
+    # the class table on the terminal shows the final score, and the run says what it applied
     assert f"{flipped['score']:g}/13" in run.stdout
+    assert f"Applied 2 adjustments from {folder / 'adjustments.toml'}" in run.stdout
 
 
 def test_an_adjustment_survives_a_regrade_and_an_edit_needs_none(cli, tmp_path):

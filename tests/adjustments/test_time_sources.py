@@ -137,6 +137,13 @@ def test_late_penalty_from_the_commit_grade_collect_recorded(cli, tmp_path):
     assert (carol["units"], carol["penalty"], carol["capped"]) == (3, 25, True)
     assert g["dan"]["late"]["source"] == "file"   # not in collection.json: the next clock
 
+    # a collection.json that cannot be read is said, and the next clocks are used
+    (folder / "collection.json").write_text("{not json", encoding="utf-8")
+    run = cli("grade", folder, "--out", tmp_path / "out")
+    assert run.returncode == 0, run.stderr
+    assert "collection.json cannot be read" in run.stderr
+    assert "the times come from the commits and files instead" in run.stderr
+
 
 def test_late_penalty_from_gradescope_submission_time(cli, tmp_path):
     assignment = tmp_path / "ner_window"
