@@ -18,7 +18,20 @@ median CPU time a student, this process's, steadier than wall time on a shared m
   fingerprints compared pair by pair in Python (set intersections);
 - copydetect (where installed) on the first --small students, against ours
   on the same students;
-and for each, how many planted copies were found and how many other pairs listed."""
+and for each, how many planted copies were found and how many other pairs listed.
+
+Measured (shared 2-core machine at load 14-16, 3 runs; CPU the steadier figure):
+- ours at 2,000: 0.75 ms CPU a student (wall 14.9 s, 14.9-16.7, at that load),
+  10/10 copies, 3 other pairs; pair by pair / ours 7.0x (6.4-7.5).
+- at 100: ours 0.67 ms CPU a student, 10/10 copies, no other pair;
+  copydetect 0.5.0 15.9 ms, 10/10 copies and 231 other pairs (files of one
+  starting file, padded with a line after most statements, which ours does
+  not see alike); copydetect / ours 25.8x (13.3-30.9), and it compares pair
+  by pair, so its cost grows with the square of the class.
+- the tests' class: ours the copy 0.90, independent pairs 0.00; copydetect
+  the copy 1.00, independent pairs at most 0.14.
+- pycode-similar 1.4 (measured by hand, not here): the copy 1.00, but
+  independent pairs 0.41-0.65, pair by pair on ASTs."""
 from __future__ import annotations
 
 import argparse

@@ -24,6 +24,8 @@ from ..reports.json_report import FILENAME as GRADES
 from ..reports.json_report import read_submissions
 from ..reports.terminal import print_summary
 from ..results import AssignmentResult, StreamedSubmissions, SubmissionResult, SubmissionSummary, streamed
+from ..names import for_log
+from ..similarity.run import compare_merged, summary_line
 
 MANIFEST = "shard.json"
 DEFAULT_FORMATS = ("html", "json", "csv")
@@ -175,5 +177,9 @@ def merge_main(argv: list[str]) -> int:
         with tempfile.TemporaryDirectory(prefix="grade-merge-") as spool:
             result = merge(parts, Path(spool))
             folder = args.out / name
-            print_summary(result, folder, write_reports(result, folder, args.formats or DEFAULT_FORMATS))
+            formats = args.formats or DEFAULT_FORMATS
+            similar = compare_merged(result, folder, "html" in formats) if {"html", "json"} & set(formats) else None
+            print_summary(result, folder, write_reports(result, folder, formats))   # (the class page lists `similar`)
+            if similar:
+                print(for_log(summary_line(similar, name)))
     return 0

@@ -8,6 +8,7 @@ from pathlib import Path
 from ..adjustments import adjust_class, book_for, book_text, unknown_students
 from ..sandbox import fork_server
 from ..cases.assignment import Assignment, find_assignment
+from . import lookalikes
 from .collect import collect_main
 from .export import export_main
 from .gradescope import gradescope_main
@@ -61,7 +62,9 @@ def _grade(argv: list[str]) -> int:
                    "the submissions names)")
     p.add_argument("--adjustments", type=Path, metavar="FILE",
                    help="the class's adjustments and late policy (default: adjustments.toml beside the submissions)")
+    lookalikes.add_arguments(p)
     args = p.parse_args(argv)
+    lookalikes.check_arguments(args)
     if args.jobs < 1:
         p.error("-j must be at least 1")
     replay = args.path.is_file()  # one student's file: reported beside the class, never into it (replays.py)
@@ -95,6 +98,7 @@ def _grade(argv: list[str]) -> int:
         for line in warnings:
             print(f"warning: {batch.assignment.name}: {for_log(line)}", file=sys.stderr)
         failed += [f"{batch.assignment.name}/{student}" for student in graded.failed]
+        similar = None if replay else lookalikes.compare_class(batch, folder, args, args.formats)  # before the class page
         written = write_reports(result, folder, formats_for(args.formats) if args.shard
                                 else args.formats or ("html", "json", "csv"))
         if args.shard:
@@ -102,6 +106,8 @@ def _grade(argv: list[str]) -> int:
         print_summary(result, folder, written, quiet=args.quiet)
         if book:
             print(f"Applied {for_log(book_text(book, book_file))}")
+        if similar and not args.quiet:
+            print(for_log(similar))
         if replay:
             print(f"(one file: the class's reports in {for_log(str(class_folder))} are unchanged)")
     if failed:

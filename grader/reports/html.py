@@ -26,6 +26,7 @@ from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, Stric
 from ..results import AssignmentResult, Check, FunctionResult, SubmissionResult, overview
 from . import dashboard, html_heat, html_pages, html_source
 from ..atomic import write_text
+from ..similarity import report as similarity_report
 from .csv_report import function_names
 from .parallel import run_in_parallel
 from .wording import convention_text, note_text
@@ -137,8 +138,9 @@ def class_rows(result: AssignmentResult) -> list[dict]:
             for n, s in sorted(enumerate(result.submissions), key=lambda ns: natural_key(ns[1].student))]
 
 
-def index_page(result: AssignmentResult, rows: list[dict]) -> str:
-    """The class page: the dashboard, worked out here, and the table of `rows` (class_rows)."""
+def index_page(result: AssignmentResult, rows: list[dict], lookalikes: dict | None = None) -> str:
+    """The class page: the dashboard, worked out here, the look-alike pairs
+    (similarity/report.py) and the table of `rows` (class_rows)."""
     names = function_names(result)
     function_max: dict[str, float] = {}
     for submission in result.submissions:
@@ -148,7 +150,7 @@ def index_page(result: AssignmentResult, rows: list[dict]) -> str:
     return environment().get_template("index.html.j2").render(
         result=result, rows=rows, names=names, function_max=function_max, summary=summary(result), dash=dash,
         heat=html_heat.build(dash, html_pages.check_anchor) if rows else None,
-        pages={row["submission"].student: row["page"] for row in rows})
+        pages={row["submission"].student: row["page"] for row in rows}, lookalikes=lookalikes)
 
 
 def student_page(result: AssignmentResult, row: dict) -> str:
@@ -173,7 +175,8 @@ def write(result: AssignmentResult, folder: Path, meanwhile: Callable[[], object
     whole, result = result, overview(result)   # the index reads summaries; a page, its whole result, read now
     rows = class_rows(result)
     html_pages.remove_stale(folder, [row["page"] for row in rows])
-    jobs = [lambda: write_text(folder / INDEX, index_page(result, rows))]
+    lookalikes = similarity_report.class_section(folder)   # this run's comparison, where one ran
+    jobs = [lambda: write_text(folder / INDEX, index_page(result, rows, lookalikes))]
     jobs += [partial(lambda row: write_text(folder / row["page"], student_page(
         result, {**row, "submission": whole.submissions[row["number"]]})), row) for row in rows]
     run_in_parallel(jobs, meanwhile=meanwhile)

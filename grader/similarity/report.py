@@ -25,6 +25,7 @@ MAX_LINES = 80           # lines of one side of a region shown
 def write(comparison: Comparison, sources: list[Source], folder: Path, html: bool = True) -> list[Path]:
     """similarity.json, and the side-by-side page where `html`."""
     folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
     written = [write_text(folder / FILENAME, comparison.model_dump_json(indent=2) + "\n")]
     if html:
         written.append(write_text(folder / PAGE, side_by_side(comparison, {s.name: s for s in sources})))
@@ -69,14 +70,14 @@ def side_by_side(comparison: Comparison, sources: dict[str, Source]) -> str:
                                                                    page_of=page_name)
 
 
-def excerpt(source: Source | None, lines: Lines) -> list[tuple[int, str]]:
-    """(number, text) of the region's lines, at most MAX_LINES of them."""
+def excerpt(source: Source | None, lines: Lines) -> list[tuple[str, str]]:
+    """(number as shown, text) of the region's lines, at most MAX_LINES of them (a notebook's numbered `cell:line`)."""
     if source is None:
         return []
     for f in source.files:
         if f.name == lines.file:
             text = f.text.splitlines()
             last = min(lines.last, lines.first + MAX_LINES - 1)
-            return [(n, text[n - 1] if n <= len(text) else "") for n in range(lines.first, last + 1)]
+            return [(f.label(n), text[n - 1] if n <= len(text) else "") for n in range(lines.first, last + 1)]
     return []
 

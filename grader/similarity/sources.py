@@ -28,10 +28,19 @@ class SourceFile:
 
     def where(self, line: int) -> str:
         """`line N`, or in a notebook `cell N, line M`."""
+        found = self._cell(line)
+        return f"cell {found[0]}, line {found[1]}" if found else f"line {line}"
+
+    def label(self, line: int) -> str:
+        """A line's number as shown beside it: `N`, or in a notebook `cell:line`."""
+        found = self._cell(line)
+        return f"{found[0]}:{found[1]}" if found else str(line)
+
+    def _cell(self, line: int) -> tuple[int, int] | None:
         for cell, first, last in self.cells:
             if first <= line <= last:
-                return f"cell {cell}, line {line - first + 1}"
-        return f"line {line}"
+                return cell, line - first + 1
+        return None
 
 
 @dataclass

@@ -35,7 +35,7 @@ def dom(chromium, klass):
 
 
 def test_the_table_of_students_shows_each_roster_row(dom):
-    table = dom("index.html").tables[0]
+    table = next(t for t in dom("index.html").tables if t and t[0][:6] == HEAD)   # (not the look-alike pairs')
     assert table[0][:6] == HEAD
     by_student = {row[0]: row for row in table[1:]}
     assert by_student["ada"][1:5] == ["Ada Lovelace", "1001", "ada@example.edu", "A1"]
