@@ -146,6 +146,14 @@ class Grades:
         return out
 
 
+def bundled_grades(name: str, out: Path) -> dict[str, dict]:
+    """Each bundled submission of assignment `name`, as `grade submissions/<name>` puts it in grades.json, by student."""
+    done = run_cli("grade", f"submissions/{name}", "--out", str(out), timeout=600)
+    assert done.returncode == 0, done.stderr
+    grades = json.loads((Path(out) / name / "grades.json").read_text(encoding="utf-8"))
+    return {s["student"]: s for s in grades["submissions"]}
+
+
 def replay_grades(out: Path, assignment: str) -> Path:
     """The grades.json of the one replay (`grade FILE`) under `out`: a run on one
     file writes beside the class's reports, in <assignment>/replays/<student>-seed-<seed>/."""

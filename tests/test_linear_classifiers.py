@@ -2,11 +2,10 @@
 gets its verdict, its diagnosis and its convention, as `grade` reports them
 in grades.json; each assignment validates (the reference earns full marks,
 every mutant is killed) and its public cases are up to date."""
-import json
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, bundled_grades, run_cli
 from grader.cases.assignment import Assignment
 from grader.cases.sampling import PUBLIC
 
@@ -68,12 +67,7 @@ EXPECTED = {
 
 @pytest.fixture(scope="module", params=sorted(EXPECTED))
 def graded(request, tmp_path_factory):
-    name = request.param
-    out = tmp_path_factory.mktemp(name)
-    done = run_cli("grade", f"submissions/{name}", "--out", str(out), timeout=600)
-    assert done.returncode == 0, done.stderr
-    grades = json.loads((out / name / "grades.json").read_text())
-    return name, {s["student"]: s for s in grades["submissions"]}
+    return request.param, bundled_grades(request.param, tmp_path_factory.mktemp(request.param))
 
 
 def test_every_bundled_submission_is_expected(graded):
