@@ -124,9 +124,9 @@ def two_layer_loss__mask_from_upstream(input_dim, hidden_dim, num_classes, weigh
 class FullyConnectedNet:
     """{affine - relu - [dropout]} x (L - 1) - affine - softmax; params W1..WL, b1..bL."""
 
-    def __init__(self, hidden_dims, input_dim=3 * 32 * 32, num_classes=10, dropout_keep_ratio=1, normalization=None,
+    def __init__(self, hidden_dims, input_dim=3 * 32 * 32, num_classes=10, dropout=1, normalization=None,
                  reg=0.0, weight_scale=1e-2, dtype=np.float32, seed=None):
-        self.use_dropout = dropout_keep_ratio != 1
+        self.use_dropout = dropout != 1
         self.reg, self.dtype = reg, dtype
         self.num_layers = 1 + len(hidden_dims)
         sizes = [input_dim, *hidden_dims, num_classes]
@@ -134,7 +134,7 @@ class FullyConnectedNet:
         for layer in range(1, self.num_layers + 1):
             self.params[f"W{layer}"] = weight_scale * np.random.randn(sizes[layer - 1], sizes[layer])
             self.params[f"b{layer}"] = np.zeros(sizes[layer])
-        self.dropout_param = {"mode": "train", "p": dropout_keep_ratio} if self.use_dropout else {}
+        self.dropout_param = {"mode": "train", "p": dropout} if self.use_dropout else {}
         if self.use_dropout and seed is not None:
             self.dropout_param["seed"] = seed
         for k, v in self.params.items():
@@ -172,15 +172,15 @@ class FullyConnectedNet:
 
 
 # --- mistakes of FullyConnectedNet.loss(X), called as (hidden_dims, input_dim, num_classes,
-# dropout_keep_ratio, reg, weight_scale, dtype, seed, params, X) ---
+# dropout, reg, weight_scale, dtype, seed, params, X) ---
 
-def fc_scores__dropout_at_test_time(hidden_dims, input_dim, num_classes, dropout_keep_ratio, reg, weight_scale,
+def fc_scores__dropout_at_test_time(hidden_dims, input_dim, num_classes, dropout, reg, weight_scale,
                                     dtype, seed, params, X):
     """Scores with the dropout masks of training: the mode never set to "test"."""
     out, last = X.astype(dtype), len(hidden_dims) + 1
-    dropout_param = {"mode": "train", "p": dropout_keep_ratio, "seed": seed}
+    dropout_param = {"mode": "train", "p": dropout, "seed": seed}
     for layer in range(1, last):
         out = np.maximum(0.0, out @ params[f"W{layer}"] + params[f"b{layer}"])
-        if dropout_keep_ratio != 1:
+        if dropout != 1:
             out, _ = dropout_forward(out, dropout_param)
     return out @ params[f"W{last}"] + params[f"b{last}"]

@@ -43,9 +43,9 @@ class FullyConnectedNet(object):
     hidden_dims to num_classes.
     """
 
-    def __init__(self, hidden_dims, input_dim=3 * 32 * 32, num_classes=10, dropout_keep_ratio=1,
+    def __init__(self, hidden_dims, input_dim=3 * 32 * 32, num_classes=10, dropout=1,
                  normalization=None, reg=0.0, weight_scale=1e-2, dtype=np.float32, seed=None):
-        """Dropout after each ReLU when dropout_keep_ratio < 1, its masks
+        """Dropout after each ReLU when dropout < 1, its masks
         drawn after seeding with seed when one is given; every parameter
         cast to dtype."""
         raise NotImplementedError

@@ -54,10 +54,10 @@ class FullyConnectedNet(object):
     {affine - relu - [dropout]} x (L - 1) - affine - softmax
     """
 
-    def __init__(self, hidden_dims, input_dim=3 * 32 * 32, num_classes=10, dropout_keep_ratio=1,
+    def __init__(self, hidden_dims, input_dim=3 * 32 * 32, num_classes=10, dropout=1,
                  normalization=None, reg=0.0, weight_scale=1e-2, dtype=np.float32, seed=None):
         self.normalization = normalization
-        self.use_dropout = dropout_keep_ratio != 1
+        self.use_dropout = dropout != 1
         self.reg = reg
         self.num_layers = 1 + len(hidden_dims)
         self.dtype = dtype
@@ -70,7 +70,7 @@ class FullyConnectedNet(object):
 
         self.dropout_param = {}
         if self.use_dropout:
-            self.dropout_param = {"mode": "train", "p": dropout_keep_ratio}
+            self.dropout_param = {"mode": "train", "p": dropout}
             if seed is not None:
                 self.dropout_param["seed"] = seed
 
