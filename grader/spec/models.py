@@ -59,12 +59,44 @@ def _container_problems(model, whole: tuple[str, ...]) -> list[Problem]:
     return problems
 
 
+class Container(Strict):
+    """What an argument and an output share as a dict (`keys`) or a list
+    (`items`) of arrays, and as one key or item of such a dict or list: the
+    keys and items are expanded into arguments or outputs of their own when
+    the spec is read (containers.py), which sets these attributes."""
+    _container: str | None = PrivateAttr(None)   # of a key or item: the argument or output it belongs to
+    _key: str | int | None = PrivateAttr(None)   # ... and its key or position there
+    _leaves: list = PrivateAttr(default_factory=list)   # of a dict or list: its keys or items
+    _where: tuple = PrivateAttr(())              # of a key or item: where its entry is declared, from the container
+    _binding: str = PrivateAttr("")              # ... and for which value of its `for` ("for l = 2: ")
+
+    @property
+    def leaves(self) -> list:
+        """A dict's keys or a list's items, each an argument or output of its own."""
+        return self._leaves
+
+    @property
+    def key(self) -> str | int | None:
+        """Of a key or item of a dict or list: where it is in it."""
+        return self._key
+
+    @property
+    def part_of(self) -> str | None:
+        """Of a key or item of a dict or list: the name of the argument or output it belongs to."""
+        return self._container
+
+    @property
+    def container(self) -> str | None:
+        """"dict" or "list" for a dict or list of arrays, else None."""
+        return "dict" if self.keys else "list" if self.items else None
+
+
 def quoted(name: str) -> str:
     """A key's name as the grader writes it: `parameters['W1']` as `parameters["W1"]`."""
     return re.sub(r"^(\w+)\['([^'\"]*)'\]$", r'\1["\2"]', name)
 
 
-class Argument(Strict):
+class Argument(Container):
     """One argument of a function: its shape, its dtype and how its values are sampled."""
     name: str
     shape: list[Size] = []
@@ -87,30 +119,6 @@ class Argument(Strict):
                                   "student, the reference's for the reference (an AL beside its caches)")
     keys: list[Entry] = Field([], description="a dict of arrays: one key per entry (or per value of its `for`)")
     items: list[Entry] = Field([], description="a list of arrays: one item per entry (or per value of its `for`)")
-    _container: str | None = PrivateAttr(None)   # of a key or item: the argument it belongs to
-    _key: str | int | None = PrivateAttr(None)   # ... and its key or position there
-    _leaves: list[Argument] = PrivateAttr(default_factory=list)   # of a dict or list: its keys or items
-    _where: tuple = PrivateAttr(())              # of a key or item: where its entry is declared, from the container
-    _binding: str = PrivateAttr("")              # ... and for which value of its `for` ("for l = 2: ")
-
-    @property
-    def leaves(self) -> list[Argument]:
-        """A dict's keys or a list's items, each an argument of its own (set when the spec is read)."""
-        return self._leaves
-
-    @property
-    def key(self) -> str | int | None:
-        """Of a key or item of a dict or list argument: where it is in it."""
-        return self._key
-
-    @property
-    def part_of(self) -> str | None:
-        """Of a key or item of a dict or list argument: the argument's name."""
-        return self._container
-
-    @property
-    def container(self) -> str | None:
-        return "dict" if self.keys else "list" if self.items else None
 
     @model_validator(mode="after")
     def _sample_fits(self) -> Argument:
@@ -176,7 +184,7 @@ class OutputEntry(Strict):
         return self
 
 
-class Output(Strict):
+class Output(Container):
     """One value a function returns: a value, a derivative (gradient, vjp or jacobian) or an opaque cache."""
     name: str
     shape: list[Size] = []
@@ -190,30 +198,6 @@ class Output(Strict):
                                     "`for`), each judged and scored as an output of its own")
     items: list[OutputEntry] = Field([], description="a list of arrays: one item per entry (or per value of its "
                                      "`for`), each judged and scored as an output of its own")
-    _container: str | None = PrivateAttr(None)   # of a key or item: the output it belongs to
-    _key: str | int | None = PrivateAttr(None)   # ... and its key or position there
-    _leaves: list[Output] = PrivateAttr(default_factory=list)   # of a dict or list: its keys or items
-    _where: tuple = PrivateAttr(())              # of a key or item: where its entry is declared, from the container
-    _binding: str = PrivateAttr("")              # ... and for which value of its `for` ("for l = 2: ")
-
-    @property
-    def leaves(self) -> list[Output]:
-        """A dict's keys or a list's items, each an output of its own (set when the spec is read)."""
-        return self._leaves
-
-    @property
-    def container(self) -> str | None:
-        return "dict" if self.keys else "list" if self.items else None
-
-    @property
-    def key(self) -> str | int | None:
-        """Of a key or item of a dict or list output: where it is in it."""
-        return self._key
-
-    @property
-    def part_of(self) -> str | None:
-        """Of a key or item of a dict or list output: the output's name."""
-        return self._container
 
     @model_validator(mode="after")
     def _one_kind(self) -> Output:
