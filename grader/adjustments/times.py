@@ -22,9 +22,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from ..cases.discover import Found
+from ..collect import COLLECTION_FILE
+from ..collect.record import read_collection
+from ..names import student_name
 from ..results import TimeSource
 
-COLLECTION = "collection.json"
 GIT_TIMEOUT = 30   # seconds
 SAFE_GIT = ["git", "-c", "core.fsmonitor=", "-c", "core.hooksPath=/dev/null", "-c", "protocol.allow=never",
             "-c", "core.askPass=", "--no-pager"]
@@ -67,24 +69,20 @@ def _metadata_time(metadata: Path, *keys: str) -> datetime | None:
 
 def collection_times(folder: Path) -> dict[str, datetime]:
     """Each submission's `committed_at`, from the collection.json `grade collect`
-    wrote beside the submissions (`{"submissions": [entries]}`, or a list of entries);
-    empty where there is none. An entry without a readable time is left out.
-    Raises UnreadableTime for a collection.json that is there but cannot be read."""
-    path = folder / COLLECTION
-    if not (path.exists() or path.is_symlink()):
-        return {}
+    wrote beside the submissions (read as collect reads it); empty where there
+    is none. An entry without a readable time is left out. Raises
+    UnreadableTime for a collection.json that is there but cannot be read."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise UnreadableTime(f"{path} cannot be read ({e})") from None
-    entries = data.get("submissions") if isinstance(data, dict) else data
-    entries = entries if isinstance(entries, list) else []
+        collection = read_collection(folder)
+    except ValueError as e:
+        path = folder / COLLECTION_FILE
+        raise UnreadableTime(f"{path} cannot be read: {str(e).removeprefix(f'{path}: ')}") from None
     times = {}
-    for entry in entries:
+    for entry in collection.submissions if collection else []:
         try:
-            times[str(entry["submission"])] = _aware(datetime.fromisoformat(
-                str(entry["committed_at"]).replace("Z", "+00:00")))
-        except (KeyError, TypeError, ValueError):
+            times[student_name(entry.submission)] = _aware(datetime.fromisoformat(
+                entry.committed_at.replace("Z", "+00:00")))
+        except ValueError:
             continue
     return times
 
