@@ -11,7 +11,6 @@ declare is refused, with the key it was likely meant to be. To add a key,
 add a field (a `Path` field is read relative to its file, as `roster` is)."""
 from __future__ import annotations
 
-import difflib
 import sys
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .discover import SETTINGS as FILENAME
 from .discover import UsageError
+from ..spec.loading import unknown_key
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -67,7 +67,4 @@ def _problem(problem: dict) -> str:
     where = ".".join(map(str, problem["loc"]))
     if problem["type"] != "extra_forbidden":
         return f"{where}: {problem['msg']}"
-    known = list(Settings.model_fields)
-    close = difflib.get_close_matches(str(problem["loc"][-1]), known, n=1, cutoff=0.6)
-    return (f"unknown key {where!r}; did you mean {close[0]!r}?" if close
-            else f"unknown key {where!r}; the keys of {FILENAME} are {', '.join(known)}")
+    return unknown_key(problem["loc"], Settings)

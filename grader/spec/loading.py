@@ -56,12 +56,12 @@ def describe_problems(error: ValidationError, data: dict, root: type[BaseModel] 
     lines = []
     for problem in error.errors():
         where = _place(problem["loc"], data)
-        message = _unknown_key(problem["loc"], root) if problem["type"] == "extra_forbidden" else problem["msg"]
+        message = unknown_key(problem["loc"], root) if problem["type"] == "extra_forbidden" else problem["msg"]
         lines.append(f"  {where}: {message}" if where else f"  {message}")
     return "\n".join(lines)
 
 
-def _unknown_key(location: tuple, root: type[BaseModel]) -> str:
+def unknown_key(location: tuple, root: type[BaseModel]) -> str:
     """A key no model declares (most often a misspelt one), with the key it
     was likely meant to be, or else the keys allowed there."""
     key, model = location[-1], _model_at(location[:-1], root)
