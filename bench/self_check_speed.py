@@ -27,6 +27,11 @@ import sys
 import time
 from pathlib import Path
 
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
 ROOT = Path(__file__).resolve().parent.parent
 SELF_CHECK = "import sys; from grader.cli import self_check_main; raise SystemExit(self_check_main())"
 BASELINE = [sys.executable, "-I", "-c", "import numpy"]
@@ -42,9 +47,14 @@ def self_check(root: Path, assignment: Path, file: Path) -> list[str]:
 
 
 def correct_submission(root: Path, assignment: Path) -> Path | None:
-    """The first bundled submission of `assignment` that passes every public check."""
+    """The first bundled submission of `assignment` that passes every public
+    check: a file, or for a package the module's file in a student's folder."""
     folder = ROOT / "submissions" / assignment.name
-    for path in sorted([*folder.glob("*.py"), *folder.glob("*.ipynb")]):
+    module = tomllib.loads((assignment / "assignment.toml").read_text()).get("module", "")
+    candidates = [*folder.glob("*.py"), *folder.glob("*.ipynb")]
+    if "." in module:
+        candidates = list(folder.glob(f"*/{module.replace('.', '/')}.py"))
+    for path in sorted(candidates):
         done = subprocess.run(self_check(root, assignment, path), env=env(root), capture_output=True, cwd=root)
         if done.returncode == 0:
             return path

@@ -1,8 +1,9 @@
 """A notebook submission (`<module>.ipynb`) read as the module it stands for.
 
-The grading process reads the notebook (JSON, with nbformat, the format's
-own library: reading is safe, running is not) and writes the Python source
-that the student's process runs in its place. Each code cell keeps its
+The grading process reads the notebook (JSON: one of the current format
+as it is, any other with nbformat, the format's own library; reading is
+safe, running is not) and writes the Python source that the student's
+process runs in its place. Each code cell keeps its
 lines at the same place in that source, so a line of the source is a line
 of one cell, and every message names `cell N, line M` (N counts every cell
 from the top, markdown ones too; M counts from the cell's first line).
@@ -16,6 +17,7 @@ the functions it defines."""
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
 import stat
@@ -79,10 +81,40 @@ def is_notebook(path: Path) -> bool:
 def read_notebook(path: Path, kept: list[str] | None = None) -> NotebookModule:
     """The module a notebook stands for; `kept`, the names whose definitions
     alone run (see keep.py), or None to run every cell."""
-    import nbformat   # imported here: grading a .py file never needs it
-
     shown = student_name(Path(path).name)
     data = _read_regular(Path(path), shown)
+    cells = _plain_cells(data)
+    if cells is None:
+        cells = _cells_by_nbformat(data, shown)
+    return module_of(cells, shown, kept)
+
+
+def _plain_cells(data: bytes) -> list[dict] | None:
+    """The cells of a notebook in the current format (4) whose cells are what
+    grading reads (a type and a source of text), read as plain JSON; None
+    for anything else, which nbformat reads (converting an older format) or
+    explains. Reading a notebook this way leaves nbformat, and the schema
+    validator it builds on import, out of a self-check."""
+    try:
+        nb = json.loads(data)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return None
+    if not isinstance(nb, dict) or nb.get("nbformat") != 4 or not isinstance(nb.get("cells"), list):
+        return None
+    for cell in nb["cells"]:
+        if not (isinstance(cell, dict) and isinstance(cell.get("cell_type"), str) and _is_text(cell.get("source"))):
+            return None
+    return nb["cells"]
+
+
+def _is_text(source) -> bool:
+    return isinstance(source, str) or (isinstance(source, list) and all(isinstance(s, str) for s in source))
+
+
+def _cells_by_nbformat(data: bytes, shown: str) -> list:
+    """The cells nbformat reads, or a NotebookError that says why there are none."""
+    import nbformat   # imported here: grading a .py file or a plain notebook never needs it
+
     try:
         with warnings.catch_warnings():   # nbformat warns of what it normalises (cells without ids, say)
             warnings.simplefilter("ignore")
@@ -96,7 +128,7 @@ def read_notebook(path: Path, kept: list[str] | None = None) -> NotebookModule:
                             f"{_first_line(e)})") from None
     if not all(isinstance(cell, dict) for cell in cells):
         raise NotebookError(f"{shown} is not a notebook nbformat can read (a cell is not an object)")
-    return module_of(cells, shown, kept)
+    return cells
 
 
 def module_of(cells, shown: str, kept: list[str] | None = None) -> NotebookModule:
