@@ -17,7 +17,7 @@ from ..results import FunctionResult
 from ..sandbox.answers import FunctionInfo, Reply
 from ..sandbox.recipes import CacheOf, OutputOf, Recipe
 from ..sandbox.runner import Request, call_request
-from ..sandbox.wire import Sequence, Subclassed
+from ..sandbox.wire_values import Sequence, Subclassed
 from ..spec import Function, Spec
 from .cascade import unexplained_first
 from .composition import composed_request, judge_composed

@@ -12,7 +12,7 @@ from .tolerance import dtype_note, for_answer, widened
 from .diagnosis import Context, Diagnosis, declared_not_finite, diagnose
 from ..results import Element, Note, Status, Tolerance
 from ..sandbox.answers import FunctionInfo
-from ..sandbox.wire import Sequence, Subclassed, Unsupported
+from ..sandbox.wire_values import Sequence, Subclassed, Unsupported
 from ..spec import Function, Output
 from ..spec.classes import method_args
 

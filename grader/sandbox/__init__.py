@@ -8,7 +8,8 @@ walling itself in (server_isolation.py) and rehearsing a student's process
 once (warm_up.py), then forks students in server_loop.py and reports on
 them in the records of status.py. A forked process becomes a student's in
 student_setup.py: confine.py and seccomp.py wall it in, cores.py places it,
-and student.py is its side of the protocol (wire.py), with recipes.py for
+and student.py is its side of the protocol (wire.py: frames; wire_values.py:
+the values in them), with recipes.py for
 the arguments built or kept there, cells.py for a notebook's cells and
 student_output.py for what it prints. The modules a Spawner's process and
 the grading process import run on every platform: POSIX-only modules

@@ -9,7 +9,7 @@ failed), so an answer of the wrong kind for its request is malformed too.
 An answer that does not validate becomes a Failed reply of kind "protocol"
 naming the field at fault: a verdict against the submission, never a crash.
 The text in a reply (error messages, tracebacks, type and function names)
-is valid UTF-8 (see wire.text) and capped."""
+is valid UTF-8 (see wire_values.text) and capped."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -20,7 +20,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter
                       ValidationInfo, field_validator)
 from pydantic_core import PydanticCustomError
 
-from . import wire
+from . import wire_values
 
 ERROR_KINDS = {"exception", "syntax", "missing_module", "exit", "timeout", "crashed", "protocol"}
 MAX_FUNCTIONS = 1000   # functions of a module read from a load answer
@@ -32,7 +32,7 @@ MAX_LINES = 50         # line numbers of a traceback read from an error
 def _text(value, limit: int) -> str:
     """Text the student's process sent, as valid UTF-8, at most `limit`
     characters, keeping the end (where a traceback names the error)."""
-    text = wire.text(value) if isinstance(value, str) else "" if value is None else wire.text(repr(value)[:limit])
+    text = wire_values.text(value) if isinstance(value, str) else "" if value is None else wire_values.text(repr(value)[:limit])
     return text if len(text) <= limit else "[...]\n" + text[-limit:]
 
 
@@ -137,7 +137,7 @@ class NumericSign(BaseModel):
 
 
 class Called(_Succeeded):
-    """A call's answer: the decoded return value (see wire.decode), how long
+    """A call's answer: the decoded return value (see wire_values.decode), how long
     it took, which of its arguments it changed in place or sent back (only
     arguments of this call are read), and for a watched call the signs of
     a numerical derivative."""

@@ -21,7 +21,7 @@ from importlib.machinery import SourceFileLoader
 
 import numpy as np
 
-from . import methods, numeric_watch, package, recipes, wire
+from . import methods, numeric_watch, package, recipes, wire, wire_values
 from .cells import Cells
 
 
@@ -142,11 +142,11 @@ class Child:
         updates = set(updates or ())
         try:
             handles = self.keep(result, keep or [])
-            described = wire.describe(result)
+            described = wire_values.describe(result)
             for index, handle in handles.items():
                 described["items"][index] = {recipes.HANDLE: handle}
             mutated = [k for k in args if k not in updates and not _tagged(args[k]) and not _same(args[k], kept[k])]
-            updated = {k: wire.describe(kept[k]) for k in updates if k in kept}
+            updated = {k: wire_values.describe(kept[k]) for k in updates if k in kept}
         except BaseException as e:  # e.g. MemoryError while encoding a huge view
             return {"ok": False, "error": {"kind": "exception", "type": type(e).__name__,
                                            "message": f"the return value could not be sent back: {_first_line(e)}"}}
@@ -210,7 +210,7 @@ class Child:
         try:
             return self._error_data(e)
         except BaseException:
-            return {"kind": "exception", "type": wire.class_name(type(e)),
+            return {"kind": "exception", "type": wire_values.class_name(type(e)),
                     "message": "(its message could not be read: the exception's own methods failed)"}
 
     def _error_data(self, e: BaseException) -> dict:

@@ -7,7 +7,7 @@ import itertools
 from pathlib import Path
 from typing import Iterator
 
-from . import wire
+from . import wire_values
 from ..spec import Limits
 from .answers import Reply, read
 from .runner import Request, call_request
@@ -55,4 +55,4 @@ class InProcess:
 
 def _reply(raw: dict, request: dict) -> Reply:
     """The same Reply a Sandbox makes of the child's answer to `request`."""
-    return read(wire.decode(raw), request)
+    return read(wire_values.decode(raw), request)

@@ -11,7 +11,7 @@ import numpy as np
 import numpy.ma
 import pytest
 
-from grader.sandbox import answers, student, wire
+from grader.sandbox import answers, student, wire, wire_values
 
 
 pytestmark = pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")   # np.matrix's own warning
@@ -21,12 +21,12 @@ def decoded(frame: bytes):
     """What the grading process makes of a frame."""
     length, _ = wire.HEADER.unpack_from(frame)
     start = wire.HEADER.size
-    return wire.decode(wire.loads(frame[start:start + length]), frame[start + length:])
+    return wire_values.decode(wire.loads(frame[start:start + length]), frame[start + length:])
 
 
 def round_trip(value):
     """What the grading process decodes of a value the student's side describes."""
-    return decoded(wire.encode({"ok": True, "result": wire.describe(value)}))["result"]
+    return decoded(wire.encode({"ok": True, "result": wire_values.describe(value)}))["result"]
 
 
 def call(function) -> answers.Reply:
@@ -79,7 +79,7 @@ class Unprintable(Exception):
 def test_a_subclass_is_sent_as_its_values_and_its_name(make, name, masked):
     values = np.arange(6.0).reshape(2, 3)
     got = round_trip(make(values))
-    assert isinstance(got, wire.Subclassed)
+    assert isinstance(got, wire_values.Subclassed)
     assert type(got.array) is np.ndarray and np.array_equal(got.array, values)
     assert got.type.endswith(name) and got.masked == masked
 
@@ -97,7 +97,7 @@ def test_a_plain_array_travels_as_before():
 def test_a_huge_subclass_view_is_not_read_back():
     huge = np.lib.stride_tricks.as_strided(np.zeros(1), (10**6, 10**6), (0, 0)).view(np.matrix)
     got = round_trip(huge)
-    assert isinstance(got, wire.Unsupported) and "10000000" in got.type
+    assert isinstance(got, wire_values.Unsupported) and "10000000" in got.type
 
 
 class PassesForAnArray:
@@ -124,6 +124,6 @@ def test_an_unprintable_exception_is_named_by_its_class():
 
 
 def test_a_subclass_name_is_valid_capped_text():
-    got = wire.decode({"__subclass__": "M\ud800" * 300, "array": {"__ndarray__": ["<f8", [2], 0]}}, bytes(16))
+    got = wire_values.decode({"__subclass__": "M\ud800" * 300, "array": {"__ndarray__": ["<f8", [2], 0]}}, bytes(16))
     assert len(got.type) <= 100 * 7 and "\\ud800" in got.type
     got.type.encode("utf-8")

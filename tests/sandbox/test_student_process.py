@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from grader.batch.progress import Progress, choose_mode
-from grader.sandbox import fork_server, server_startup, wire
+from grader.sandbox import fork_server, server_startup, wire_values
 from grader.sandbox.fresh_python import GRADER_ROOT
 from grader.sandbox.runner import Sandbox
 from grader.spec import Limits
@@ -159,7 +159,7 @@ def result(box, function, x=0):
 
 
 def plain(value):
-    return [plain(v) for v in value.items] if isinstance(value, wire.Sequence) else value
+    return [plain(v) for v in value.items] if isinstance(value, wire_values.Sequence) else value
 
 
 def test_the_limits_of_the_spec_are_in_force(box):

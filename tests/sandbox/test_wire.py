@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from grader.sandbox import student as student_side
-from grader.sandbox import wire
+from grader.sandbox import wire, wire_values
 
 
 def frame(message: dict, tail: bytes = b"") -> bytes:
@@ -103,6 +103,6 @@ def test_arrays_round_trip_with_their_dtype_and_shape():
 
 
 def test_what_cannot_be_sent_back_is_named():
-    assert wire.describe(np.broadcast_to(0.0, (10**9,))) == {
+    assert wire_values.describe(np.broadcast_to(0.0, (10**9,))) == {
         "__unsupported__": "numpy array of 1000000000 elements (more than 10000000 are not read back)"}
-    assert wire.describe(np.array([1, "a"], dtype=object)) == {"__unsupported__": "numpy array of dtype object"}
+    assert wire_values.describe(np.array([1, "a"], dtype=object)) == {"__unsupported__": "numpy array of dtype object"}
