@@ -5,60 +5,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..spec import Argument, Choice, Constant, DimValue, Fixture, Function, Output, Spec, SpecError
+from ..spec import Function, Spec, SpecError
+from .classes import starter_class
+from .docstrings import argument_line, output_line
 
 STARTER_HEADER = '''"""{title}
 
-Write each function below; keep the names and the order of the arguments.
+Write each {what} below; keep the names and the order of the arguments.
 Shapes use the assignment's dimension names; all arrays are float64 unless
 said otherwise. Check your work with: self-check {module}.py
 """
 import numpy as np
 '''
 
-
-def _shape(shape: list) -> str:
-    return "scalar" if not shape else "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
-
-
-def _output_line(o: Output) -> str:
-    if o.opaque:
-        return f"        {o.name}: anything your backward function needs (it stays with you)"
-    if o.container:
-        return f"        {o.name}: a {o.container} of\n" + "\n".join("    " + _output_line(leaf) for leaf in o.leaves)
-    d = o.derivative
-    what = {"gradient": f"gradient of {getattr(d, 'of', '')} with respect to {getattr(d, 'wrt', '')}",
-            "vjp": f"gradient with respect to {getattr(d, 'wrt', '')}, given the upstream gradient "
-                   f"{getattr(d, 'upstream', '')} of {getattr(d, 'of', '')}",
-            "jacobian": f"Jacobian d({getattr(d, 'of', '')})/d({getattr(d, 'wrt', '')})"}.get(o.derivative_kind, "")
-    return f"        {o.name}: {_shape(o.shape)}" + (f", the {what}" if what else "")
-
-
-def _argument_line(a: Argument) -> str:
-    s = a.sample
-    if a.cache:
-        what = f"the cache your {a.cache} returned"
-    elif a.output_of:
-        output, _, forward = a.output_of.partition(".")[::-1]
-        what = f"the {output} your {forward} returned"
-    elif a.container:
-        return f"        {a.name}: a {a.container} of\n" + "\n".join("    " + _argument_line(leaf) for leaf in a.leaves)
-    elif isinstance(s, Constant):
-        what = f"{type(s.value).__name__}, e.g. {s.value!r}"
-    elif isinstance(s, Choice):
-        what = f"{type(s.values[0]).__name__}, one of {', '.join(repr(v) for v in s.values)}"
-    elif isinstance(s, Fixture):
-        what = f"an object made by {s.factory.split(':')[-1]} (see the assignment's support files)"
-    elif isinstance(s, DimValue):
-        what = f"int, the size {s.dim}"
-    else:
-        what = _shape(a.shape) + ("" if a.dtype == "float64" else f" {a.dtype}")
-    return f"        {a.name}: {what}"
-
-
 def starter_function(f: Function) -> str:
-    args = "\n".join(_argument_line(a) for a in f.args)
-    outputs = "\n".join(_output_line(o) for o in f.outputs)
+    args = "\n".join(argument_line(a) for a in f.args)
+    outputs = "\n".join(output_line(o) for o in f.outputs)
     returns = "a tuple " + "(" + ", ".join(o.name for o in f.outputs) + ")" if len(f.outputs) > 1 else f.outputs[0].name
     return (f"\n\ndef {f.name}({', '.join(a.name for a in f.args)}):\n"
             f'    """{f.description or f.name}\n\n    Args:\n{args}\n\n    Returns {returns}:\n{outputs}\n    """\n'
@@ -66,8 +28,22 @@ def starter_function(f: Function) -> str:
 
 
 def starter_source(spec: Spec) -> str:
-    return STARTER_HEADER.format(title=spec.title or spec.name, module=spec.module) + "".join(
-        starter_function(f) for f in spec.graded if not f.calls)
+    """starter.py: the spec's functions, then its classes (authoring/classes.py)."""
+    return STARTER_HEADER.format(title=spec.title or spec.name, module=spec.module, what=starter_what(spec)) + \
+        starter_definitions(spec, functions=True)
+
+
+def starter_definitions(spec: Spec, functions: bool = True, classes: bool = True) -> str:
+    """The skeletons of the spec's functions (those no entry calls as a method) and of its classes."""
+    return "".join(starter_function(f) for f in spec.graded if functions and not f.calls) + "".join(
+        starter_class(spec, c) for c in spec.classes if classes)
+
+
+def starter_what(spec: Spec, functions: bool = True) -> str:
+    """What the starter asks for: 'function', 'class' or 'function and class'."""
+    kinds = [kind for kind, present in (("function", functions and any(not f.calls for f in spec.graded)),
+                                        ("class", bool(spec.classes))) if present]
+    return " and ".join(kinds) or "function"
 
 
 def write_starter(spec: Spec, path: Path, force: bool = False) -> Path:
@@ -75,7 +51,6 @@ def write_starter(spec: Spec, path: Path, force: bool = False) -> Path:
         raise SpecError(f"{path} exists; pass --force to replace it")
     path.write_text(starter_source(spec), encoding="utf-8")
     return path
-
 
 NEW_SPEC = '''# {name}: a new assignment. Edit the functions, then run
 #   grade validate assignments/{name}   (the reference passes, mutants fail)

@@ -24,7 +24,8 @@ from ..batch.progress import Progress, choose_mode
 from ..reference.public import publish
 from ..sandbox.fork_server import SandboxError
 from ..spec import json_schema
-from ..authoring.scaffold import new_assignment, write_starter
+from ..authoring.package import write_any_starter
+from ..authoring.scaffold import new_assignment
 from ..authoring.validate import print_validation, validate
 from ..names import for_log
 from ..reports.terminal import print_summary
@@ -159,15 +160,15 @@ def _new(argv: list[str]) -> int:
 
 
 def _starter(argv: list[str]) -> int:
-    p = argparse.ArgumentParser(prog="grade starter", description="Write the students' starter file from the "
-                                "spec: signatures, docstrings with shapes, bodies raising NotImplementedError.")
+    p = argparse.ArgumentParser(prog="grade starter", description="Write the students' starter from the "
+                                "spec: functions and classes, docstrings with shapes, bodies raising "
+                                "NotImplementedError; for a package's module, the package's tree.")
     p.add_argument("assignment", help="assignment name or folder")
-    p.add_argument("--out", type=Path, help="where to write it (default: starter.py in the assignment folder)")
+    p.add_argument("--out", type=Path, help="where to write it (default: starter.py in the assignment folder; for a "
+                   "package, the folder starter/ there)")
     p.add_argument("--force", action="store_true", help="replace an existing file")
     args = p.parse_args(argv)
-    a = Assignment(find_assignment(args.assignment))
-    path = write_starter(a.spec, args.out or a.folder / "starter.py", args.force)
-    print(f"wrote {path}: students copy it to {a.spec.module}.py")
+    print(write_any_starter(Assignment(find_assignment(args.assignment)), args.out, args.force))
     return 0
 
 

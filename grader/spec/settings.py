@@ -62,10 +62,16 @@ class Checks(Strict):
 
 
 class Handout(Strict):
-    """What `grade handout` gives students besides the spec, starter.py, the
-    instructions, public.json and the support folder."""
+    """What `grade handout` gives students besides the spec, the starter, the
+    instructions, public.json and the support folder, and how `grade starter`
+    lays out a package's starter (authoring/package.py)."""
     notebook: bool = Field(False, description="also hand out starter.ipynb, a notebook built from instructions.md "
                            "(markdown cells) and starter.py (code cells)")
+    functions_module: str | None = Field(None, description="a package's starter (grade starter): the module of the "
+                                         "package the spec's functions are written in (cs231n.layers), which the "
+                                         "spec's module imports with `import *`; by default the spec's module itself")
+    imports: list[str] = Field([], description="a package's starter: other modules of the package the spec's "
+                               "module imports with `import *` (cs231n.layer_utils), written by hand in starter/")
 
 
 class Notebook(Strict):
