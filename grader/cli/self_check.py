@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from ..batch.one_submission import grade_one
-from ..cases.discover import UsageError, find_batches
+from ..cases.work_folder import self_check_batch
 from ..reports.terminal import print_self_check
 from ..reports.wording import isolation_text
 from ..sandbox import fork_server
@@ -24,7 +24,8 @@ def self_check_main(argv: list[str] | None = None) -> int:
 def _self_check(argv: list[str]) -> int:
     p = argparse.ArgumentParser(prog="self-check", description="Run an assignment's public checks on your file. "
                                 "Needs the assignment's spec and public.json, not its solution.")
-    p.add_argument("file", type=Path, help="your file, named as the assignment asks (<module>.py)")
+    p.add_argument("file", type=Path, help="your file, named as the assignment asks (<module>.py), or, in the "
+                   "folder grade handout wrote, the assignment's name: your work is found in that folder")
     p.add_argument("--assignment", help="assignment name or folder (default: from the file name)")
     p.add_argument("--format", action="append", dest="formats", metavar="FORMAT",
                    help="also write this report format, repeatable (e.g. github, classroom, junit)")
@@ -35,9 +36,7 @@ def _self_check(argv: list[str]) -> int:
         unknown = [f for f in args.formats if f not in FORMATS]
         if unknown:
             p.error(f"argument --format: invalid choice: {unknown[0]!r} (choose from {', '.join(sorted(FORMATS))})")
-    if not args.file.is_file():
-        raise UsageError(f"{args.file}: no such file")
-    [batch] = find_batches(args.file, args.assignment)
+    batch = self_check_batch(args.file, args.assignment)
     a = batch.assignment
     result = grade_one(a, batch.submissions[0], public_only=True)
     isolation = isolation_text(fork_server.shared().features)

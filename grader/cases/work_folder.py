@@ -1,0 +1,75 @@
+"""What `self-check` grades, where a student names their file or, in the
+folder `grade handout` wrote, only the assignment: `self-check fc_net`
+there (or `self-check fc_net` beside that folder) finds their work in it as
+a student's folder of a batch is searched (discover.py), the module's file
+at its top or the shallowest below (`cs231n/classifiers/fc_net.py` inside
+their package).
+
+Without --assignment, a handed-out folder is its own assignment: where the
+folder holding the student's file (or the package their file is in) holds
+an assignment.toml whose module is that file's, its spec and public.json
+are the ones checked against, whatever other copy of the assignment the
+machine holds."""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from ..sandbox import package
+from ..spec import SPEC_FILE, Spec, SpecError, load_spec
+from .assignment import find_assignment, is_assignment_name
+from .discover import SUFFIXES, Batch, UsageError, find_batches, find_module_file, module_file_names
+
+
+def self_check_batch(path: Path, assignment: str | None = None) -> Batch:
+    """The batch of one submission `self-check PATH` grades."""
+    if path.is_file():
+        return find_batches(path, assignment or _beside(path))[0]
+    folder = _work_folder(path, assignment)
+    if folder is None:
+        raise UsageError(f"{path}: no such file")
+    found = folder if (folder / SPEC_FILE).is_file() and not assignment else None
+    module = (_spec(found) or load_spec(found) if found else load_spec(find_assignment(assignment or path.name))).module
+    file = find_module_file(folder, module)
+    if file is None:
+        names = module_file_names(module)
+        raise UsageError(f"{path}: no {' or '.join(names)} in {folder} or its folders: write your work there, or "
+                         f"name your file (self-check path/to/{names[0]})")
+    return find_batches(file, str(found) if found else assignment or path.name)[0]
+
+
+def _work_folder(path: Path, assignment: str | None) -> Path | None:
+    """The folder to look in: the folder named, else the current folder
+    where the name is its assignment's (its spec's, or one found by name)."""
+    if path.is_dir():
+        return path
+    if path.parent != Path(".") or path.exists():
+        return None
+    here = Path.cwd()
+    if (here / SPEC_FILE).is_file():
+        return here if assignment or getattr(_spec(here), "name", None) == path.name else None
+    return here if assignment or is_assignment_name(path.name) else None
+
+
+def _beside(file: Path) -> str | None:
+    """The handed-out folder holding the file, or the package it is in, where its spec's module is that file."""
+    absolute = Path(os.path.abspath(file))
+    holder = next((folder for folder in absolute.parents if (folder / SPEC_FILE).is_file()), None)
+    module = _spec(holder).module if holder and _spec(holder) else None
+    if module is None or module.count(".") >= len(absolute.parents) or absolute.parents[module.count(".")] != holder:
+        return None
+    if package.is_package(module):
+        fits = absolute.as_posix().endswith("/" + package.module_file(module))
+    else:
+        fits = absolute.stem == module and absolute.suffix in SUFFIXES
+    return str(holder) if fits else None
+
+
+@lru_cache(maxsize=None)
+def _spec(folder: Path) -> Spec | None:
+    """The folder's spec, or None where it cannot be read (a message about it comes from what is graded)."""
+    try:
+        return load_spec(folder)
+    except SpecError:
+        return None
