@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+import zipfile
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -45,6 +46,31 @@ def autograder(root: Path, files: dict[str, Path | str], metadata: dict | None =
     if metadata is not None:
         (root / "submission_metadata.json").write_text(json.dumps(metadata), encoding="utf-8")
     return root
+
+
+def install_autograder(zip_path: Path, root: Path, site: Path) -> Path:
+    """Unpack the autograder zip into root/source as Gradescope does, and put
+    its wheel where setup.sh's pip install would (in `site`, without its
+    dependencies, which this environment has): root/venv/bin/grade runs it.
+    Returns the wheel's file."""
+    with zipfile.ZipFile(zip_path) as z:
+        z.extractall(root / "source")
+    [wheel] = (root / "source").glob("*.whl")
+    install = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-index", "--target",
+                              str(site), str(wheel)], capture_output=True, text=True)
+    assert install.returncode == 0, install.stderr
+    grade = root / "venv" / "bin" / "grade"
+    grade.parent.mkdir(parents=True)
+    grade.write_text(f'#!/bin/sh\nPYTHONPATH="{site}" exec "{sys.executable}" -c "import sys; '
+                     f'from grader.cli import grade_main; sys.exit(grade_main())" "$@"\n')
+    grade.chmod(0o755)
+    return wheel
+
+
+def run_autograder(root: Path) -> subprocess.CompletedProcess:
+    """Gradescope's run of run_autograder, with $AUTOGRADER_ROOT standing in for /autograder."""
+    return subprocess.run(["bash", str(root / "source" / "run_autograder")], env={"AUTOGRADER_ROOT": str(root),
+                          "PATH": "/usr/bin:/bin"}, capture_output=True, text=True, timeout=300)
 
 
 def results(root: Path) -> dict:

@@ -2,7 +2,9 @@
 
 Every file is chosen by name, never by copying the folder and leaving things
 out: the spec, starter.py (and starter.ipynb, built from the instructions and
-the starter, when the spec's `[handout] notebook` asks for it),
+the starter, when the spec's `[handout] notebook` asks for it), or for a
+package's module the package's folder in starter/ (`starter/cs231n/`, handed
+out as `cs231n/`: see authoring/package.py),
 instructions.md, public.json, the support folder, and the .gitattributes that
 keeps their line endings LF in a student's git checkout. reference.py and
 .pool/ are never opened. A symbolic link is refused wherever it is (it could
@@ -24,7 +26,9 @@ from ..cases.assignment import INSTRUCTIONS, REFERENCE, STARTER, Assignment
 from ..reference.case_pool import POOL_FOLDER
 from ..reference.public import PUBLIC_FILE
 from ..spec import SPEC_FILE, SpecError
+from ..sandbox.package import is_package, module_file
 from .notebook import starter_notebook
+from .package import STARTER_FOLDER
 from .scaffold import GITATTRIBUTES
 
 NOTEBOOK = "starter.ipynb"
@@ -36,10 +40,14 @@ def handout_files(a: Assignment) -> dict[str, bytes]:
     """Every file students get, by its path in the handed-out folder."""
     support = support_files(a)
     _require_published(a)
-    files = {name: read_file(a.folder, name) for name in (SPEC_FILE, STARTER, PUBLIC_FILE)}
+    starter = starter_package_files(a) if is_package(a.spec.module) else {STARTER: read_file(a.folder, STARTER)}
+    files = {name: read_file(a.folder, name) for name in (SPEC_FILE, PUBLIC_FILE)} | starter
     if _exists(a.folder / INSTRUCTIONS):
         files[INSTRUCTIONS] = read_file(a.folder, INSTRUCTIONS)
     files[ATTRIBUTES] = read_file(a.folder, ATTRIBUTES) if _exists(a.folder / ATTRIBUTES) else GITATTRIBUTES.encode()
+    if a.spec.handout.notebook and is_package(a.spec.module):
+        raise SpecError(f"{a.folder / SPEC_FILE}: [handout] notebook: {a.spec.module} is a package's module, whose "
+                        "starter is a folder; a notebook starter is for an assignment of one module")
     if a.spec.handout.notebook:
         notebook = starter_notebook(files.get(INSTRUCTIONS, b"").decode("utf-8"), files[STARTER].decode("utf-8"))
         files[NOTEBOOK] = notebook.encode("utf-8")
@@ -81,7 +89,25 @@ def support_files(a: Assignment) -> dict[str, bytes]:
         raise SpecError(f"{a.folder / SPEC_FILE}: support = {a.spec.support!r}: students get the support folder, so "
                         "it must be a folder inside the assignment's, not the assignment folder itself, a hidden "
                         "one or one outside it")
-    root = _not_a_link(a.folder / relative)
+    return folder_files(a.folder / relative, relative)
+
+
+def starter_package_files(a: Assignment) -> dict[str, bytes]:
+    """A package's starter (authoring/package.py): the files of the package's
+    top folder in starter/, by their path in the handout (`cs231n/layers.py`)."""
+    top = a.spec.module.split(".")[0]
+    module = a.folder / STARTER_FOLDER / module_file(a.spec.module)
+    _not_a_link(a.folder / STARTER_FOLDER)
+    if not (a.folder / STARTER_FOLDER / top).is_dir() or not _exists(module):
+        raise SpecError(f"{module}: no such file: a package's starter is the folder {STARTER_FOLDER}/{top}/ in the "
+                        f"assignment's; write one with grade starter {a.folder}")
+    return folder_files(a.folder / STARTER_FOLDER / top, PurePosixPath(top))
+
+
+def folder_files(root: Path, relative: PurePosixPath) -> dict[str, bytes]:
+    """Every file under root, by its path under `relative`, without
+    `__pycache__` or hidden files; a link anywhere is refused."""
+    root = _not_a_link(root)
     files = {}
     for top, dirs, names in os.walk(root):
         top = Path(top)

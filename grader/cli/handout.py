@@ -8,6 +8,7 @@ from pathlib import Path
 from ..authoring.autograder import write_autograder
 from ..authoring.handout import write_handout
 from ..cases.assignment import Assignment, find_assignment
+from ..sandbox.package import is_package, module_file
 
 
 def handout_main(argv: list[str]) -> int:
@@ -26,10 +27,19 @@ def handout_main(argv: list[str]) -> int:
     if args.gradescope:
         path = write_autograder(a, args.out)
         print(f"wrote {path}: upload it as the autograder of a Gradescope programming assignment; students "
-              f"upload {a.spec.module}.py")
+              f"upload {_handed_in(a)}")
         return 0
     folder = write_handout(a, args.out, args.force)
     files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
-    print(f"wrote {folder}: {', '.join(files)}. Give students this folder; they copy starter.py to "
-          f"{a.spec.module}.py and run self-check {a.spec.module}.py")
+    if is_package(a.spec.module):
+        then = (f"they write their work in {_handed_in(a)} and run self-check {a.name} in this folder (or "
+                f"self-check {module_file(a.spec.module)})")
+    else:
+        then = f"they copy starter.py to {a.spec.module}.py and run self-check {a.spec.module}.py"
+    print(f"wrote {folder}: {', '.join(files)}. Give students this folder; {then}")
     return 0
+
+
+def _handed_in(a: Assignment) -> str:
+    """What students hand in: their module's file, or their package's folder."""
+    return f"{a.spec.module.split('.')[0]}/" if is_package(a.spec.module) else f"{a.spec.module}.py"

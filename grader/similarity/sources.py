@@ -88,11 +88,15 @@ def sources_in(folder: Path) -> list[Source]:
 
 def starter_source(folder: Path) -> Source:
     """The assignment's starter code (`starter.py`, and `starter.ipynb` where
-    there is one): what every student is given, so never a sign of copying."""
+    there is one, or a package's starter folder, `starter/`): what every
+    student is given, so never a sign of copying."""
     source = Source("starter", [])
     for name in ("starter.py", "starter.ipynb"):
         if (Path(folder) / name).is_file():
             _add(source, Path(folder) / name, name)
+    if (Path(folder) / "starter").is_dir() and not (Path(folder) / "starter").is_symlink():
+        for f in sorted(f for f in _walk(Path(folder) / "starter") if f.suffix == ".py")[:MAX_FILES]:
+            _add(source, f, f.relative_to(folder).as_posix())
     return source
 
 

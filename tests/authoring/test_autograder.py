@@ -14,7 +14,7 @@ import zipfile
 import pytest
 
 from conftest import ROOT, run_cli
-from ways_in import autograder, check_gradescope_fields, results
+from ways_in import autograder, check_gradescope_fields, install_autograder, results, run_autograder
 
 WHEEL = "backprop_grader-0.1.0-py3-none-any.whl"
 HANDOUT = {".gitattributes", "assignment.toml", "instructions.md", "public.json", "starter.py"}
@@ -68,23 +68,13 @@ def test_run_autograder_grades_an_upload_as_gradescope_lays_it_out(built, tmp_pa
     root = autograder(tmp_path / "autograder", {"ner_window.py": ROOT / "submissions" / "ner_window" /
                                                 "transposed_dw.py"},
                       {"id": 7, "users": [{"email": "bob@example.edu", "name": "Bob", "id": "3"}]})
-    with zipfile.ZipFile(path) as z:
-        z.extractall(root / "source")
     site = tmp_path / "site"   # what setup.sh's pip install puts in the image's venv, without its dependencies
-    install = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-index", "--target",
-                              str(site), str(root / "source" / WHEEL)], capture_output=True, text=True)
-    assert install.returncode == 0, install.stderr
-    grade = root / "venv" / "bin" / "grade"
-    grade.parent.mkdir(parents=True)
-    grade.write_text(f'#!/bin/sh\nPYTHONPATH="{site}" exec "{sys.executable}" -c "import sys; '
-                     f'from grader.cli import grade_main; sys.exit(grade_main())" "$@"\n')
-    grade.chmod(0o755)
+    install_autograder(path, root, site)
     where = subprocess.run([sys.executable, "-c", "import grader; print(grader.__file__)"], cwd=root / "source",
                            env={"PYTHONPATH": str(site)}, capture_output=True, text=True)
     assert where.stdout.startswith(str(site)), "the grader run is the wheel's, not this checkout's"
 
-    run = subprocess.run(["bash", str(root / "source" / "run_autograder")], env={"AUTOGRADER_ROOT": str(root),
-                         "PATH": "/usr/bin:/bin"}, capture_output=True, text=True, timeout=300)
+    run = run_autograder(root)
     assert run.returncode == 0, run.stdout + run.stderr
     data = results(root)
     check_gradescope_fields(data)

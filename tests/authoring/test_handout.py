@@ -15,9 +15,12 @@ import pytest
 
 from conftest import ROOT, edit_spec, run_cli
 
-ASSIGNMENTS = ["jacobians", "layers", "linear_svm", "ner_window", "softmax", "word2vec"]
+ASSIGNMENTS = ["fc_net", "jacobians", "layers", "linear_svm", "ner_window", "softmax", "word2vec"]
 GIVEN = {".gitattributes", "assignment.toml", "instructions.md", "public.json", "starter.py"}
+PACKAGE = {"fc_net": {"cs231n/__init__.py", "cs231n/classifiers/__init__.py", "cs231n/classifiers/fc_net.py",
+                      "cs231n/layer_utils.py", "cs231n/layers.py"}}   # handed out from starter/, in place of starter.py
 SUPPORT = {
+    "fc_net": set(),
     "jacobians": set(),
     "layers": {"support/layer_params.py"},
     "linear_svm": {"support/past/__init__.py", "support/past/builtins.py"},
@@ -32,16 +35,17 @@ POOL_SECRET = b"hidden case 7: the reference's answer 0.123456789"
 
 def instructor_copy(tmp_path, name):
     """The assignment folder as an instructor's machine holds it: with a case
-    pool, and caches and hidden files in the support folder."""
+    pool, and caches and hidden files in the support folder and a package's starter."""
     folder = tmp_path / "course" / name
     shutil.copytree(ROOT / "assignments" / name, folder, ignore=shutil.ignore_patterns("__pycache__", ".pool"))
     (folder / ".pool").mkdir()
     (folder / ".pool" / "0123abcd.json").write_bytes(POOL_SECRET)
-    if (folder / "support").is_dir():
-        reference = (folder / "reference.py").read_bytes()
-        (folder / "support" / "__pycache__").mkdir()
-        (folder / "support" / "__pycache__" / "reference.cpython-311.pyc").write_bytes(reference)
-        (folder / "support" / ".reference.py.swp").write_bytes(reference)
+    for copied in (folder / "support", folder / "starter" / "cs231n" / "classifiers"):
+        if copied.is_dir():
+            reference = (folder / "reference.py").read_bytes()
+            (copied / "__pycache__").mkdir()
+            (copied / "__pycache__" / "reference.cpython-311.pyc").write_bytes(reference)
+            (copied / ".reference.py.swp").write_bytes(reference)
     return folder
 
 
@@ -66,9 +70,11 @@ def test_the_handout_holds_exactly_what_students_get(tmp_path, name):
     run = handout(folder, tmp_path / "dist")
     assert run.returncode == 0, run.stderr
     out = tmp_path / "dist" / name
-    assert files_in(tmp_path / "dist") == {f"{name}/{f}" for f in GIVEN | SUPPORT[name]}
+    starter = PACKAGE.get(name, {"starter.py"})
+    assert files_in(tmp_path / "dist") == {f"{name}/{f}" for f in GIVEN - {"starter.py"} | starter | SUPPORT[name]}
     for relative in files_in(out) - {".gitattributes"}:
-        assert (out / relative).read_bytes() == (folder / relative).read_bytes(), relative
+        source = folder / ("starter" if relative in PACKAGE.get(name, ()) else "") / relative
+        assert (out / relative).read_bytes() == source.read_bytes(), relative
     assert f"wrote {out}" in run.stdout
 
 
