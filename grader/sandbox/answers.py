@@ -27,6 +27,8 @@ MAX_FUNCTIONS = 1000   # functions of a module read from a load answer
 MAX_NAME = 200         # characters of a function's or a parameter's name
 MAX_SIGNS = 16         # signs of a numerical derivative read from one call's answer
 MAX_LINES = 50         # line numbers of a traceback read from an error
+MAX_FORWARDS = 16      # forwards whose caches' uses are read from one call's answer (see cache_watch)
+MAX_FORWARD_CALLS = 64   # ... calls of each
 
 
 def _text(value, limit: int) -> str:
@@ -136,17 +138,31 @@ class NumericSign(BaseModel):
     complex: bool = Field(strict=True)
 
 
+class CacheUse(BaseModel):
+    """How often the caches of one forward's calls, made during a call whose
+    layers were watched (see cache_watch), reached a backward, and the
+    backward that took the one taken most. It can only ever name a mistake
+    on a check that failed anyway (grading/cache_reuse.py)."""
+    model_config = ConfigDict(frozen=True)
+    forward: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*_forward$", max_length=MAX_NAME)
+    backward: str = Field("", pattern=r"^([A-Za-z_][A-Za-z0-9_]*_backward)?$", max_length=MAX_NAME)
+    received: list[Annotated[int, Field(ge=0, lt=2**31, strict=True)]] = Field(min_length=1,
+                                                                               max_length=MAX_FORWARD_CALLS)
+
+
 class Called(_Succeeded):
     """A call's answer: the decoded return value (see wire_values.decode), how long
     it took, which of its arguments it changed in place or sent back (only
     arguments of this call are read), and for a watched call the signs of
-    a numerical derivative."""
+    a numerical derivative, and for a call whose layers were watched, what
+    became of their caches."""
     kind: Literal["call"]
     result: Any
     seconds: float = Field(0.0, ge=0, lt=1e9, allow_inf_nan=False, strict=True)
     mutated: list[str] = []
     updated: dict[str, Any] = {}
     numeric: list[NumericSign] = Field([], max_length=MAX_SIGNS)
+    caches: list[CacheUse] = Field([], max_length=MAX_FORWARDS)
 
     @field_validator("mutated", mode="before")
     @classmethod
@@ -185,11 +201,14 @@ def _error(value):
 
 
 class Failed(BaseModel):
-    """The request failed: in the student's code, or in its process, or on the way back."""
+    """The request failed: in the student's code, or in its process, or on
+    the way back; for a call whose layers were watched, what became of
+    their caches before it failed."""
     model_config = ConfigDict(frozen=True)
     ok: ClassVar[bool] = False
     kind: Literal["error"] = "error"
     error: Annotated[StudentError, BeforeValidator(_error)] = Field(default_factory=StudentError)
+    caches: list[CacheUse] = Field([], max_length=MAX_FORWARDS)
 
 
 Reply = Annotated[Union[Loaded, Called, Probed, Failed], Field(discriminator="kind")]

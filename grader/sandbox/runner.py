@@ -332,9 +332,11 @@ class Request(dict):
         return wire.encode(self)
 
 
-def call_request(function: str, args: dict, keep=None, updates=None, watch: bool = False) -> Request:
-    """A call; with `watch`, the student's process also reports signs of a numerical derivative."""
-    watched = {"watch": True} if watch else {}
+def call_request(function: str, args: dict, keep=None, updates=None, watch: bool = False,
+                 caches: bool = False) -> Request:
+    """A call; with `watch`, the student's process also reports signs of a
+    numerical derivative; with `caches`, which of its layers' caches reached a backward."""
+    watched = ({"watch": True} if watch else {}) | ({"caches": True} if caches else {})
     return Request(op="call", function=function, args=args, keep=keep, updates=updates, **watched)
 
 

@@ -21,7 +21,7 @@ from importlib.machinery import SourceFileLoader
 
 import numpy as np
 
-from . import methods, numeric_watch, package, recipes, wire, wire_values
+from . import cache_watch, methods, numeric_watch, package, recipes, wire, wire_values
 from .cells import Cells
 
 
@@ -123,21 +123,23 @@ class Child:
             return recipes.build(value)
         return value.copy() if isinstance(value, np.ndarray) else copy.deepcopy(value)
 
-    def call(self, name: str, args: dict, keep=None, updates=None, watch=False) -> dict:
+    def call(self, name: str, args: dict, keep=None, updates=None, watch=False, caches=False) -> dict:
         """Call on copies; outputs at `keep` stay here under handles; arguments
         in `updates` are changed by contract and sent back; with `watch`, the
-        signs of a numerical derivative seen during the call too."""
+        signs of a numerical derivative seen during the call too; with
+        `caches`, which caches of its layers reached which backward, even where it raised."""
         try:
             kept = {k: self.materialize(v) for k, v in args.items()}
         except BaseException as e:
             return {"ok": False, "error": self.describe_error(e)}
         watcher = numeric_watch.Watch(self.files) if watch else nullcontext()
+        layers = cache_watch.Watch.of(self.module) if caches else None
         start = time.perf_counter()
         try:
-            with watcher:
+            with watcher, layers or nullcontext():
                 result = self.invoke_on(name, kept)
         except BaseException as e:
-            return {"ok": False, "error": self.describe_error(e)}
+            return {"ok": False, "error": self.describe_error(e)} | _caches_seen(layers)
         seconds = time.perf_counter() - start
         updates = set(updates or ())
         try:
@@ -151,7 +153,7 @@ class Child:
             return {"ok": False, "error": {"kind": "exception", "type": type(e).__name__,
                                            "message": f"the return value could not be sent back: {_first_line(e)}"}}
         reply = {"ok": True, "result": described, "seconds": seconds, "mutated": mutated, "updated": updated}
-        return reply | ({"numeric": watcher.report()} if watch else {})
+        return reply | ({"numeric": watcher.report()} if watch else {}) | _caches_seen(layers)
 
     def keep(self, result, indices: list) -> dict[int, int]:
         """Store the outputs at `indices` (a forward's cache) under new handles."""
@@ -197,7 +199,7 @@ class Child:
                              Cells.of(msg.get("cells"), msg.get("shown")) if "cells" in msg else None)
         if op == "call":
             return self.call(msg["function"], msg["args"], msg.get("keep"), msg.get("updates"),
-                             msg.get("watch") is True)
+                             msg.get("watch") is True, msg.get("caches") is True)
         if op == "probe":
             return self.probe(msg["function"], msg["args"], msg.get("output"), msg.get("upstream"),
                               msg["wrt"], msg["points"], msg.get("direction"), msg.get("key"))
@@ -292,6 +294,11 @@ def _first_line(e: BaseException) -> str:
     except BaseException:  # a __str__ of the student's that raises
         return "(its message could not be read)"
     return text.splitlines()[0][:500] if text else ""
+
+
+def _caches_seen(layers: cache_watch.Watch | None) -> dict:
+    """What a watch of the layers' caches saw, as a field of the reply; nothing where none watched."""
+    return {"caches": layers.report()} if layers else {}
 
 
 def _tagged(value) -> bool:
