@@ -87,8 +87,9 @@ EXPECTED = {
         # a broken layer costs its own points, and the networks' checks that fail with it name it
         "affine_db_first_row": (19, {"affine_backward": 2, "two_layer_loss": 3, "fc_loss": 4}, {"uses_failing"}),
         "dropout_on_at_test": (23, {"fc_scores": 0}, {"dropout_at_test_time"}),
-        # one cache for every layer: the backward pass fails on the first layer, in the student's layer_utils
-        "cache_reused": (18, {"fc_loss": 0}, set()),
+        # one cache for every layer: the backward pass fails on the first layer, in the student's layer_utils,
+        # and the error names the cache the network reused
+        "cache_reused": (18, {"fc_loss": 0}, {"cache_reused"}),
         # the constructor's weights checked by their scale, whatever its random numbers
         "weights_unscaled": (24.5, {"two_layer_init": 0.5}, {"initial_scale"}),
     },
@@ -210,6 +211,11 @@ def test_a_network_names_the_failing_layer_it_uses(graded):
     [returns] = [c for f in submissions["cache_reused"]["functions"] if f["name"] == "fc_loss"
                  for c in f["checks"] if c["name"] == "returns"]
     assert 'File "cs231n/layer_utils.py"' in returns["message"] and "affine_relu_backward(dout, cache)" in returns["message"]
+    assert returns["diagnosis"] == "cache_reused" and returns["explanation"].startswith(
+        "affine_relu_backward was given the cache of the 2nd of your 2 calls of affine_relu_forward twice")
+    others = [(s, f["name"], c["name"]) for s, graded in submissions.items() if s != "cache_reused"
+              for f in graded["functions"] for c in f["checks"] if c["diagnosis"] == "cache_reused"]
+    assert others == []
 
 
 def test_a_file_for_numpy_1_only_is_told_so(graded):

@@ -7,6 +7,7 @@
   own_forward.py  a derivative against finite differences of the student's own forward
   composition.py  a function graded on stand-ins, called again with the student's own helpers
   cascade.py      a forward's mistake charged once, not again in the backward its cache fed
+  cache_reuse.py  a network that hands one layer's cache to other layers' backwards, named where it fails
   fold.py         the verdicts of a check on every case folded into one Check; the function's score
   memo.py         what is worked out once per case for every student given it
   failure.py      a failure of the student's process as a verdict

@@ -22,7 +22,7 @@ from ..spec import Function, Spec
 from .cascade import unexplained_first
 from .composition import composed_request, judge_composed
 from .conventions import candidates, chosen
-from . import derived
+from . import cache_reuse, derived
 from .failure import Refused, failure
 from .fold import Judged, Key, fold, score
 from .memo import once
@@ -108,7 +108,7 @@ class FunctionGrading:
             return made
         opaque = [i for i, o in enumerate(f.outputs) if o.opaque]
         made.call = call_request(f.target, args, opaque, [a.name for a in f.args if a.updates],
-                                 watch=derived.watched(self.spec, f))
+                                 watch=derived.watched(self.spec, f), caches=cache_reuse.watched(f))
         if f.stand_ins:
             made.composed = composed_request(f, args)
         products = [judge for judge in self.outputs if isinstance(judge, VectorJacobianProduct)]
@@ -143,9 +143,12 @@ class FunctionGrading:
         return verdicts
 
     def judge_case(self, plan: CasePlan, failed: set) -> list[tuple[Key, Verdict | None]]:
-        """(check, verdict) pairs for one case, then the student's own
+        """(check, verdict) pairs for one case, a cache reused across layers
+        named on its failures (cache_reuse.py), then the student's own
         composition where stand-ins were passed (composition.py)."""
         judged = list(self.judge_answers(plan, failed))
+        if plan.call:
+            cache_reuse.name_reuse(plan.call.reply, judged)
         if plan.composed:
             expected = self.expected(plan.case)
             if expected.composed:

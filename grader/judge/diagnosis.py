@@ -7,7 +7,7 @@ Stable codes (they appear in grades.json):
   scaled_by_<k> / scaled_by_1_over_<k> (k a dimension name, or 2),
   extra_axis, missing_axis, not_summed_over_<k>, diagonal_as_vector, missing_off_diagonal, wrong_forward, upstream_ignored,
   cascade and compensates (a mistake of another function the student wrote; see grading/),
-  numerical_gradient (see grading/derived.py),
+  numerical_gradient (see grading/derived.py), cache_reused (see grading/cache_reuse.py),
   and the codes of the mistakes an assignment declares (e.g. missing_activation_derivative)."""
 from __future__ import annotations
 
