@@ -14,7 +14,28 @@ assignment the median and the range of the wall times, the ratio of
 medians to the baseline's, and the median CPU seconds of the whole process
 tree (self-check, the fork server, the student's processes), which a
 loaded machine disturbs less than the wall time. The grader's modules are
-compiled to bytecode first, as in an installed copy."""
+compiled to bytecode first, as in an installed copy.
+
+Notes (2 shared cores):
+- Where a self-check's time goes, ner_window on a quiet machine (0.29-0.30 s
+  wall, the baseline 0.08 s): the grading process imports for 0.19 s (numpy
+  0.06, pydantic 0.03, the grader's models built at import 0.05, its other
+  modules 0.05), reads the spec and public.json in 0.015 s, then grades and
+  prints in about 0.06 s; the fork server (Python and numpy, 0.11 s) starts
+  alongside the imports, and is ready before they end. `python -c "import
+  numpy, pydantic"` alone takes 0.13 s.
+- layers (0.63 s on a quiet machine) adds the student's own code: the
+  correct submission's naive convolution and pooling loops, called 13 times
+  each by the public checks (the calls, the caches their backward passes
+  need, a second upstream gradient, and on the first case linearity, zero
+  and repeatability), run for about 0.25 s in the student's process, most of
+  it on the public case with stride 1 and pad 2.
+- Reading a current notebook as plain JSON instead of with nbformat (whose
+  import builds a schema validator) took deep_network from 0.409 s
+  (0.401-0.569) to 0.323 s (0.304-0.456), 7 rounds at load 2.
+- Tried and not kept, each under 0.015 s a self-check: caching the names of
+  a size expression while a spec is checked (layers' spec 0.047 -> 0.034 s),
+  building the pydantic models only when first used."""
 from __future__ import annotations
 
 import argparse
