@@ -61,7 +61,7 @@ def expand(spec: Spec) -> list[Problem]:
     sizes, problems = Sizes(spec), []
     for i, f in containers:
         for j, a in enumerate(f.args):
-            if a.container:
+            if a.container and not a.leaves:   # a class's state comes with its leaves (spec/state.py)
                 problems += within(("functions", i, "args", j), _expand(a, sizes, _argument_leaf))
         for j, o in enumerate(f.outputs):
             if o.container:

@@ -248,11 +248,12 @@ class Function(Strict):
     args: list[Argument]
     outputs: list[Output] = Field(min_length=1)
     mistakes: list[Mistake] = []
+    _target: str | None = PrivateAttr(None)   # a method of a class declared under another name (spec/classes.py)
 
     @property
     def target(self) -> str:
         """The name of the function called, in the student's file and in the reference."""
-        return self.calls or self.name
+        return self._target or self.calls or self.name
 
     @model_validator(mode="after")
     def _outputs_and_points(self) -> Function:
