@@ -78,20 +78,24 @@ EXPECTED = {
     },
     # packages (cs231n/classifiers/fc_net.py with the student's own layers); networks as classes
     "fc_net": {
-        "grace": (25, {}, set()),
-        "relu_mask_from_upstream": (23, {"two_layer_loss": 3}, {"relu_mask_from_upstream"}),
-        "grads_keyed_dw": (21, {"two_layer_loss": 1}, {"keyed_differently"}),
-        "reg_missing_from_grads": (23, {"two_layer_loss": 3}, {"reg_missing_from_gradient"}),
-        "reg_counted_twice": (23, {"two_layer_loss": 3}, {"reg_counted_twice"}),
-        "b2_gradient_missing": (24, {"two_layer_loss": 4}, {"derivative_missing"}),
+        "grace": (34, {}, set()),
+        "relu_mask_from_upstream": (32, {"two_layer_loss": 3}, {"relu_mask_from_upstream"}),
+        "grads_keyed_dw": (30, {"two_layer_loss": 1}, {"keyed_differently"}),
+        "reg_missing_from_grads": (32, {"two_layer_loss": 3}, {"reg_missing_from_gradient"}),
+        "reg_counted_twice": (32, {"two_layer_loss": 3}, {"reg_counted_twice"}),
+        "b2_gradient_missing": (33, {"two_layer_loss": 4}, {"derivative_missing"}),
         # a broken layer costs its own points, and the networks' checks that fail with it name it
-        "affine_db_first_row": (19, {"affine_backward": 2, "two_layer_loss": 3, "fc_loss": 4}, {"uses_failing"}),
-        "dropout_on_at_test": (23, {"fc_scores": 0}, {"dropout_at_test_time"}),
+        # (with batch normalisation, 3 of fc_bn_loss's 11 outputs: grads b1, b2 and b3)
+        "affine_db_first_row": (26.909091, {"affine_backward": 2, "two_layer_loss": 3, "fc_loss": 4,
+                                            "fc_bn_loss": 2.909091}, {"uses_failing"}),
+        "dropout_on_at_test": (32, {"fc_scores": 0}, {"dropout_at_test_time"}),
+        # batch normalisation left in training mode by loss(X): the batch's own statistics at test time
+        "batchnorm_train_at_test": (32, {"fc_bn_scores": 0}, {"batchnorm_at_test_time"}),
         # one cache for every layer: the backward pass fails on the first layer, in the student's layer_utils,
         # and the error names the cache the network reused
-        "cache_reused": (18, {"fc_loss": 0}, {"cache_reused"}),
+        "cache_reused": (23, {"fc_loss": 0, "fc_bn_loss": 0}, {"cache_reused"}),
         # the constructor's weights checked by their scale, whatever its random numbers
-        "weights_unscaled": (24.5, {"two_layer_init": 0.5}, {"initial_scale"}),
+        "weights_unscaled": (33.5, {"two_layer_init": 0.5}, {"initial_scale"}),
     },
 }
 
@@ -204,7 +208,8 @@ def test_a_network_names_the_failing_layer_it_uses(graded):
              for f in submissions["affine_db_first_row"]["functions"] for c in f["checks"]
              if c["diagnosis"] == "uses_failing" and c["visibility"] == "public"}
     assert set(noted) == {("two_layer_loss", 'grads["b1"]'), ("two_layer_loss", 'grads["b2"]'),
-                          ("fc_loss", 'grads["b1"]'), ("fc_loss", 'grads["b2"]'), ("fc_loss", 'grads["b3"]')}
+                          ("fc_loss", 'grads["b1"]'), ("fc_loss", 'grads["b2"]'), ("fc_loss", 'grads["b3"]'),
+                          ("fc_bn_loss", 'grads["b1"]'), ("fc_bn_loss", 'grads["b2"]'), ("fc_bn_loss", 'grads["b3"]')}
     for charged_to, explanation, scored in noted.values():
         assert charged_to == "affine_backward" and scored
         assert explanation.startswith("affine_backward fails its checks; this grads[")

@@ -41,6 +41,39 @@ def softmax_loss(x, y):
     return float(loss), probs / n
 
 
+def batchnorm_forward(x, gamma, beta, bn_param):
+    """Normalise each column by the batch's mean and variance in training (updating the running
+    averages), by the running averages at test time; then scale by gamma and shift by beta."""
+    mode, eps, momentum = bn_param["mode"], bn_param.get("eps", 1e-5), bn_param.get("momentum", 0.9)
+    running_mean = bn_param.get("running_mean", np.zeros(x.shape[1], dtype=x.dtype))
+    running_var = bn_param.get("running_var", np.zeros(x.shape[1], dtype=x.dtype))
+    if mode == "train":
+        mean, var = x.mean(axis=0), x.var(axis=0)
+        std = np.sqrt(var + eps)
+        xhat = (x - mean) / std
+        bn_param["running_mean"] = momentum * running_mean + (1 - momentum) * mean
+        bn_param["running_var"] = momentum * running_var + (1 - momentum) * var
+        return gamma * xhat + beta, (xhat, gamma, std)
+    if mode != "test":
+        raise ValueError(f"invalid batchnorm mode {mode!r}")
+    bn_param["running_mean"], bn_param["running_var"] = running_mean, running_var
+    return gamma * (x - running_mean) / np.sqrt(running_var + eps) + beta, None
+
+
+def batchnorm_backward(dout, cache):
+    xhat, gamma, std = cache
+    dxhat = dout * gamma
+    # the batch's mean and variance depend on every row: dx has terms through both
+    dx = (len(dout) * dxhat - dxhat.sum(axis=0) - xhat * (dxhat * xhat).sum(axis=0)) / (len(dout) * std)
+    return dx, (dout * xhat).sum(axis=0), dout.sum(axis=0)
+
+
+def batchnorm_backward__statistics_constant(dout, cache):
+    """The batch mean and variance treated as constants: only the direct path."""
+    xhat, gamma, std = cache
+    return dout * gamma / std, (dout * xhat).sum(axis=0), dout.sum(axis=0)
+
+
 def dropout_forward(x, dropout_param):
     """Inverted dropout: keep each unit with probability p and scale by 1/p in training; nothing at test time."""
     p, mode = dropout_param["p"], dropout_param["mode"]
@@ -122,11 +155,14 @@ def two_layer_loss__mask_from_upstream(input_dim, hidden_dim, num_classes, weigh
 # --- the network of any depth -------------------------------------------------------
 
 class FullyConnectedNet:
-    """{affine - relu - [dropout]} x (L - 1) - affine - softmax; params W1..WL, b1..bL."""
+    """{affine - [batchnorm] - relu - [dropout]} x (L - 1) - affine - softmax; params W1..WL, b1..bL,
+    and with normalization="batchnorm" gamma1..gamma(L-1), beta1..beta(L-1), the running averages
+    kept in self.bn_params (one dict per hidden layer)."""
 
     def __init__(self, hidden_dims, input_dim=3 * 32 * 32, num_classes=10, dropout=1, normalization=None,
                  reg=0.0, weight_scale=1e-2, dtype=np.float32, seed=None):
         self.use_dropout = dropout != 1
+        self.normalization = normalization
         self.reg, self.dtype = reg, dtype
         self.num_layers = 1 + len(hidden_dims)
         sizes = [input_dim, *hidden_dims, num_classes]
@@ -134,6 +170,10 @@ class FullyConnectedNet:
         for layer in range(1, self.num_layers + 1):
             self.params[f"W{layer}"] = weight_scale * np.random.randn(sizes[layer - 1], sizes[layer])
             self.params[f"b{layer}"] = np.zeros(sizes[layer])
+            if normalization == "batchnorm" and layer < self.num_layers:
+                self.params[f"gamma{layer}"] = np.ones(sizes[layer])
+                self.params[f"beta{layer}"] = np.zeros(sizes[layer])
+        self.bn_params = [{"mode": "train"} for _ in hidden_dims] if normalization == "batchnorm" else []
         self.dropout_param = {"mode": "train", "p": dropout} if self.use_dropout else {}
         if self.use_dropout and seed is not None:
             self.dropout_param["seed"] = seed
@@ -145,15 +185,19 @@ class FullyConnectedNet:
         mode = "test" if y is None else "train"
         if self.use_dropout:
             self.dropout_param["mode"] = mode
+        for bn_param in self.bn_params:
+            bn_param["mode"] = mode
         p, last = self.params, self.num_layers
         out, caches = X, []
         for layer in range(1, last):
             out, affine = affine_forward(out, p[f"W{layer}"], p[f"b{layer}"])
+            norm = dropped = None
+            if self.bn_params:
+                out, norm = batchnorm_forward(out, p[f"gamma{layer}"], p[f"beta{layer}"], self.bn_params[layer - 1])
             out, relu = relu_forward(out)
-            dropped = None
             if self.use_dropout:
                 out, dropped = dropout_forward(out, self.dropout_param)
-            caches.append((affine, relu, dropped))
+            caches.append((affine, norm, relu, dropped))
         scores, top = affine_forward(out, p[f"W{last}"], p[f"b{last}"])
         if mode == "test":
             return scores
@@ -162,10 +206,13 @@ class FullyConnectedNet:
         grads = {}
         dout, grads[f"W{last}"], grads[f"b{last}"] = affine_backward(dout, top)
         for layer in range(last - 1, 0, -1):
-            affine, relu, dropped = caches[layer - 1]
+            affine, norm, relu, dropped = caches[layer - 1]
             if self.use_dropout:
                 dout = dropout_backward(dout, dropped)
-            dout, grads[f"W{layer}"], grads[f"b{layer}"] = affine_backward(relu_backward(dout, relu), affine)
+            dout = relu_backward(dout, relu)
+            if self.bn_params:
+                dout, grads[f"gamma{layer}"], grads[f"beta{layer}"] = batchnorm_backward(dout, norm)
+            dout, grads[f"W{layer}"], grads[f"b{layer}"] = affine_backward(dout, affine)
         for layer in range(1, last + 1):
             grads[f"W{layer}"] = grads[f"W{layer}"] + self.reg * p[f"W{layer}"]
         return loss, grads
@@ -183,4 +230,18 @@ def fc_scores__dropout_at_test_time(hidden_dims, input_dim, num_classes, dropout
         out = np.maximum(0.0, out @ params[f"W{layer}"] + params[f"b{layer}"])
         if dropout != 1:
             out, _ = dropout_forward(out, dropout_param)
+    return out @ params[f"W{last}"] + params[f"b{last}"]
+
+
+# --- mistakes of FullyConnectedNet.loss(X) with normalization="batchnorm", called as (hidden_dims,
+# input_dim, num_classes, normalization, reg, dtype, state, params, X) ---
+
+def fc_bn_scores__batchnorm_at_test_time(hidden_dims, input_dim, num_classes, normalization, reg, dtype,
+                                         state, params, X):
+    """Scores with each layer normalised by the batch's own mean and variance: the mode never set to "test"."""
+    out, last = X.astype(dtype), len(hidden_dims) + 1
+    for layer in range(1, last):
+        out = out @ params[f"W{layer}"] + params[f"b{layer}"]
+        out, _ = batchnorm_forward(out, params[f"gamma{layer}"], params[f"beta{layer}"], {"mode": "train"})
+        out = np.maximum(0.0, out)
     return out @ params[f"W{last}"] + params[f"b{last}"]

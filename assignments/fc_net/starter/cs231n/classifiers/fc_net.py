@@ -2,7 +2,8 @@
 
 Hand in your whole cs231n/ folder: layers.py (affine_forward,
 affine_backward, relu_forward, relu_backward, softmax_loss,
-dropout_forward, dropout_backward), layer_utils.py and this file at
+batchnorm_forward, batchnorm_backward, dropout_forward, dropout_backward),
+layer_utils.py and this file at
 classifiers/fc_net.py. Check your work from the folder that holds cs231n/ with:
 self-check cs231n/classifiers/fc_net.py --assignment path/to/fc_net
 """
@@ -36,21 +37,27 @@ class TwoLayerNet(object):
 
 
 class FullyConnectedNet(object):
-    """{affine - relu - [dropout]} x (L - 1) - affine - softmax.
+    """{affine - [batchnorm] - relu - [dropout]} x (L - 1) - affine - softmax.
 
     self.params holds W1..WL and b1..bL; layer l's weights are
     (size of layer l-1, size of layer l), from input_dim through
-    hidden_dims to num_classes.
+    hidden_dims to num_classes. With normalization="batchnorm" it also
+    holds gamma1..gamma(L-1) (ones) and beta1..beta(L-1) (zeros), and
+    self.bn_params is a list of one dict per hidden layer, {"mode": "train"},
+    where batchnorm_forward keeps its running_mean and running_var.
     """
 
     def __init__(self, hidden_dims, input_dim=3 * 32 * 32, num_classes=10, dropout=1,
                  normalization=None, reg=0.0, weight_scale=1e-2, dtype=np.float32, seed=None):
         """Dropout after each ReLU when dropout < 1, its masks
-        drawn after seeding with seed when one is given; every parameter
-        cast to dtype."""
+        drawn after seeding with seed when one is given; batch
+        normalisation before each ReLU when normalization is "batchnorm";
+        every parameter cast to dtype."""
         raise NotImplementedError
 
     def loss(self, X, y=None):
         """As TwoLayerNet.loss: the scores at test time (y None: dropout
-        off), else (loss, grads) in training mode (dropout on)."""
+        off, every bn_param's mode "test"), else (loss, grads) in training
+        mode (dropout on, batch statistics), grads holding gamma and beta's
+        gradients too."""
         raise NotImplementedError

@@ -51,7 +51,7 @@ class FullyConnectedNet(object):
     """A fully-connected neural network with an arbitrary number of hidden
     layers, ReLU nonlinearities, and a softmax loss function:
 
-    {affine - relu - [dropout]} x (L - 1) - affine - softmax
+    {affine - [batch norm] - relu - [dropout]} x (L - 1) - affine - softmax
     """
 
     def __init__(self, hidden_dims, input_dim=3 * 32 * 32, num_classes=10, dropout=1,
@@ -67,12 +67,19 @@ class FullyConnectedNet(object):
         for i in range(self.num_layers):
             self.params["W%d" % (i + 1)] = weight_scale * np.random.randn(dims[i], dims[i + 1])
             self.params["b%d" % (i + 1)] = np.zeros(dims[i + 1])
+            if self.normalization == "batchnorm" and i < self.num_layers - 1:
+                self.params["gamma%d" % (i + 1)] = np.ones(dims[i + 1])
+                self.params["beta%d" % (i + 1)] = np.zeros(dims[i + 1])
 
         self.dropout_param = {}
         if self.use_dropout:
             self.dropout_param = {"mode": "train", "p": dropout}
             if seed is not None:
                 self.dropout_param["seed"] = seed
+
+        self.bn_params = []
+        if self.normalization == "batchnorm":
+            self.bn_params = [{"mode": "train"} for i in range(self.num_layers - 1)]
 
         for k, v in self.params.items():
             self.params[k] = v.astype(dtype)
@@ -83,11 +90,19 @@ class FullyConnectedNet(object):
         mode = "test" if y is None else "train"
         if self.use_dropout:
             self.dropout_param["mode"] = mode
+        if self.normalization == "batchnorm":
+            for bn_param in self.bn_params:
+                bn_param["mode"] = mode
 
         caches = {}
         out = X
         for i in range(1, self.num_layers):
-            out, caches["affine_relu%d" % i] = affine_relu_forward(out, self.params["W%d" % i], self.params["b%d" % i])
+            W, b = self.params["W%d" % i], self.params["b%d" % i]
+            if self.normalization == "batchnorm":
+                gamma, beta = self.params["gamma%d" % i], self.params["beta%d" % i]
+                out, caches["layer%d" % i] = affine_bn_relu_forward(out, W, b, gamma, beta, self.bn_params[i - 1])
+            else:
+                out, caches["layer%d" % i] = affine_relu_forward(out, W, b)
             if self.use_dropout:
                 out, caches["dropout%d" % i] = dropout_forward(out, self.dropout_param)
         L = self.num_layers
@@ -107,7 +122,11 @@ class FullyConnectedNet(object):
         for i in range(L - 1, 0, -1):
             if self.use_dropout:
                 dout = dropout_backward(dout, caches["dropout%d" % i])
-            dout, grads["W%d" % i], grads["b%d" % i] = affine_relu_backward(dout, caches["affine_relu%d" % i])
+            if self.normalization == "batchnorm":
+                dout, grads["W%d" % i], grads["b%d" % i], grads["gamma%d" % i], grads["beta%d" % i] = \
+                    affine_bn_relu_backward(dout, caches["layer%d" % i])
+            else:
+                dout, grads["W%d" % i], grads["b%d" % i] = affine_relu_backward(dout, caches["layer%d" % i])
             grads["W%d" % i] += self.reg * self.params["W%d" % i]
 
         return loss, grads
