@@ -9,7 +9,8 @@ label's reason, and every function flagged as a numerical derivative
 should be. Where the labels also name which outputs of an incorrect function
 are wrong, it prints the agreement per output too: the grader counts an output
 wrong when a scored check of it did not pass (every output, when a scored check
-of none, such as the import, did not).
+of none, such as the import, did not; an argument changed in place by
+contract counts as an output, judged by its check `<argument> updated`).
 
     python bench/real_files.py --folder FILES --assignment layers \\
         --labels bench/real_files/layers.toml [--seed 1] [--jobs 2]
@@ -123,15 +124,24 @@ def read_verdicts(grades: Path) -> dict[str, dict[str, Verdict]]:
 ALL_OUTPUTS = "*"
 
 
+def judged(check: dict) -> str | None:
+    """What a check judges: its output, or the argument a function changes in
+    place by contract (its check `bn_param updated` names no output)."""
+    if check.get("output"):
+        return check["output"]
+    name = check["name"].removesuffix(" (hidden)")
+    return name.removesuffix(" updated") if name.endswith(" updated") else None
+
+
 def verdict(function: dict) -> Verdict:
     """A function's points and the first check that did not pass, with its
     status, diagnosis and the first line of its message; the outputs named
     by its checks and by those that did not pass."""
     checks = function.get("checks", [])
     numerical = any(c.get("diagnosis") == "numerical_gradient" for c in checks)
-    outputs = tuple(dict.fromkeys(c["output"] for c in checks if c.get("output")))
+    outputs = tuple(dict.fromkeys(judged(c) for c in checks if judged(c)))
     failing = [c for c in checks if c["status"] not in ("passed", "skipped")]
-    failed_outputs = frozenset(c.get("output") or ALL_OUTPUTS for c in failing if c.get("scored", True))
+    failed_outputs = frozenset(judged(c) or ALL_OUTPUTS for c in failing if c.get("scored", True))
     why = ""
     if failing:
         check = failing[0]
