@@ -34,9 +34,10 @@ def starter_source(spec: Spec) -> str:
 
 
 def starter_definitions(spec: Spec, functions: bool = True, classes: bool = True) -> str:
-    """The skeletons of the spec's functions (those no entry calls as a method) and of its classes."""
+    """The skeletons of the spec's functions (those no entry calls as a method) and of its classes (each
+    Python class once: a declaration that grades another's class, with `class_name`, writes none)."""
     return "".join(starter_function(f) for f in spec.graded if functions and not f.calls) + "".join(
-        starter_class(spec, c) for c in spec.classes if classes)
+        starter_class(spec, c) for c in spec.classes if classes and c.python_name == c.name)
 
 
 def starter_what(spec: Spec, functions: bool = True) -> str:

@@ -62,6 +62,11 @@ class Class(Strict):
     uses: list[str] = Field([], description="graded functions its methods call (the student's own layers): where "
                             "one loses points, a method's failed checks say that they use it")
 
+    @property
+    def python_name(self) -> str:
+        """The Python class it grades."""
+        return self.class_name or self.name
+
 
 def method_of(f: Function) -> tuple[str, str] | None:
     """(class, method) where the entry grades a method (`calls = "Class.method"`)."""
@@ -125,8 +130,8 @@ def attach_methods(spec: Spec) -> list[Problem]:
             problems.append((("functions", i, "args"), f"{clash[0]!r} is an argument of the class {c.name} "
                              f"(or its {PARAMS} or {STATE}); name the method's arguments otherwise"))
             continue
-        if c.class_name and c.class_name != c.name:   # the Python class it grades
-            f._target = f"{c.class_name}.{owner[1]}"
+        if c.python_name != c.name:
+            f._target = f"{c.python_name}.{owner[1]}"
         if owner[1] == PARAMS:   # the constructor's own params: the class's arguments alone
             if c.init is None or f.args:
                 problems.append((where, f"{c.name}.params checks the constructor's params: declare {c.name}'s "

@@ -12,7 +12,8 @@ import pytest
 
 from conftest import ROOT, edit_spec, run_cli
 
-LAYERS = ["affine_forward", "affine_backward", "relu_forward", "relu_backward", "softmax_loss"]
+LAYERS = ["affine_forward", "affine_backward", "relu_forward", "relu_backward", "softmax_loss", "batchnorm_forward",
+          "batchnorm_backward"]
 TREE = {"cs231n/__init__.py", "cs231n/classifiers/__init__.py", "cs231n/classifiers/fc_net.py", "cs231n/layers.py"}
 
 
@@ -52,7 +53,7 @@ def grade_every_check_fails(tmp_path, folder, files: dict[str, str]):
     assert run.returncode == 0, run.stdout + run.stderr
     assert "Traceback" not in run.stderr
     [graded] = json.loads((tmp_path / "reports" / "fc_net" / "grades.json").read_text())["submissions"]
-    assert graded["score"] == 0 and graded["max_score"] == 25
+    assert graded["score"] == 0 and graded["max_score"] == 34
     checks = [(f["name"], c) for f in graded["functions"] for c in f["checks"]]
     assert {c["status"] for _, c in checks if c["name"] != "signature"} <= {"failed", "error"}
     unfound = [(name, c["message"]) for name, c in checks if c["name"] == "signature" and c["status"] != "passed"]

@@ -78,6 +78,40 @@ def softmax_loss(x, y):
     raise NotImplementedError
 
 
+def batchnorm_forward(x, gamma, beta, bn_param):
+    """Batch normalization. In training mode (bn_param["mode"] "train"): normalize
+    with the batch's mean and variance, and update bn_param's running_mean and
+    running_var (zeros where absent) with its momentum; at test time ("test"):
+    normalize with running_mean and running_var.
+
+    Args:
+        x: (N, H1)
+        gamma: (H1,)
+        beta: (H1,)
+        bn_param: dict, e.g. {'mode': 'train', 'eps': 1e-05, 'momentum': 0.9}
+
+    Returns a tuple (out, cache):
+        out: (N, H1)
+        cache: anything your backward function needs (it stays with you)
+    """
+    raise NotImplementedError
+
+
+def batchnorm_backward(dout, cache):
+    """Gradients of batch normalization (training mode) with respect to x, gamma and beta.
+
+    Args:
+        dout: (N, H1)
+        cache: the cache your batchnorm_forward returned
+
+    Returns a tuple (dx, dgamma, dbeta):
+        dx: (N, H1), the gradient with respect to x, given the upstream gradient dout of batchnorm_forward.out
+        dgamma: (H1,), the gradient with respect to gamma, given the upstream gradient dout of batchnorm_forward.out
+        dbeta: (H1,), the gradient with respect to beta, given the upstream gradient dout of batchnorm_forward.out
+    """
+    raise NotImplementedError
+
+
 def dropout_forward(x, dropout_param):
     """Inverted dropout, for FullyConnectedNet.
 
