@@ -6,30 +6,15 @@ from __future__ import annotations
 
 from conftest import ROOT
 from grader.authoring.mutants import Mutant
-from grader.authoring.validate import MutantVerdict, _not_a_mistake
-from grader.cases.assignment import Assignment
-from grader.grading import Submission, grade_submission
-from grader.sandbox.trusted import InProcess
+from mutants import judged
 
 SVM = ROOT / "assignments" / "linear_svm"
-
-
-def judged(tmp_path, mutant: Mutant) -> MutantVerdict:
-    a = Assignment(SVM)
-    source = a.reference_source(strict=False)
-    path = mutant.write(tmp_path, a.reference.path, a.spec)
-    result = grade_submission(a.spec, source, Submission(mutant.name, path), seed=0, runner=InProcess)
-    [f] = [f for f in result.functions if f.name == mutant.function]
-    verdict = MutantVerdict(mutant, f.score, f.max_score, [])
-    if not verdict.killed:
-        verdict.not_a_mistake = _not_a_mistake(a, source, mutant, path)
-    return verdict
 
 
 def test_a_mutant_that_is_an_accepted_convention_is_not_a_survivor(tmp_path):
     other_form = Mutant("svm_loss_naive", "loss", "the other form of the L2 term",
                         "outs = list(_ref.svm_loss_naive__half_reg(*args))")
-    verdict = judged(tmp_path, other_form)
+    verdict = judged(tmp_path, SVM, other_form)
     assert verdict.score == verdict.max_score
     assert verdict.verdict == "equivalent"
 
@@ -37,4 +22,4 @@ def test_a_mutant_that_is_an_accepted_convention_is_not_a_survivor(tmp_path):
 def test_a_mutant_that_mixes_two_conventions_is_killed(tmp_path):
     mixed = Mutant("svm_loss_naive", "loss", "the loss of the other form of the L2 term",
                    "outs[0] = _ref.svm_loss_naive__half_reg(*args)[0]")
-    assert judged(tmp_path, mixed).verdict == "killed"
+    assert judged(tmp_path, SVM, mixed).verdict == "killed"

@@ -8,24 +8,11 @@ import numpy as np
 
 from conftest import ROOT
 from grader.authoring.mutants import Mutant, mutants_of
-from grader.authoring.validate import MutantVerdict, _not_a_mistake, same
+from grader.authoring.validate import same
 from grader.cases.assignment import Assignment
-from grader.grading import Submission, grade_submission
-from grader.sandbox.trusted import InProcess
+from mutants import judged
 
 FC_NET = ROOT / "assignments" / "fc_net"
-
-
-def judged(tmp_path, mutant: Mutant) -> MutantVerdict:
-    a = Assignment(FC_NET)
-    source = a.reference_source(strict=False)
-    path = mutant.write(tmp_path, a.reference.path, a.spec)
-    result = grade_submission(a.spec, source, Submission(mutant.name, path), seed=0, runner=InProcess)
-    [f] = [f for f in result.functions if f.name == mutant.function]
-    verdict = MutantVerdict(mutant, f.score, f.max_score, [])
-    if not verdict.killed:
-        verdict.not_a_mistake = _not_a_mistake(a, source, mutant, path)
-    return verdict
 
 
 def test_rounding_around_zero_is_the_same_and_small_values_are_not():
@@ -40,9 +27,9 @@ def _mutant(function: str, output: str, kind: str) -> Mutant:
 
 
 def test_a_zero_gradient_rescaled_is_equivalent(tmp_path):
-    verdict = judged(tmp_path, _mutant("fc_bn_loss", 'grads["b1"]', "scaled by 2"))
+    verdict = judged(tmp_path, FC_NET, _mutant("fc_bn_loss", 'grads["b1"]', "scaled by 2"))
     assert verdict.score == verdict.max_score and verdict.verdict == "equivalent"
 
 
 def test_a_gradient_that_is_not_zero_rescaled_is_killed(tmp_path):
-    assert judged(tmp_path, _mutant("fc_bn_loss", 'grads["gamma1"]', "scaled by 2")).verdict == "killed"
+    assert judged(tmp_path, FC_NET, _mutant("fc_bn_loss", 'grads["gamma1"]', "scaled by 2")).verdict == "killed"
