@@ -36,7 +36,7 @@ MAX_SCORE = 13
 # (from the project's root), and never picks up another environment's script.
 ENTRY_POINTS = {
     "grade": "grade_main",
-    "self-check": "self_check_main",
+    "self-check": "self_check_command",
 }
 
 

@@ -26,6 +26,13 @@ def grade_main(argv: list[str] | None = None) -> int:
     return commands.grade_main(argv)
 
 
+def self_check_command() -> None:
+    """The `self-check` console command: the checks, then an exit that skips
+    the interpreter's teardown (exits.exit_at_once)."""
+    from .exits import exit_at_once
+    exit_at_once(self_check_main())
+
+
 def self_check_main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not {"-h", "--help"} & set(argv):

@@ -183,3 +183,31 @@ def test_self_check_imports_no_report_writer_and_no_batch_runner():
                           timeout=CLI_TIMEOUT)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def fork_servers() -> set[int]:
+    """The pids of every fork server running on this machine."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                if b"server_startup" in f.read():
+                    found.add(int(entry))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads the running processes from /proc")
+def test_self_check_exits_at_once_with_its_output_whole_and_its_fork_server_gone(tmp_path):
+    """self-check skips the interpreter's teardown (exits.exit_at_once): what
+    it printed must still all arrive through a pipe, and the fork server it
+    started must have ended when it returns, as after a normal exit."""
+    shutil.copy(SUBMISSIONS / "ada.py", tmp_path / "ner_window.py")
+    before = fork_servers()
+    done = subprocess.run(cli_command("self-check", "ner_window.py"), capture_output=True, text=True,
+                          env=cli_env(), cwd=tmp_path, timeout=CLI_TIMEOUT, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rstrip().splitlines()[-1].startswith("isolation: ")
+    assert "Score on the public checks: 13/13" in done.stdout
+    assert fork_servers() - before == set()

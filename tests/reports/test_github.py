@@ -183,7 +183,7 @@ def test_the_action_is_composite_with_its_inputs_and_outputs(action):
 def shims(tmp_path_factory) -> Path:
     """`grade` and `self-check` commands on PATH, running this checkout with this interpreter."""
     folder = tmp_path_factory.mktemp("bin")
-    for tool, main in (("grade", "grade_main"), ("self-check", "self_check_main")):
+    for tool, main in (("grade", "grade_main"), ("self-check", "self_check_command")):
         path = folder / tool
         code = f"import sys; from grader.cli import {main}; sys.argv[0] = {tool!r}; raise SystemExit({main}())"
         path.write_text(f'#!/bin/sh\nexec "{sys.executable}" -c "{code}" "$@"\n', encoding="utf-8")
