@@ -17,25 +17,34 @@ loaded machine disturbs less than the wall time. The grader's modules are
 compiled to bytecode first, as in an installed copy.
 
 Notes (2 shared cores):
-- Where a self-check's time goes, ner_window on a quiet machine (0.29-0.30 s
-  wall, the baseline 0.08 s): the grading process imports for 0.19 s (numpy
-  0.06, pydantic 0.03, the grader's models built at import 0.05, its other
-  modules 0.05), reads the spec and public.json in 0.015 s, then grades and
-  prints in about 0.06 s; the fork server (Python and numpy, 0.11 s) starts
-  alongside the imports, and is ready before they end. `python -c "import
-  numpy, pydantic"` alone takes 0.13 s.
-- layers (0.63 s on a quiet machine) adds the student's own code: the
-  correct submission's naive convolution and pooling loops, called 13 times
-  each by the public checks (the calls, the caches their backward passes
-  need, a second upstream gradient, and on the first case linearity, zero
-  and repeatability), run for about 0.25 s in the student's process, most of
-  it on the public case with stride 1 and pad 2.
+- On a quiet machine (the baseline 0.088 s), 7 rounds, median wall:
+  ner_window 0.262 s, linear_svm 0.254, jacobians 0.261, softmax 0.265,
+  word2vec 0.267, deep_network 0.283, fc_net 0.304, layers 0.598. The
+  same rounds with the commit before self-check's quick exit: 0.304,
+  0.302, 0.292, 0.310, 0.318, 0.333, 0.345 and 0.642 s.
+- Where ner_window's time goes: the grading process imports for 0.20 s
+  (numpy 0.04-0.06, pydantic 0.03, the grader's models built at import
+  0.05, its other modules 0.05), reads the spec and public.json in 0.01 s,
+  starts the student's process, grades and prints in 0.02 s; the fork
+  server (Python and numpy, 0.11 s) starts alongside the imports and is
+  ready before they end. `python -c "import numpy, pydantic"` alone takes
+  0.13 s. Python's teardown after the last line took a further 0.04-0.09 s
+  (0.068 s median) until self-check ended with os._exit once its exit
+  handlers had run.
+- layers adds the student's own code: the correct submission's naive
+  convolution and pooling loops, called 13 times each by the public checks
+  (the calls, the caches their backward passes need, a second upstream
+  gradient, and on the first case linearity, zero and repeatability), run
+  for about 0.25 s in the student's process, most of it on the public case
+  with stride 1 and pad 2. Its public.json (4.3 MB, a third of it the finite
+  differences that explain a failure) is read in 0.04 s.
 - Reading a current notebook as plain JSON instead of with nbformat (whose
   import builds a schema validator) took deep_network from 0.409 s
   (0.401-0.569) to 0.323 s (0.304-0.456), 7 rounds at load 2.
 - Tried and not kept, each under 0.015 s a self-check: caching the names of
   a size expression while a spec is checked (layers' spec 0.047 -> 0.034 s),
-  building the pydantic models only when first used."""
+  building the pydantic models only when first used (the imports 0.013 s
+  shorter, the grading as much longer)."""
 from __future__ import annotations
 
 import argparse
