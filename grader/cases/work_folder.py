@@ -36,7 +36,25 @@ def self_check_batch(path: Path, assignment: str | None = None) -> Batch:
         names = module_file_names(module)
         raise UsageError(f"{path}: no {' or '.join(names)} in {folder} or its folders: write your work there, or "
                          f"name your file (self-check path/to/{names[0]})")
-    return find_batches(file, str(found) if found else assignment or path.name)[0]
+    return find_batches(_as_named(file), str(found) if found else assignment or path.name)[0]
+
+
+def _as_named(file: Path) -> Path:
+    """The file as the student would name it: relative to the folder self-check runs in, where it is inside it."""
+    try:
+        return file.relative_to(Path.cwd())
+    except ValueError:
+        return file
+
+
+def assignment_folder(name: str) -> Path:
+    """The assignment `name` as a student's self-check finds it: the folder
+    it runs in, where `grade handout` wrote that assignment there, else by
+    name (find_assignment)."""
+    here = Path.cwd()
+    if (here / SPEC_FILE).is_file() and getattr(_spec(here), "name", None) == name:
+        return here
+    return find_assignment(name)
 
 
 def _work_folder(path: Path, assignment: str | None) -> Path | None:

@@ -12,9 +12,12 @@ student process of its own as always, and sends back its result as JSON.
 Nothing of the student's kernel (its variables, its state) is graded: the
 file is, as last saved.
 
-The file checked is the one named, else the notebook the kernel runs for
-(where Jupyter or VS Code says which), else `<module>.ipynb` or
-`<module>.py` in the working folder. IPython is not needed to import this
+The assignment is the one `grade handout` wrote in the working folder, else
+found by name. The file checked is the one named, else the notebook the
+kernel runs for (where Jupyter or VS Code says which), else `<module>.ipynb`
+or `<module>.py` in the working folder; for a package (`cs231n/`), whose
+module is no notebook, the package found in the working folder, as
+`self-check fc_net` finds it there. IPython is not needed to import this
 module: it is used only where it is there."""
 from __future__ import annotations
 
@@ -132,21 +135,28 @@ def main(argv: list[str]) -> int:
     from ..sandbox import fork_server
     fork_server.shared()   # starts while the rest is imported
     from ..batch.one_submission import grade_one
-    from ..cases.assignment import Assignment, find_assignment
+    from ..cases.assignment import Assignment
     from ..cases.discover import SUFFIXES, UsageError, find_batches
+    from ..cases.work_folder import assignment_folder, self_check_batch
+    from ..sandbox.package import is_package
     from ..names import for_log
     from ..reports.terminal import print_self_check
     from ..reports.wording import isolation_text
     from ..spec import SpecError
 
     try:
-        a = Assignment(find_assignment(argv[0]))
-        named = [Path(argv[1])] if len(argv) > 1 else [Path(a.spec.module + s) for s in reversed(SUFFIXES)]
-        file = next((p for p in named if p.is_file()), None)
-        if file is None:
-            raise UsageError(f"no file {' or '.join(str(p) for p in named)} here ({Path.cwd()}): name your file, "
-                             f"as in self_check(\"{argv[0]}\", \"my_work.ipynb\")")
-        [batch] = find_batches(file, str(a.folder))
+        a = Assignment(assignment_folder(argv[0]))
+        if is_package(a.spec.module) and not (len(argv) > 1 and Path(argv[1]).suffix == ".py"):
+            # a package (cs231n/): the course's notebook is not the work; the package in this folder is
+            batch = self_check_batch(Path(argv[0]))
+            a, file = batch.assignment, batch.submissions[0].path
+        else:
+            named = [Path(argv[1])] if len(argv) > 1 else [Path(a.spec.module + s) for s in reversed(SUFFIXES)]
+            file = next((p for p in named if p.is_file()), None)
+            if file is None:
+                raise UsageError(f"no file {' or '.join(str(p) for p in named)} here ({Path.cwd()}): name your "
+                                 f"file, as in self_check(\"{argv[0]}\", \"my_work.ipynb\")")
+            [batch] = find_batches(file, str(a.folder))
         result = grade_one(a, batch.submissions[0], public_only=True)
     except (UsageError, SpecError) as e:
         print(json.dumps({"text": f"error: {for_log(str(e))}"}))

@@ -15,7 +15,7 @@ import tempfile
 
 import pytest
 
-from conftest import CLI_TIMEOUT, MAX_SCORE, cli_env, run_cli
+from conftest import CLI_TIMEOUT, MAX_SCORE, SUBMISSIONS, cli_env, run_cli
 from notebooks import class_cells, correct_cells, line_in_cell, write_notebook
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -105,3 +105,14 @@ def test_the_html_shows_every_check_with_its_cell_and_line(displayed, tmp_path):
     assert 'File "ner_window.ipynb", cell 5, line 2, in ner_loss_and_grads' in text
     assert "cell 2, line 1: `%matplotlib inline` is IPython's" in text
     assert f"Score on the public checks: {MAX_SCORE - 9}/{MAX_SCORE}" in text
+
+
+def test_a_package_is_found_in_the_folder_whatever_notebook_the_kernel_runs(tmp_path):
+    """fc_net's work is the package cs231n/, not the course's notebook the kernel runs for."""
+    shutil.copytree(SUBMISSIONS.parent / "fc_net" / "grace" / "cs231n", tmp_path / "cs231n")
+    write_notebook(tmp_path / "FullyConnectedNets.ipynb", correct_cells())
+    run = python("from grader import self_check\nself_check('fc_net')", tmp_path,
+                 {"JPY_SESSION_NAME": "FullyConnectedNets.ipynb"})
+    header = run.stdout.splitlines()[0] if run.stdout else run.stderr
+    assert header.startswith("self-check of ") and "cs231n/classifiers/fc_net.py for fc_net" in header, header
+    assert "every check passed" in run.stdout
