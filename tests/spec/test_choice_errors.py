@@ -4,26 +4,20 @@ with a message that says what to change; the layers spec, which derives its
 convolution and pooling sizes from them, is accepted."""
 from __future__ import annotations
 
-import copy
 import shutil
 
 import pytest
-from pydantic import ValidationError
 
 from conftest import ROOT
+from spec_edits import problems, raw_spec
 from grader.spec import Spec, SpecError, load_spec
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
 
 LAYERS = ROOT / "assignments" / "layers"
 
 
 @pytest.fixture(scope="module")
 def raw() -> dict:
-    return tomllib.loads((LAYERS / "assignment.toml").read_text(encoding="utf-8"))
+    return raw_spec(LAYERS)
 
 
 def index_of(data: dict, name: str) -> int:
@@ -32,14 +26,6 @@ def index_of(data: dict, name: str) -> int:
 
 def argument(data: dict, function: str, name: str) -> dict:
     return next(a for a in data["functions"][index_of(data, function)]["args"] if a["name"] == name)
-
-
-def problems(raw: dict, change) -> list[tuple[tuple, str]]:
-    data = copy.deepcopy(raw)
-    change(data)
-    with pytest.raises(ValidationError) as info:
-        Spec.model_validate(data)
-    return [(e["loc"], e["msg"]) for e in info.value.errors()]
 
 
 def test_the_layers_spec_chooses_its_convolution_and_pooling(raw):

@@ -4,14 +4,13 @@ expected answers, and a spec that declares them wrongly is refused at the
 place of the mistake."""
 from __future__ import annotations
 
-import copy
 import shutil
 
 import pytest
-from pydantic import ValidationError
 
 from conftest import ROOT, run_cli
-from grader.spec import Spec, load_spec
+from spec_edits import problems, raw_spec
+from grader.spec import load_spec
 from grader.spec.conventions import conventions_of, own_convention
 
 try:
@@ -24,15 +23,7 @@ SVM = ROOT / "assignments" / "linear_svm"
 
 @pytest.fixture(scope="module")
 def raw() -> dict:
-    return tomllib.loads((SVM / "assignment.toml").read_text(encoding="utf-8"))
-
-
-def problems(raw: dict, change) -> list[tuple[tuple, str]]:
-    data = copy.deepcopy(raw)
-    change(data)
-    with pytest.raises(ValidationError) as info:
-        Spec.model_validate(data)
-    return [(e["loc"], e["msg"]) for e in info.value.errors()]
+    return raw_spec(SVM)
 
 
 def test_each_function_is_judged_against_the_conventions_that_change_its_answers():

@@ -7,33 +7,19 @@ from __future__ import annotations
 import copy
 
 import pytest
-from pydantic import ValidationError
 
 from conftest import ASSIGNMENT, copy_assignment
-from grader.spec import Spec, SpecError, load_spec
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
+from spec_edits import problems, raw_spec
+from grader.spec import SpecError, load_spec
 
 
 @pytest.fixture(scope="module")
 def raw() -> dict:
-    return tomllib.loads((ASSIGNMENT / "assignment.toml").read_text(encoding="utf-8"))
+    return raw_spec(ASSIGNMENT)
 
 
 def function(data: dict, name: str) -> dict:
     return next(f for f in data["functions"] if f["name"] == name)
-
-
-def problems(raw: dict, change) -> list[tuple[tuple, str]]:
-    """(location, message) of each error pydantic reports for the changed spec."""
-    data = copy.deepcopy(raw)
-    change(data)
-    with pytest.raises(ValidationError) as info:
-        Spec.model_validate(data)
-    return [(e["loc"], e["msg"]) for e in info.value.errors()]
 
 
 STAND_IN = {"name": "helper", "sample": {"kind": "stand_in", "function": "helpers:score", "replaces": "score"}}

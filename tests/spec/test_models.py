@@ -9,12 +9,8 @@ import pytest
 from pydantic import ValidationError
 
 from conftest import ASSIGNMENT, run_cli
+from spec_edits import raw_spec
 from grader.spec import Spec, load_spec
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib
 
 FUNCTIONS = ["window_vectors", "window_vectors_backward", "score", "score_grads", "ner_loss_and_grads"]
 
@@ -26,7 +22,7 @@ def bundled() -> Spec:
 
 @pytest.fixture(scope="module")
 def raw() -> dict:
-    return tomllib.loads((ASSIGNMENT / "assignment.toml").read_text(encoding="utf-8"))
+    return raw_spec(ASSIGNMENT)
 
 
 @pytest.fixture(scope="module")
