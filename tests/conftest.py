@@ -154,6 +154,20 @@ def bundled_grades(name: str, out: Path) -> dict[str, dict]:
     return {s["student"]: s for s in grades["submissions"]}
 
 
+def sources_grades(tmp: Path, assignment: Path, sources: dict[str, str]) -> dict[str, dict]:
+    """Each source, written as `<student>.py` into a batch folder and graded
+    by `grade` against the assignment folder, as grades.json has it, by student."""
+    batch = tmp / "batch"
+    batch.mkdir()
+    for name, source in sources.items():
+        (batch / f"{name}.py").write_text(source, encoding="utf-8")
+    done = run_cli("grade", str(batch), "--assignment", str(assignment), "--out", str(tmp / "out"), "--format", "json",
+                   timeout=600)
+    assert done.returncode == 0, done.stderr
+    grades = json.loads((tmp / "out" / assignment.name / "grades.json").read_text(encoding="utf-8"))
+    return {s["student"]: s for s in grades["submissions"]}
+
+
 def replay_grades(out: Path, assignment: str) -> Path:
     """The grades.json of the one replay (`grade FILE`) under `out`: a run on one
     file writes beside the class's reports, in <assignment>/replays/<student>-seed-<seed>/."""

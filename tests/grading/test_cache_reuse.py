@@ -10,10 +10,9 @@ status or a point: the student who shows the pattern with right gradients
 keeps every point, and the one who switches the watch off loses the same."""
 from __future__ import annotations
 
-import json
 
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, sources_grades
 
 from grader.grading.cache_reuse import CODE, explanation, name_reuse
 from grader.grading.fold import Key
@@ -60,17 +59,10 @@ STUDENTS["reused_unwatched"] = STUDENTS["reused"].replace(
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory) -> dict:
-    tmp = tmp_path_factory.mktemp("stacked")
-    batch = tmp / "batch"
-    batch.mkdir()
     for name, source in STUDENTS.items():
         assert source != CORRECT or name == "good", name
-        (batch / f"{name}.py").write_text(source, encoding="utf-8")
-    done = run_cli("grade", str(batch), "--assignment", str(STACKED), "--out", str(tmp / "out"), "--format", "json",
-                   timeout=600)
-    assert done.returncode == 0, done.stderr
-    grades = json.loads((tmp / "out" / "stacked" / "grades.json").read_text(encoding="utf-8"))
-    return {s["student"]: s for s in grades["submissions"]}
+    submissions = sources_grades(tmp_path_factory.mktemp("stacked"), STACKED, STUDENTS)
+    return submissions
 
 
 def checks(student: dict) -> list[dict]:

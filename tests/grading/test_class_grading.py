@@ -7,11 +7,10 @@ differences of the loss along that parameter, and loss(X) is graded as the
 scores. `grade validate` grades the reference and its mutants the same way."""
 from __future__ import annotations
 
-import json
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_cli, sources_grades
 
 CLASSY = ROOT / "tests" / "assignments" / "classy"
 CORRECT = (CLASSY / "reference.py").read_text(encoding="utf-8")
@@ -41,16 +40,8 @@ STUDENTS = {
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory) -> dict:
-    tmp = tmp_path_factory.mktemp("classy")
-    batch = tmp / "batch"
-    batch.mkdir()
-    for name, source in STUDENTS.items():
-        (batch / f"{name}.py").write_text(source, encoding="utf-8")
-    done = run_cli("grade", str(batch), "--assignment", str(CLASSY), "--out", str(tmp / "out"), "--format", "json",
-                   timeout=600)
-    assert done.returncode == 0, done.stderr
-    grades = json.loads((tmp / "out" / "classy" / "grades.json").read_text(encoding="utf-8"))
-    return {s["student"]: s for s in grades["submissions"]}
+    submissions = sources_grades(tmp_path_factory.mktemp("classy"), CLASSY, STUDENTS)
+    return submissions
 
 
 def functions(student: dict) -> dict:

@@ -8,11 +8,10 @@ cost with respect to that key of the parameters, and of the student's own
 cost, moved along that key alone in their process."""
 from __future__ import annotations
 
-import json
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, sources_grades
 
 NETS = ROOT / "tests" / "assignments" / "nets"
 CORRECT = (NETS / "reference.py").read_text(encoding="utf-8")
@@ -39,16 +38,8 @@ STUDENTS = {
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory) -> dict:
-    tmp = tmp_path_factory.mktemp("nets")
-    batch = tmp / "batch"
-    batch.mkdir()
-    for name, source in STUDENTS.items():
-        (batch / f"{name}.py").write_text(source, encoding="utf-8")
-    done = run_cli("grade", str(batch), "--assignment", str(NETS), "--out", str(tmp / "out"), "--format", "json",
-                   timeout=600)
-    assert done.returncode == 0, done.stderr
-    grades = json.loads((tmp / "out" / "nets" / "grades.json").read_text(encoding="utf-8"))
-    return {s["student"]: {f["name"]: f for f in s["functions"]} for s in grades["submissions"]}
+    submissions = sources_grades(tmp_path_factory.mktemp("nets"), NETS, STUDENTS)
+    return {student: {f["name"]: f for f in s["functions"]} for student, s in submissions.items()}
 
 
 def failing(function: dict) -> dict:
