@@ -21,15 +21,18 @@ _OPS = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b,
         ast.Mult: lambda a, b: a * b, ast.FloorDiv: lambda a, b: a // b}
 
 
-def size_names(size: Size) -> set[str]:
+def size_names(size: Size) -> frozenset[str]:
     """The names a size uses ("conv_param.pad" for a key of a chosen table); a
     ValueError if it is not an expression of dimensions."""
-    if isinstance(size, int):
-        return set()
+    return frozenset() if isinstance(size, int) else _names(size)
+
+
+@functools.lru_cache(maxsize=1024)  # checking a spec derives its sizes for every set of chosen values
+def _names(size: str) -> frozenset[str]:
     tree = _parse(size)
     keyed = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
-    return {_name(n) for n in ast.walk(tree)
-            if isinstance(n, ast.Attribute) or (isinstance(n, ast.Name) and id(n) not in keyed)}
+    return frozenset(_name(n) for n in ast.walk(tree)
+                     if isinstance(n, ast.Attribute) or (isinstance(n, ast.Name) and id(n) not in keyed))
 
 
 def _name(node: ast.Name | ast.Attribute) -> str:
