@@ -15,7 +15,7 @@ from .conventions import Convention, convention_problems
 from .problems import Problem, duplicates, invalid, within
 from .samples import DimValue, Distribution, Integers, Labels, Normal, StandIn, Strict
 from .settings import Cases, Checks, Handout, Limits, Notebook, Tolerance
-from .sizes import Size, awaiting_choices, dims_problems
+from .sizes import Size, awaiting_choices, dims_problems, public_dims_problems
 
 
 ENTRY_SAMPLES = ("normal", "uniform", "integers", "labels", "constant")
@@ -335,6 +335,9 @@ class Spec(Strict):
         problems = attach_methods(self) or choice_problems(self)
         if not problems and awaiting_choices(self.dims):  # dimensions derived from chosen values
             problems = list(within(("dims",), dims_problems(self.dims, combinations(self))))
+        if not problems and self.cases.public_dims:
+            problems = list(within(("cases", "public_dims"),
+                                   public_dims_problems(self.dims, self.cases.public_dims, combinations(self))))
         problems = problems or expand(self) or spec_problems(self) or convention_problems(self)
         if problems:
             raise invalid("Spec", problems)

@@ -19,6 +19,9 @@ class Cases(Strict):
     hidden_pool: int = Field(32, ge=0, description="hidden cases are chosen from a pool of this many, so the "
                              "reference's work is shared by a class; 0: fresh cases for every submission")
     public_seed: int = 0
+    public_dims: dict[str, Union[int, list[int]]] = Field(
+        {}, description="the sizes public cases take, each among its dimension's own (N = 4, or N = [4, 5]): small "
+        "public cases are quick to check and easy to read, and hidden cases still take every size")
 
     @model_validator(mode="after")
     def _pool_large_enough(self) -> Cases:

@@ -126,6 +126,28 @@ def distinct_choices(dims: dict, values: dict[str, int] | None = None) -> list[d
     return [sizes for sizes in result if len(set(sizes.values())) == most]
 
 
+def public_dims_problems(dims: dict, public: dict, combinations: list[dict[str, int]]) -> list[Problem]:
+    """Why the public cases' sizes cannot be drawn: a name that is no dimension
+    with sizes of its own, a size it does not take, or no choice of sizes left
+    in which every dimension differs (for some set of chosen values)."""
+    free, problems = free_dims(dims), []
+    for name, sizes in public.items():
+        if name not in free:
+            why = "is derived from others" if name in dims else "is not a dimension"
+            problems.append(((name,), f"{name!r} {why}: public sizes are given for dimensions with sizes of their own"))
+        elif any(size not in free[name] for size in (sizes if isinstance(sizes, list) else [sizes])):
+            problems.append(((name,), f"{name} takes the sizes {free[name]}: public sizes must be among them"))
+        elif isinstance(sizes, list) and not sizes:
+            problems.append(((name,), "give at least one size"))
+    if problems:
+        return problems
+    for values in combinations or [{}]:
+        if not distinct_choices({**dims, **public}, values):
+            when = " when " + ", ".join(f"{k} = {v}" for k, v in values.items()) if values else ""
+            return [((), f"no choice of these sizes makes every dimension different{when}; allow more sizes")]
+    return []
+
+
 def awaiting_choices(dims: dict) -> set[str]:
     """The derived dimensions that use a name which is no dimension (a value
     chosen per case), directly or through another dimension."""

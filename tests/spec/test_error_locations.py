@@ -175,7 +175,8 @@ def test_a_misspelt_key_is_shown_with_the_key_it_was_meant_to_be(tmp_path):
 
 def test_an_unknown_key_like_no_other_is_shown_with_the_keys_allowed_there(tmp_path):
     assert load_broken(tmp_path, ("[cases]", "[cases]\nflavour = 1")) == [
-        "cases.flavour: unknown key 'flavour'; the keys here are public, hidden, hidden_pool, public_seed"]
+        "cases.flavour: unknown key 'flavour'; the keys here are public, hidden, hidden_pool, public_seed, "
+        "public_dims"]
 
 
 def test_a_field_of_a_sample_is_located_without_its_kind(tmp_path):
