@@ -15,7 +15,7 @@ from ..judge.checks import Verdict
 from ..judge.tolerance import declared
 from ..results import FunctionResult
 from ..sandbox.answers import FunctionInfo, Reply
-from ..sandbox.recipes import CacheOf, OutputOf, Recipe
+from ..sandbox.recipes import CacheOf, OutputOf, Recipe, with_copied_caches
 from ..sandbox.runner import Request, call_request
 from ..sandbox.wire_values import Sequence, Subclassed
 from ..spec import Function, Spec
@@ -100,24 +100,20 @@ class FunctionGrading:
 
     def requests(self, case: Case, first: bool) -> Requests:
         """The function on the case's inputs, then what its outputs ask for."""
-        f, made = self.f, Requests()
+        f, made, forwards = self.f, Requests(), {}
         try:
-            args = self.wire_args(case.inputs[f.name], case)
+            args = self.wire_args(case.inputs[f.name], case, forwards)
         except Refused as refused:
             made.refused = refused.verdict
             return made
         opaque = [i for i, o in enumerate(f.outputs) if o.opaque]
-        made.call = call_request(f.target, args, opaque, [a.name for a in f.args if a.updates],
+        # the call takes a copy of each cache, so that the calls below get it as the forward left it
+        made.call = call_request(f.target, with_copied_caches(args), opaque, [a.name for a in f.args if a.updates],
                                  watch=derived.watched(self.spec, f), caches=cache_reuse.watched(f))
         if f.stand_ins:
-            made.composed = composed_request(f, args)
+            made.composed = composed_request(f, with_copied_caches(args))
         products = [judge for judge in self.outputs if isinstance(judge, VectorJacobianProduct)]
         if not products:
-            return made
-        try:
-            args = self.wire_args(case.inputs[f.name], case)  # caches of their own
-        except Refused as refused:
-            made.extra_refused = refused.verdict
             return made
         for judge in products:
             upstream = judge.o.vjp.upstream
@@ -179,12 +175,13 @@ class FunctionGrading:
             yield from judge.judge(outputs[judge.o.name], plan, expected, failed)
         yield from derived.judge(self, plan, expected)
 
-    def wire_args(self, args: dict, case: Case) -> dict:
+    def wire_args(self, args: dict, case: Case, made: dict | None = None) -> dict:
         """Arguments as the student's process takes them: fixtures as recipes,
         and each cache made by the student's own forward, kept in their
-        process, and each output of it (one call of a forward gives both).
-        Refused when a cache or an output cannot be made."""
-        wired, made = {}, {}
+        process, and each output of it (one call of a forward gives both;
+        `made` holds the calls already made, by forward). Refused when a
+        cache or an output cannot be made."""
+        wired, made = {}, {} if made is None else made
         for name, value in args.items():
             if isinstance(value, Recipe):
                 value = value.tagged()

@@ -34,7 +34,6 @@ class CasePlan:
     call: Call | None = None
     refused: Verdict | None = None
     extra: dict[str, list[Call]] = field(default_factory=dict)
-    extra_refused: Verdict | None = None
     composed: Call | None = None
 
     def calls(self) -> list[Call]:
@@ -61,14 +60,13 @@ class Requests:
     call: Request | None = None
     refused: Verdict | None = None
     extra: dict[str, list[Request]] = field(default_factory=dict)
-    extra_refused: Verdict | None = None
     composed: Request | None = None
 
     def plan(self, case: Case, label: str, first: bool) -> CasePlan:
         """Calls of one student's own, to be answered."""
         return CasePlan(case, label, first, Call(self.call) if self.call else None, self.refused,
                         {key: [Call(r) for r in requests] for key, requests in self.extra.items()},
-                        self.extra_refused, Call(self.composed) if self.composed else None)
+                        Call(self.composed) if self.composed else None)
 
 
 def same_for_every_student(args: dict) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 FIXTURE, HANDLE, STAND_IN = "__fixture__", "__handle__", "__stand_in__"
+COPY = "__copy__"   # beside a HANDLE: the call gets a copy of the kept cache, which stays as it was
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,15 @@ class Recipe:
     def tagged(self) -> dict:
         tag = {FIXTURE: self.factory, "args": self.args, "seed": self.seed}
         return tag if self.called else {**tag, STAND_IN: True}
+
+
+def with_copied_caches(args: dict) -> dict:
+    """The arguments with each kept cache (a handle) asked for as a copy, made
+    where the cache is kept just before the call: the original stays as its
+    forward left it, for the calls that follow, as if the forward had been
+    called again (which a naive loop makes slow)."""
+    return {name: {**value, COPY: True} if isinstance(value, dict) and HANDLE in value else value
+            for name, value in args.items()}
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,8 @@ class Child:
         """An argument as the student's function takes it: a kept cache, a
         fixture built from its recipe, or a fresh copy of plain data."""
         if isinstance(value, dict) and recipes.HANDLE in value:
-            return self.handles[int(value[recipes.HANDLE])]
+            kept = self.handles[int(value[recipes.HANDLE])]
+            return _copy_of(kept) if value.get(recipes.COPY) else kept
         if isinstance(value, dict) and recipes.FIXTURE in value:
             return recipes.build(value)
         return value.copy() if isinstance(value, np.ndarray) else copy.deepcopy(value)
@@ -299,6 +300,15 @@ def _first_line(e: BaseException) -> str:
 def _caches_seen(layers: cache_watch.Watch | None) -> dict:
     """What a watch of the layers' caches saw, as a field of the reply; nothing where none watched."""
     return {"caches": layers.report()} if layers else {}
+
+
+def _copy_of(cache):
+    """A deep copy of a kept cache; the cache itself where it cannot be copied
+    (it holds a generator, say): the calls that follow then share it."""
+    try:
+        return copy.deepcopy(cache)
+    except Exception:
+        return cache
 
 
 def _tagged(value) -> bool:

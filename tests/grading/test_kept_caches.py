@@ -1,0 +1,78 @@
+"""A backward's calls on one case share a single call of the student's
+forward: the backward's own call takes a copy of the cache, made in the
+student's process, and the calls that follow (another upstream gradient,
+linearity, zero, the same when called again) take the cache as the forward
+left it. Graded through the real `grade` on layers files whose relu
+functions are replaced; the verdicts are the witness."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import ROOT, replace_functions, sources_grades
+
+LAYERS = ROOT / "assignments" / "layers"
+CORRECT = (ROOT / "submissions" / "layers" / "emmy.py").read_text(encoding="utf-8")
+
+# the first call right, every call after it on the same cache wrong: the backward spoils its cache
+SPOILS_ITS_CACHE = replace_functions(CORRECT, relu_backward='''
+def relu_backward(dout, cache):
+    x = cache
+    dx = dout * (x > 0)
+    x -= 100.0
+    return dx
+''')
+
+# caches a copy cannot be made of: passed as they are, and graded as any other
+UNCOPYABLE = {
+    "holds_a_generator": replace_functions(CORRECT, relu_forward='''
+def relu_forward(x):
+    return np.maximum(x, 0), (x, (i for i in range(3)))
+''', relu_backward='''
+def relu_backward(dout, cache):
+    return dout * (cache[0] > 0)
+'''),
+    "refuses_to_be_copied": replace_functions(CORRECT, relu_forward='''
+class Cache:
+    def __init__(self, x):
+        self.x = x
+
+    def __deepcopy__(self, memo):
+        raise RuntimeError("not this one")
+
+
+def relu_forward(x):
+    return np.maximum(x, 0), Cache(x)
+''', relu_backward='''
+def relu_backward(dout, cache):
+    return dout * (cache.x > 0)
+'''),
+}
+
+
+def checks_of(grades: dict, student: str, function: str) -> dict[str, set[str]]:
+    """Each check's name with the statuses it took on the function's cases."""
+    [f] = [f for f in grades[student]["functions"] if f["name"] == function]
+    statuses: dict[str, set[str]] = {}
+    for c in f["checks"]:
+        statuses.setdefault(c["name"], set()).add(c["status"])
+    return statuses
+
+
+@pytest.fixture(scope="module")
+def grades(tmp_path_factory) -> dict:
+    return sources_grades(tmp_path_factory.mktemp("caches"), LAYERS,
+                          {"spoils_its_cache": SPOILS_ITS_CACHE, "correct": CORRECT, **UNCOPYABLE})
+
+
+def test_the_backward_call_gets_a_copy_and_the_next_call_the_cache_as_made(grades):
+    checks = checks_of(grades, "spoils_its_cache", "relu_backward")
+    assert checks["dx gradient"] == {"passed"}
+    assert checks["dx with another dout"] == {"passed"}   # the original, which the first call did not touch
+    assert checks["dx the same when called again"] == {"failed"}   # ... but the second call did
+
+
+def test_a_cache_that_cannot_be_copied_is_graded_as_any_other(grades):
+    for student in UNCOPYABLE:
+        relu = [f for f in grades[student]["functions"] if f["name"].startswith("relu")]
+        assert [(f["score"], f["max_score"]) for f in relu] == [(f["max_score"], f["max_score"]) for f in relu], student
+        assert grades[student]["score"] == grades["correct"]["score"], student
