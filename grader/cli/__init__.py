@@ -10,6 +10,7 @@ starts the fork server (a Python importing numpy: a tenth of a second)
 first, so that it starts while the commands' own modules are imported."""
 from __future__ import annotations
 
+import os
 import sys
 
 from ..sandbox import fork_server
@@ -28,8 +29,16 @@ def grade_main(argv: list[str] | None = None) -> int:
 
 def self_check_command() -> None:
     """The `self-check` console command: the checks, then an exit that skips
-    the interpreter's teardown (exits.exit_at_once)."""
+    the interpreter's teardown (exits.exit_at_once).
+
+    Its process is its own, so pydantic is told to load no plugins (a
+    setting the student made is kept): the grader's models want none, and
+    looking for them reads every installed distribution's entry points
+    when the first model is built, which in a course's conda environment of
+    hundreds of packages takes some 20 ms, and an installed plugin may
+    import far more."""
     from .exits import exit_at_once
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     exit_at_once(self_check_main())
 
 

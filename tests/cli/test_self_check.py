@@ -211,3 +211,33 @@ def test_self_check_exits_at_once_with_its_output_whole_and_its_fork_server_gone
     assert done.stdout.rstrip().splitlines()[-1].startswith("isolation: ")
     assert "Score on the public checks: 13/13" in done.stdout
     assert fork_servers() - before == set()
+
+
+def test_self_check_loads_no_pydantic_plugin(tmp_path):
+    """An installed pydantic plugin (one whose import leaves a file behind, the
+    witness) is loaded by a process that builds a model, but not by self-check,
+    whose models want none: looking for plugins reads every installed
+    distribution's entry points."""
+    site = tmp_path / "site"
+    (site / "witness_plugin-1.0.dist-info").mkdir(parents=True)
+    (site / "witness_plugin-1.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: witness-plugin\n"
+                                                                    "Version: 1.0\n")
+    (site / "witness_plugin-1.0.dist-info" / "entry_points.txt").write_text("[pydantic]\nwitness = witness_plugin:plugin\n")
+    witness = tmp_path / "loaded"
+    (site / "witness_plugin.py").write_text(
+        f"open({str(witness)!r}, 'w').close()\n\n\n"
+        "class Plugin:\n    def new_schema_validator(self, *args, **kwargs):\n        return None, None, None\n\n\n"
+        "plugin = Plugin()\n")
+    env = cli_env({"PYTHONPATH": os.pathsep.join([str(site), cli_env()["PYTHONPATH"]])})
+    env.pop("PYDANTIC_DISABLE_PLUGINS", None)
+    subprocess.run([sys.executable, "-c", "import grader.spec"], env=env, check=True, capture_output=True)
+    assert witness.exists()   # the plugin is found and loaded where a model is built
+    witness.unlink()
+    folder = tmp_path / "work"
+    folder.mkdir()
+    shutil.copy(SUBMISSIONS / "ada.py", folder / "ner_window.py")
+    done = subprocess.run(cli_command("self-check", "ner_window.py"), cwd=folder, env=env, capture_output=True,
+                          text=True, timeout=CLI_TIMEOUT, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    assert "every check passed" in done.stdout
+    assert not witness.exists()
