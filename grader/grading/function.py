@@ -42,8 +42,11 @@ class FunctionGrading:
     """What grading one function needs: the spec, the student's process, where
     the expected values come from, and what the process said it defines."""
 
-    def __init__(self, spec: Spec, f: Function, sandbox: StudentProcess, source: Source, found: dict):
+    def __init__(self, spec: Spec, f: Function, sandbox: StudentProcess, source: Source, found: dict,
+                 forwards: dict | None = None):
         self.spec, self.f, self.sandbox, self.source, self.found = spec, f, sandbox, source, found
+        # the replies of the graded calls of forwards whose cache or output others take, by (case, forward)
+        self.forwards = {} if forwards is None else forwards
         self.info: FunctionInfo | None = found.get(f.target)   # what the student's process said of the function
         self.outputs = [judge_for(self, o) for o in f.judged]
         self.own = OwnForward(self)
@@ -96,7 +99,16 @@ class FunctionGrading:
             requests = once(case, ("calls", self.f.name, first), lambda: self.requests(case, first))
         else:
             requests = self.requests(case, first)
-        return requests.plan(case, label, first)
+        plan = requests.plan(case, label, first)
+        if plan.call and self.feeds_others():   # answered now: the calls of the functions it feeds take its cache
+            plan.call.reply = self.sandbox.run([plan.call.request])[0]
+            self.forwards[case, self.f.name] = plan.call.reply
+        return plan
+
+    def feeds_others(self) -> bool:
+        """Whether another function takes this one's cache or an output of it."""
+        return any(self.f.name in (a.cache, (a.output_of or "").partition(".")[0])
+                   for g in self.spec.functions for a in g.args)
 
     def requests(self, case: Case, first: bool) -> Requests:
         """The function on the case's inputs, then what its outputs ask for."""
@@ -201,9 +213,10 @@ class FunctionGrading:
         f, needs = self.spec.function(forward), f"{self.f.name} needs {what}"
         if forward not in self.found:
             raise Refused(Verdict("error", f"{needs}, which is not defined"))
-        args = self.wire_args(case.inputs[forward], case)
-        keep = [i for i, o in enumerate(f.outputs) if o.opaque]
-        reply = self.sandbox.call(forward, args, keep=keep)
+        reply = self.forwards.get((case, forward))   # the forward's own graded call, where it was made
+        if reply is None:
+            args = self.wire_args(case.inputs[forward], case)
+            reply = self.sandbox.call(forward, args, keep=[i for i, o in enumerate(f.outputs) if o.opaque])
         if not reply.ok:
             raise Refused(failure(reply, f"{needs}, which raised an error"))
         result = reply.result

@@ -43,7 +43,9 @@ class CasePlan:
         return main + [c for calls in self.extra.values() for c in calls] + composed
 
     def requests(self) -> list[Request]:
-        return [c.request for c in self.calls()]
+        """The requests of the calls not answered yet (a forward's own call may
+        be answered as soon as it is planned: see FunctionGrading.plan)."""
+        return [c.request for c in self.calls() if c.reply is None]
 
     def answer(self, replies) -> None:
         """Take this case's replies, in order, from the group's stream of replies

@@ -89,7 +89,8 @@ def _grade_loaded(spec: Spec, source: Source, sub: Submission, sandbox: StudentP
     if notebook is not None:
         lost, cell_notes = cells.lost_functions(spec, notebook, loaded)
         notes += cell_notes
-    gradings = [FunctionGrading(spec, f, sandbox, source, found) for f in spec.graded if f.name not in lost]
+    forwards: dict = {}   # shared: a forward's graded call gives the cache the calls of its backward take
+    gradings = [FunctionGrading(spec, f, sandbox, source, found, forwards) for f in spec.graded if f.name not in lost]
     graded = iter(converse([g.conversation(groups) for g in gradings], sandbox, groups))
     results = charge_once(spec, [lost.get(f.name) or next(graded) for f in spec.graded])
     return [cells.placed(r, notebook) for r in results] if notebook else results

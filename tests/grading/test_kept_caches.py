@@ -1,9 +1,10 @@
-"""A backward's calls on one case share a single call of the student's
-forward: the backward's own call takes a copy of the cache, made in the
-student's process, and the calls that follow (another upstream gradient,
-linearity, zero, the same when called again) take the cache as the forward
-left it. Graded through the real `grade` on layers files whose relu
-functions are replaced; the verdicts are the witness."""
+"""A forward is called once per case: its own graded call's cache feeds
+every call of its backward on the case. The backward's own call takes a
+copy of the cache, made in the student's process, and the calls that
+follow (another upstream gradient, linearity, zero, the same when called
+again) take the cache as the forward left it. Graded through the real
+`grade` on layers files whose relu functions are replaced; the verdicts,
+and what the student's code printed, are the witnesses."""
 from __future__ import annotations
 
 import pytest
@@ -20,6 +21,13 @@ def relu_backward(dout, cache):
     dx = dout * (x > 0)
     x -= 100.0
     return dx
+''')
+
+# a correct forward that says each time it is called
+COUNTS_ITS_CALLS = replace_functions(CORRECT, relu_forward='''
+def relu_forward(x):
+    print("relu_forward called")
+    return np.maximum(x, 0), x
 ''')
 
 # caches a copy cannot be made of: passed as they are, and graded as any other
@@ -61,7 +69,8 @@ def checks_of(grades: dict, student: str, function: str) -> dict[str, set[str]]:
 @pytest.fixture(scope="module")
 def grades(tmp_path_factory) -> dict:
     return sources_grades(tmp_path_factory.mktemp("caches"), LAYERS,
-                          {"spoils_its_cache": SPOILS_ITS_CACHE, "correct": CORRECT, **UNCOPYABLE})
+                          {"spoils_its_cache": SPOILS_ITS_CACHE, "correct": CORRECT, "counts_its_calls": COUNTS_ITS_CALLS,
+                           **UNCOPYABLE})
 
 
 def test_the_backward_call_gets_a_copy_and_the_next_call_the_cache_as_made(grades):
@@ -76,3 +85,11 @@ def test_a_cache_that_cannot_be_copied_is_graded_as_any_other(grades):
         relu = [f for f in grades[student]["functions"] if f["name"].startswith("relu")]
         assert [(f["score"], f["max_score"]) for f in relu] == [(f["max_score"], f["max_score"]) for f in relu], student
         assert grades[student]["score"] == grades["correct"]["score"], student
+
+
+def test_a_forward_is_called_once_per_case(grades):
+    counted = grades["counts_its_calls"]
+    assert counted["score"] == grades["correct"]["score"]
+    # its graded call on each case, and nothing more: relu_backward's calls take that call's cache
+    assert counted["output"].count("relu_forward called") == 2           # the public cases
+    assert counted["hidden_output"].count("relu_forward called") == 3    # the hidden ones
