@@ -102,6 +102,8 @@ def converse(talks: list[Conversation], sandbox: StudentProcess, groups) -> list
     its answers are in; then every probe of the student's own forwards that
     the judging asked for, in a second exchange. Two exchanges a group,
     rather than two per function: each one waits on the other process.
+    (A forward whose cache its backward takes is called while the calls
+    are planned, once per case: its graded call gives that cache.)
 
     The hidden inputs stay hidden: none is sent before every public check is
     settled, so nothing a public check says (shown at once, where hidden ones
