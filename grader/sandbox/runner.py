@@ -16,7 +16,7 @@ from typing import Iterator
 
 import numpy as np
 
-from . import fork_server, package, wire
+from . import fork_server, kept, package, wire
 from .answers import Failed, Reply, StudentError, failed, malformed, read
 from ..names import student_name
 from ..spec import Limits
@@ -67,6 +67,8 @@ class Sandbox:
         self.timed_out: dict[str, StudentError] = {}
         self.sealed = False
         self.marked: tuple[str, int] | None = None  # (what was printed before the mark, where it ends: see mark_output)
+        self.process = 0                            # which of the submission's processes is running (1, 2, ...)
+        self.kept = kept.KeptCaches()               # the caches they kept, and where each came from
 
     def __enter__(self) -> "Sandbox":
         return self
@@ -130,16 +132,45 @@ class Sandbox:
             if not waiting or not loaded.ok:
                 yield from (self._known(r) or loaded for r in rest)
                 return
+            first_stale = next((k for k in waiting if kept.stale(rest[k], self.process)), None)
+            if first_stale == waiting[0]:  # after a restart: its caches are made again here, then it goes alone
+                yield from (self._known(r) for r in rest[:first_stale])
+                yield self._resent(rest[first_stale])
+                start += first_stale + 1
+                continue
+            if first_stale is not None:
+                waiting = [k for k in waiting if k < first_stale]   # the loop comes back for the stale one
             done = 0
             for k, reply in zip(waiting, self._exchange([rest[k] for k in waiting])):
                 yield from (self._known(r) for r in rest[done:k])  # timed out before: not sent
-                function = rest[k]["function"]
-                if reply.error and reply.error.kind == "timeout" and function not in self.timed_out:
-                    self.timed_out[function] = StudentError(
-                        "timeout", f"{reply.error.message}; {function} was not called again after it timed out")
-                yield reply
+                yield self._noted(rest[k], reply)
                 done = k + 1
             start += done
+
+    def _noted(self, request: Request, reply: Reply) -> Reply:
+        """The reply, with a timeout remembered: that function is not called again."""
+        function = request["function"]
+        if reply.error and reply.error.kind == "timeout" and function not in self.timed_out:
+            self.timed_out[function] = StudentError(
+                "timeout", f"{reply.error.message}; {function} was not called again after it timed out")
+        return reply
+
+    def _resent(self, request: Request) -> Reply:
+        """The reply to a request that names caches of an ended process, sent
+        once they are made again in this one (kept.py)."""
+        try:
+            request = self.kept.live(request, self.process, self._one)
+        except kept.Lost as lost:
+            return failed("exception", str(lost))
+        return self._one(request)
+
+    def _one(self, request: Request) -> Reply:
+        """One request, sent alone, in the process now running or a fresh one."""
+        loaded = self.load()
+        known = self._known(request)
+        if known or not loaded.ok:
+            return known or loaded
+        return self._noted(request, next(self._exchange([request])))
 
     def _known(self, request: dict) -> Reply | None:
         """The reply of a request to a function that timed out before, or of
@@ -200,6 +231,7 @@ class Sandbox:
         reply = read(answer, request)
         if reply.error and reply.error.kind == "protocol":
             self._kill()
+        self.kept.note(request, reply, self.process)
         return reply
 
     # --- the process ---------------------------------------------------------------
@@ -220,6 +252,7 @@ class Sandbox:
         else:
             source = memory_file(self.notebook.source.encode("utf-8", "backslashreplace"))
         server = fork_server.shared()
+        self.process += 1
         if not server.features.get("filesystem"):
             self.workdir = tempfile.mkdtemp(prefix="bpg-")
         to_child_r, to_child_w = os.pipe()

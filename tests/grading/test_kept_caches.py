@@ -2,14 +2,18 @@
 every call of its backward on the case. The backward's own call takes a
 copy of the cache, made in the student's process, and the calls that
 follow (another upstream gradient, linearity, zero, the same when called
-again) take the cache as the forward left it. Graded through the real
-`grade` on layers files whose relu functions are replaced; the verdicts,
-and what the student's code printed, are the witnesses."""
+again) take the cache as the forward left it. A cache kept in a process
+that another function's timeout or crash ended is made again in the next
+one. Graded through the real `grade` on layers files whose relu functions
+are replaced; the verdicts, and what the student's code printed, are the
+witnesses."""
 from __future__ import annotations
+
+import shutil
 
 import pytest
 
-from conftest import ROOT, replace_functions, sources_grades
+from conftest import ROOT, edit_spec, replace_functions, sources_grades
 
 LAYERS = ROOT / "assignments" / "layers"
 CORRECT = (ROOT / "submissions" / "layers" / "emmy.py").read_text(encoding="utf-8")
@@ -93,3 +97,35 @@ def test_a_forward_is_called_once_per_case(grades):
     # its graded call on each case, and nothing more: relu_backward's calls take that call's cache
     assert counted["output"].count("relu_forward called") == 2           # the public cases
     assert counted["hidden_output"].count("relu_forward called") == 3    # the hidden ones
+
+
+# relu_forward ends its process, by an infinite loop (killed at the call time limit) or a crash, after
+# affine_forward's calls have kept their caches there: affine_backward's calls go to a fresh process
+ENDS_ITS_PROCESS = {
+    "loops": replace_functions(CORRECT, relu_forward='''
+def relu_forward(x):
+    while True:
+        pass
+'''),
+    "crashes": replace_functions(CORRECT, relu_forward='''
+def relu_forward(x):
+    import os
+    os._exit(3)
+'''),
+}
+
+
+@pytest.fixture(scope="module")
+def restarted(tmp_path_factory) -> dict:
+    folder = tmp_path_factory.mktemp("restarts") / "layers"
+    shutil.copytree(LAYERS, folder, ignore=shutil.ignore_patterns("__pycache__", ".pool"))
+    edit_spec(folder, ("call_timeout = 20", "call_timeout = 1"))
+    return sources_grades(folder.parent, folder, ENDS_ITS_PROCESS)
+
+
+@pytest.mark.parametrize("student", ENDS_ITS_PROCESS)
+def test_a_cache_lost_with_its_process_is_made_again(restarted, student):
+    scores = {f["name"]: (f["score"], f["max_score"]) for f in restarted[student]["functions"]}
+    assert scores.pop("relu_forward")[0] == 0 and scores.pop("relu_backward")[0] == 0
+    assert scores["affine_backward"] == (3, 3)   # its caches, kept in the ended process, were made again
+    assert all(score == most for score, most in scores.values()), scores
