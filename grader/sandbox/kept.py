@@ -45,7 +45,7 @@ class KeptCaches:
             return
         for index in request["keep"]:
             item = result.items[index] if 0 <= index < len(result.items) else None
-            if isinstance(item, dict) and HANDLE in item:
+            if isinstance(item, dict) and type(item.get(HANDLE)) is int:   # what the student's process sent
                 item[PROCESS] = process
                 self.makers[process, item[HANDLE]] = (request, index)
 

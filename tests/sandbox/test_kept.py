@@ -59,3 +59,11 @@ def test_a_cache_that_cannot_be_made_again_refuses_the_request_with_the_reason()
         caches.live(backward(reply.result.items[1]), 2, lambda request: failed("exception", "out of luck"))
     with pytest.raises(Lost, match="lost with the process that made it"):
         caches.live(backward({HANDLE: 9, PROCESS: 1}), 2, lambda request: kept_reply(1))
+
+
+@pytest.mark.parametrize("forged", [{HANDLE: [1]}, {HANDLE: "1"}, {HANDLE: True}, {HANDLE: {"a": 1}}])
+def test_a_forged_handle_is_not_kept_and_breaks_nothing(forged):
+    caches = KeptCaches()
+    reply = read({"ok": True, "result": Sequence("tuple", [2.0, forged])}, FORWARD)
+    caches.note(FORWARD, reply, process=1)
+    assert caches.makers == {} and PROCESS not in reply.result.items[1]
