@@ -111,7 +111,8 @@ class Sandbox:
         one (each within the call time limit), and each reply yielded as soon
         as it is read, in order, so that it can be checked while the student's
         process computes the next. After a timeout or a crash, the ones not
-        yet answered go to a fresh process. Every reply must be read before
+        yet answered go to a fresh process, where the caches they name are
+        made again first (kept.py). Every reply must be read before
         the next request; a stream left early kills the process, so that no
         answer is ever taken for another request's."""
         given = 0
