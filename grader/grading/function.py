@@ -19,6 +19,7 @@ from ..sandbox.recipes import CacheOf, OutputOf, Recipe, with_copied_caches
 from ..sandbox.runner import Request, call_request
 from ..sandbox.wire_values import Sequence, Subclassed
 from ..spec import Function, Spec
+from ..spec.consistency import feeders
 from .cascade import unexplained_first
 from .composition import composed_request, judge_composed
 from .conventions import candidates, chosen
@@ -47,6 +48,7 @@ class FunctionGrading:
         self.spec, self.f, self.sandbox, self.source, self.found = spec, f, sandbox, source, found
         # the replies of the graded calls of forwards whose cache or output others take, by (case, forward)
         self.forwards = {} if forwards is None else forwards
+        self.feeds_others = any(f.name in feeders(spec, g) for g in spec.functions)
         self.info: FunctionInfo | None = found.get(f.target)   # what the student's process said of the function
         self.outputs = [judge_for(self, o) for o in f.judged]
         self.own = OwnForward(self)
@@ -100,21 +102,16 @@ class FunctionGrading:
         else:
             requests = self.requests(case, first)
         plan = requests.plan(case, label, first)
-        if plan.call and self.feeds_others():   # answered now: the calls of the functions it feeds take its cache
+        if plan.call and self.feeds_others:   # answered now: the calls of the functions it feeds take its cache
             plan.call.reply = self.sandbox.run([plan.call.request])[0]
             self.forwards[case, self.f.name] = plan.call.reply
         return plan
 
-    def feeds_others(self) -> bool:
-        """Whether another function takes this one's cache or an output of it."""
-        return any(self.f.name in (a.cache, (a.output_of or "").partition(".")[0])
-                   for g in self.spec.functions for a in g.args)
-
     def requests(self, case: Case, first: bool) -> Requests:
         """The function on the case's inputs, then what its outputs ask for."""
-        f, made, forwards = self.f, Requests(), {}
+        f, made, calls_made = self.f, Requests(), {}
         try:
-            args = self.wire_args(case.inputs[f.name], case, forwards)
+            args = self.wire_args(case.inputs[f.name], case, calls_made)
         except Refused as refused:
             made.refused = refused.verdict
             return made

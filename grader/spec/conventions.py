@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
+from .consistency import feeders
 from .problems import Problem, duplicates
 from .samples import Strict
 
@@ -67,11 +68,7 @@ def depends_on(spec: Spec, f: Function) -> set[str]:
             found = spec.resolve(f, o.derivative.of)
             if found:
                 names.add(found[0].target)
-    for a in f.args:
-        forward = a.cache or (a.output_of or "").partition(".")[0]
-        if forward and spec.function(forward) is not None:
-            names.add(spec.function(forward).target)
-    return names
+    return names | {spec.function(forward).target for forward in feeders(spec, f)}
 
 
 def conventions_of(spec: Spec, f: Function) -> list[Convention]:
