@@ -167,11 +167,11 @@ class Sandbox:
 
     def _one(self, request: Request) -> Reply:
         """One request, sent alone, in the process now running or a fresh one."""
-        loaded = self.load()
         known = self._known(request)
-        if known or not loaded.ok:
-            return known or loaded
-        return self._noted(request, next(self._exchange([request])))
+        if known:
+            return known
+        loaded = self.load()
+        return self._noted(request, next(self._exchange([request]))) if loaded.ok else loaded
 
     def _known(self, request: dict) -> Reply | None:
         """The reply of a request to a function that timed out before, or of
