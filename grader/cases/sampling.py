@@ -39,8 +39,8 @@ class Case:
 def sample_case(spec: Spec, visibility: str, index: int, seed: int) -> Case:
     rng = np.random.default_rng([seed, index, _code(visibility)])
     chosen = chosen_values(spec, seed, index)
-    dims = {**spec.dims, **spec.cases.public_dims} if visibility == PUBLIC else spec.dims
-    choices = distinct_choices(dims, case_values(chosen))
+    declared = {**spec.dims, **spec.cases.public_dims} if visibility == PUBLIC else spec.dims
+    choices = distinct_choices(declared, case_values(chosen))
     dims = choices[int(rng.integers(len(choices)))]
     case = Case(visibility, index, seed, dims)
     for f in spec.functions:
