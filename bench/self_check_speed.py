@@ -5,7 +5,7 @@ against a baseline measured in the same run and in turn with it: a fresh
 `python -I -c "import numpy"`, which any way of running a student's numpy
 code pays once.
 
-    python bench/self_check_speed.py [--repeats 7] [--other PATH] [--assignment NAME ...]
+    python bench/self_check_speed.py [--repeats 7] [--other PATH] [--assignment NAME ...] [--vectorized]
 
 `--other PATH` times the `self-check` of another checkout of the grader
 too (an older commit, say: `git archive COMMIT | tar -x -C PATH`), in the
@@ -15,6 +15,11 @@ medians to the baseline's, and the median CPU seconds of the whole process
 tree (self-check, the fork server, the student's processes), which a
 loaded machine disturbs less than the wall time. The grader's modules are
 compiled to bytecode first, as in an installed copy.
+
+`--vectorized` times layers a second time, with the correct file's four
+naive loops replaced by vectorized ones (bench/vectorized/layers_loops.py):
+what is left is the grader's own cost on layers, with next to none of the
+student's.
 
 Notes (2 shared cores):
 - On a quiet machine (the baseline 0.088 s), 7 rounds, median wall:
@@ -52,6 +57,17 @@ Notes (2 shared cores):
   and the fork server's end. Under 0.3 s, the student's loops would have
   to run while the grading process imports; but their calls are planned
   from the spec and the cases, which need those imports.
+- Even that would not be enough. With the loops vectorized (--vectorized:
+  the student's calls then take next to no time), 11 rounds at load 1
+  (the baseline 0.103 s): layers 0.445 s (0.391-0.579), vectorized 0.353 s
+  (0.321-0.505), ner_window 0.295 s (0.274-0.368); 2x9 rounds by hand at
+  load 0.5: 0.388 and 0.433 s, vectorized 0.325 and 0.322 s (at best
+  0.304), ner_window 0.291 and 0.290 s. What vectorized layers spends
+  beyond ner_window is the grader's own: its larger spec (0.012 s against
+  0.006, most of it checking that every size choice keeps the dimensions
+  apart), its public.json (0.014 s against 0.003: pydantic parsing 1.7 MB
+  of numbers) and judging 28 functions' checks over some 70 calls (0.055 s
+  against 0.016, the student's vectorized code included).
 - pydantic's search for plugins (every installed distribution's entry
   points, when the first model is built) took 3 ms in this project's
   environment of 45 distributions and 18-20 ms among 445, a course's conda
@@ -72,6 +88,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -112,6 +129,14 @@ def correct_submission(root: Path, assignment: Path) -> Path | None:
     return None
 
 
+def vectorized(file: Path, folder: Path) -> Path:
+    """`file` (layers' correct submission) with its naive loops replaced by
+    bench/vectorized/layers_loops.py's, as layers.py in `folder`."""
+    loops = Path(__file__).parent / "vectorized" / "layers_loops.py"
+    (folder / "layers.py").write_text(file.read_text() + "\n\n" + loops.read_text())
+    return folder / "layers.py"
+
+
 def cpu_of_children() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -142,6 +167,8 @@ def main() -> None:
     p.add_argument("--repeats", type=int, default=7)
     p.add_argument("--other", type=Path, help="another checkout of the grader, timed in the same rounds")
     p.add_argument("--assignment", action="append", help="only these bundled assignments")
+    p.add_argument("--vectorized", action="store_true",
+                   help="also time layers with its naive loops vectorized (bench/vectorized/layers_loops.py)")
     args = p.parse_args()
     roots = {"this checkout": ROOT}
     if args.other:
@@ -151,12 +178,16 @@ def main() -> None:
     folders = sorted(d for d in (ROOT / "assignments").iterdir() if (d / "public.json").is_file())
     folders = [d for d in folders if not args.assignment or d.name in args.assignment]
     runs = []   # (assignment, label, root, file)
+    scratch_folder = tempfile.TemporaryDirectory(prefix="self-check-speed-")   # removed when main ends
+    scratch = Path(scratch_folder.name)
     for folder in folders:
         file = correct_submission(ROOT, folder)
         if file is None:
             print(f"{folder.name}: no bundled submission passes every public check; skipped")
             continue
         runs += [(folder, label, root, file) for label, root in roots.items()]
+        if args.vectorized and folder.name == "layers":
+            runs += [(folder, f"{label}, vectorized", root, vectorized(file, scratch)) for label, root in roots.items()]
     times: dict[tuple[str, str], list[tuple[float, float]]] = {}
     baseline: list[float] = []
     for _ in range(args.repeats):
@@ -168,7 +199,7 @@ def main() -> None:
     print(f"{args.repeats} rounds; baseline `python -I -c 'import numpy'`: {base:.3f} s "
           f"({min(baseline):.3f}-{max(baseline):.3f})")
     for (name, label), seconds in times.items():
-        print(f"  {name:12s} {label:15s} {summary(seconds, base)}")
+        print(f"  {name:12s} {label:27s} {summary(seconds, base)}")
 
 
 if __name__ == "__main__":
