@@ -1,8 +1,11 @@
 """What an autograder (Gradescope's, PrairieLearn's) tells a student when
 grading failed through no doing of theirs: a misconfigured assignment, a
 reference that fails its own check, or a fault of the grader or machine.
-The student still gets a results file; the details are in the job's log."""
+The student still gets a results file; the details are in the job's log.
+Both commands write that file where results_file says."""
 from __future__ import annotations
+
+from pathlib import Path
 
 from ..reference.audit import WrongReference
 from ..spec import SpecError
@@ -18,3 +21,12 @@ def fault_message(e: Exception) -> str:
                 f"instructor.\n\n{e}")
     return (f"The autograder failed on this submission; this is not your doing: please tell your "
             f"instructor.\n\n{type(e).__name__}: {e}")
+
+
+def results_file(given: Path | None, root: Path) -> Path:
+    """Where results.json goes: `--results` names the file, or a folder to
+    write results.json in; by default ROOT/results/results.json, where both
+    autograders read it."""
+    if given is None:
+        return root / "results" / "results.json"
+    return given / "results.json" if given.is_dir() else given

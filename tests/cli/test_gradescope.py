@@ -51,6 +51,15 @@ def test_finds_the_module_in_a_subfolder_and_takes_explicit_paths(cli, tmp_path)
     assert all(t.get("status", "passed") == "passed" for t in data["tests"])
 
 
+def test_a_results_folder_gets_results_json_in_it(cli, tmp_path):
+    root = autograder(tmp_path / "ag", {"ner_window.py": SUBMISSIONS / "ada.py"})
+    (tmp_path / "out").mkdir()
+    run = cli("grade", "gradescope", "--assignment", "ner_window", "--root", root, "--results", tmp_path / "out")
+    assert run.returncode == 0, run.stderr
+    assert json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))["score"] == 13.0
+    assert f"wrote {tmp_path / 'out' / 'results.json'}" in run.stdout
+
+
 def test_an_upload_without_the_module_scores_zero_and_says_what_to_upload(cli, tmp_path):
     root = autograder(tmp_path / "ag", {"my_answer.py": SUBMISSIONS / "ada.py", "notes.txt": "hi"})
     run = cli("grade", "gradescope", "--assignment", "ner_window", "--root", root)

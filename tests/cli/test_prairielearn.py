@@ -78,6 +78,15 @@ def test_a_correct_submission_in_a_subfolder_scores_1(cli, tmp_path):
     assert all(t["points"] == t["max_points"] for t in data["tests"])
 
 
+def test_a_results_folder_gets_results_json_in_it(cli, tmp_path):
+    root = job(tmp_path / "grade", {"ner_window.py": SUBMISSIONS / "ada.py"})
+    (tmp_path / "out").mkdir()
+    run = cli("grade", "prairielearn", "--assignment", "ner_window", "--root", root, "--results", tmp_path / "out")
+    assert run.returncode == 0, run.stderr
+    assert json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))["score"] == 1.0
+    assert f"wrote {tmp_path / 'out' / 'results.json'}" in run.stdout
+
+
 def test_a_missing_file_is_not_gradable_and_says_what_to_submit(cli, tmp_path):
     root = job(tmp_path / "grade", {"answer.py": SUBMISSIONS / "ada.py"})
     run = grade(cli, root)
