@@ -2,10 +2,12 @@
 where a student defined each function that lost points, and the step outputs
 `score` and `max-score`.
 
-Inside a workflow step (the variables are set), the summary is appended to
-$GITHUB_STEP_SUMMARY, the outputs to $GITHUB_OUTPUT, and the annotations are
-printed as `::error file=...,line=...::` commands; anywhere, the summary is
-also written to `summary.md` in the report folder."""
+Inside a workflow step, the summary is appended to $GITHUB_STEP_SUMMARY and
+the outputs to $GITHUB_OUTPUT (where those are set), and the annotations are
+printed as `::error file=...,line=...::` commands (where $GITHUB_ACTIONS is
+"true", as GitHub sets it in every step: elsewhere they would only clutter
+the terminal); anywhere, the summary is also written to `summary.md` in the
+report folder."""
 from __future__ import annotations
 
 import os
@@ -187,7 +189,8 @@ def write(result: AssignmentResult, folder: Path, env: Mapping[str, str] | None 
     if env.get("GITHUB_STEP_SUMMARY"):
         append(env["GITHUB_STEP_SUMMARY"], text + "\n")
     set_outputs(outputs(result), env)
-    workspace = Path(env["GITHUB_WORKSPACE"]) if env.get("GITHUB_WORKSPACE") else None
-    for line in annotations(result, workspace):
-        print(line, file=sys.stdout, flush=True)
+    if env.get("GITHUB_ACTIONS") == "true":
+        workspace = Path(env["GITHUB_WORKSPACE"]) if env.get("GITHUB_WORKSPACE") else None
+        for line in annotations(result, workspace):
+            print(line, file=sys.stdout, flush=True)
     return [write_text(Path(folder) / FILENAME, text)]

@@ -163,9 +163,11 @@ def test_the_correct_submission_keeps_full_marks(batch_run):
 
 def test_self_check_and_its_github_outputs_hold_no_hidden_input(tmp_path, cli):
     path = write_submission(tmp_path / "ner_window.py", hostile_source())
+    in_workflow = {"GITHUB_ACTIONS": "true", "GITHUB_OUTPUT": str(tmp_path / "gh-output")}
     run = cli("self-check", path, "--format", "github", "--format", "classroom", "--format", "json",
-              "--out", tmp_path / "out", env={"GITHUB_OUTPUT": str(tmp_path / "gh-output")})
+              "--out", tmp_path / "out", env=in_workflow)
     assert run.returncode == 1, run.stderr
+    assert "::error file=" in run.stdout   # the annotations are among what is checked
     written = [run.stdout] + [p.read_text(encoding="utf-8") for p in (tmp_path / "out").rglob("*") if p.is_file()]
     shown = "\n".join(written)
     assert MARKER in run.stdout

@@ -193,7 +193,8 @@ def test_annotations_point_at_the_line_of_the_function_that_lost_points(one):
 def test_github_writer_appends_to_the_step_files_and_prints_annotations(one, tmp_path, capsys):
     summary, output = tmp_path / "summary", tmp_path / "output"
     summary.write_text("earlier step\n", encoding="utf-8")
-    env = {"GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": str(output), "GITHUB_WORKSPACE": "/home/runner/work/course/course"}
+    env = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": str(output),
+           "GITHUB_WORKSPACE": "/home/runner/work/course/course"}
     (tmp_path / "out").mkdir()
     [written] = github_actions.write(one, tmp_path / "out", env=env)
     assert summary.read_text(encoding="utf-8") == "earlier step\n" + written.read_text(encoding="utf-8") + "\n"
@@ -206,6 +207,7 @@ def test_outside_github_nothing_but_the_report_is_written(one, tmp_path, capsys)
     assert [p.name for p in github_actions.write(one, tmp_path / "out", env={})] == ["summary.md"]
     assert [p.name for p in github_classroom.write(one, tmp_path / "out", env={})] == ["classroom.json"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert capsys.readouterr().out == ""   # no annotation outside a workflow
 
 
 # --- GitHub Classroom -------------------------------------------------------------
