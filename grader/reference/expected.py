@@ -258,6 +258,9 @@ def import_trusted(path: Path, name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     try:
         spec.loader.exec_module(module)
+    except SystemExit as e:   # a script's sys.exit() would end the run in silence
+        raise SpecError(f"{path}: the reference solution exits when it is imported (SystemExit: {e.code}): "
+                        "put the code that runs it as a script under `if __name__ == \"__main__\":`") from None
     except Exception as e:
         raise SpecError(f"{path}: the reference solution fails to import: {type(e).__name__}: {e}") from None
     return module

@@ -52,6 +52,20 @@ def test_broken_spec_exits_2_naming_the_file_the_field_and_the_problem(cli, tmp_
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("exit_call", ["sys.exit()", "sys.exit(3)"])
+def test_a_reference_that_exits_when_imported_exits_2_saying_so(cli, tmp_path, exit_call):
+    spec = copy_assignment(tmp_path / "exits", without=("public.json",))
+    reference = spec / "reference.py"
+    reference.write_text(reference.read_text(encoding="utf-8") + f"\nimport sys\n{exit_call}\n", encoding="utf-8")
+    subs = write_submission(tmp_path / "subs" / "ada.py", correct_source()).parent
+    for command in (["publish", spec], ["--assignment", spec, subs, "--out", tmp_path / "out"]):
+        run = cli("grade", *command, cwd=tmp_path)
+        assert run.returncode == 2, run.stdout + run.stderr
+        assert f"{reference}: the reference solution exits when it is imported" in run.stderr
+        assert "if __name__" in run.stderr and "Traceback" not in run.stderr
+    assert not (spec / "public.json").exists() and not (tmp_path / "out").exists()
+
+
 def test_missing_path_exits_2(cli, tmp_path):
     run = cli("grade", tmp_path / "nowhere", "--out", tmp_path / "out", cwd=tmp_path)
     assert run.returncode == 2
