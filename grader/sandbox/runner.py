@@ -18,11 +18,10 @@ import numpy as np
 
 from . import fork_server, kept, package, wire
 from .answers import Failed, Reply, StudentError, failed, malformed, read
-from ..names import student_name
 from ..spec import Limits
 from .cores import allowed_cores
 from .fork_server import SandboxError  # noqa: F401  (re-exported: a fault of the machine, not of a student)
-from .handed_files import NotRegularFile, memory_file, open_regular, output_file
+from .handed_files import NotHanded, output_file, submission_source
 from .spawner import Spawner
 
 # The most bytes of answers the grading process reads from one submission's processes, all
@@ -87,7 +86,7 @@ class Sandbox:
                        **(self.notebook.load_fields() if self.notebook else {})}
             try:
                 self._spawn(request)
-            except NotRegularFile as e:
+            except NotHanded as e:
                 self.failed_load = failed("exception", str(e))
                 return self.failed_load
             self.loaded = self._receive(request)
@@ -240,18 +239,7 @@ class Sandbox:
     def _spawn(self, first: dict) -> None:
         """Start a student process and send it its `first` request at once: it
         is read once the process is ready, which is waited for here."""
-        files = None
-        if package.is_package(self.module):  # the student's package, the module's file in it
-            root = package.package_root(self.path, self.module)
-            try:
-                data, files = package.pack(str(root), student_name(root.name))
-            except package.PackageRefused as e:
-                raise NotRegularFile(str(e)) from None
-            source = memory_file(data)
-        elif self.notebook is None:
-            source = open_regular(self.path)
-        else:
-            source = memory_file(self.notebook.source.encode("utf-8", "backslashreplace"))
+        source, files = submission_source(self.path, self.module, self.notebook and self.notebook.source)
         server = fork_server.shared()
         self.process += 1
         if not server.features.get("filesystem"):

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from . import fresh_python, package
 
-MAX_SOURCE = 4 * 2**20   # bytes of a submission copied, as a forked student process reads
+MAX_SOURCE = package.MAX_BYTES   # bytes of a submission copied, as a forked student process reads
 
 
 def _rlimits_available() -> bool:

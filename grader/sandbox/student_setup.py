@@ -13,7 +13,7 @@ from . import confine, package, student, wire
 from .cores import pin
 from .student_output import student_output
 
-MAX_SOURCE = 4 * 2**20
+MAX_SOURCE = package.MAX_BYTES   # bytes of code read: the grading process hands no more (handed_files.py)
 CHILD_FDS = 5  # 0 stdin, 1 stdout, 2 stderr, 3 requests, 4 answers
 
 
