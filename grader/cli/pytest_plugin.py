@@ -74,10 +74,23 @@ def pytest_configure(config: pytest.Config) -> None:
         name = option or table["assignment"]
         if not option and (base / name).is_dir():
             name = str(base / name)
-        files = [(base / f).resolve() for f in table.get("files", [])]
-        settings = Settings(name, files, from_command_line=bool(option))
+        settings = Settings(name, listed_files(table, base), from_command_line=bool(option))
     config.stash[settings_key] = settings
     config.addinivalue_line("markers", "unscored: a grader check that costs no points")
+
+
+def listed_files(table: dict, base: Path) -> list[Path]:
+    """The table's `files`, resolved: a list of names of files that exist
+    (relative to pyproject.toml); anything else is said, for pytest would
+    otherwise collect nothing and say only "no tests ran"."""
+    files, where = table.get("files", []), f"[tool.{TABLE}] in {base / 'pyproject.toml'}"
+    if not (isinstance(files, list) and all(isinstance(f, str) for f in files)):
+        raise pytest.UsageError(f'{where}: files must be a list of file names, such as files = ["ner_window.py"]')
+    missing = [f for f in files if not (base / f).is_file()]
+    if missing:
+        raise pytest.UsageError(f"{where}: files names {missing[0]!r}, which is no file "
+                                f"(the names are relative to {base})")
+    return [(base / f).resolve() for f in files]
 
 
 def pytest_collection(session: pytest.Session) -> None:

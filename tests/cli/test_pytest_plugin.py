@@ -86,6 +86,19 @@ def test_pyproject_files_list_picks_the_files(student):
     assert any("wrong sign" in items[name] for name in failed)
 
 
+@pytest.mark.parametrize("files, said", [
+    ('"ner_window.py"', 'files must be a list of file names, such as files = ["ner_window.py"]'),
+    ('["src/ner_window.py"]', "files names 'src/ner_window.py', which is no file"),
+])
+def test_a_files_setting_that_names_no_file_says_so(student, files, said):
+    (student / "pyproject.toml").write_text(f'[tool.backprop-grader]\nassignment = "hw"\nfiles = {files}\n',
+                                            encoding="utf-8")
+    (student / "ner_window.py").write_text((SUBMISSIONS / "ada.py").read_text(encoding="utf-8"))
+    run, _ = run_pytest(student)
+    assert run.returncode == 4, run.stdout + run.stderr   # pytest's usage error
+    assert said in run.stdout + run.stderr
+
+
 def test_an_unknown_assignment_is_a_collection_error_that_says_so(student):
     (student / "ner_window.py").write_text((SUBMISSIONS / "ada.py").read_text(encoding="utf-8"))
     run, _ = run_pytest(student, "--assignment", "no_such_thing", "ner_window.py")
