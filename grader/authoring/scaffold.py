@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..spec import Function, Spec, SpecError
+from ..spec.consistency import module_problems
 from .classes import starter_class
 from .docstrings import argument_line, output_line
 
@@ -112,6 +113,8 @@ def new_assignment(root: Path, name: str) -> Path:
         raise SpecError(f"{folder} exists already")
     if not name.isidentifier():
         raise SpecError(f"{name!r}: an assignment name must be a Python identifier (it names the students' file)")
+    for _, problem in module_problems(name):
+        raise SpecError(f"{name!r}: {problem}")
     folder.mkdir(parents=True)
     for filename, text in (("assignment.toml", NEW_SPEC), ("reference.py", NEW_REFERENCE),
                            ("instructions.md", NEW_INSTRUCTIONS), (".gitattributes", GITATTRIBUTES)):

@@ -3,6 +3,7 @@ refers to exists, and shapes agree with the derivatives they hold. Each check
 yields problems located relative to the part it looks at."""
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,24 @@ from .sizes import Size, evaluate_size, size_names
 
 if TYPE_CHECKING:
     from .models import Argument, Function, Integers, Output, Spec
+
+
+# Modules a student's process imports before the student's file: a file of
+# one of these names would be imported as the real module, or shadow it.
+IMPORTED_FIRST = {"numpy", "grader"}
+
+
+def module_problems(module: str) -> list[Problem]:
+    """Why students' files could not be imported under the name `module`."""
+    if not all(part.isidentifier() for part in module.split(".")):
+        return [(("module",), f"{module!r} is not a module name: Python identifiers joined by dots "
+                              "(ner_window, cs231n.layers)")]
+    top = module.partition(".")[0]
+    if top in IMPORTED_FIRST or top in getattr(sys, "stdlib_module_names", ()):
+        return [(("module",), f"{top!r} is the name of a module the grader uses (numpy, or one of Python's "
+                              f"own): a student's {top}.py would not be imported; name the students' module "
+                              "otherwise")]
+    return []
 
 
 def spec_problems(spec: Spec) -> list[Problem]:

@@ -9,7 +9,7 @@ from typing import Literal, Union
 from pydantic import ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from .choices import choice_problems, combinations
-from .consistency import spec_problems
+from .consistency import module_problems, spec_problems
 from .containers import expand
 from .conventions import Convention, convention_problems
 from .problems import Problem, duplicates, invalid, within
@@ -332,7 +332,7 @@ class Spec(Strict):
     def _consistent(self) -> Spec:
         if not self.module:
             self.module = self.name
-        problems = attach_methods(self) or choice_problems(self)
+        problems = module_problems(self.module) or attach_methods(self) or choice_problems(self)
         if not problems and awaiting_choices(self.dims):  # dimensions derived from chosen values
             problems = list(within(("dims",), dims_problems(self.dims, combinations(self))))
         if not problems and self.cases.public_dims:
