@@ -136,8 +136,13 @@ def module_of(cells, shown: str, kept: list[str] | None = None) -> NotebookModul
     notes: list[str] = []
     code: list[tuple[int, list[str]]] = []
     for number, cell in enumerate(cells, start=1):
-        if cell.get("cell_type") == "code":
+        if cell.get("cell_type") != "code":
+            continue
+        if _is_text(cell.get("source", "")):
             code.append((number, python_lines(number, _text(cell.get("source", "")), notes)))
+        else:   # no editor writes this: the cell's code is lost, and the note says why its functions are missing
+            notes.append(f"cell {number}'s source is not text (it is {_kind(cell.get('source'))}): "
+                         "the cell was left out")
     if kept is not None:
         code = keep_definitions(code, kept, notes)
     source_lines: list[str] = []
@@ -181,6 +186,15 @@ def _parses(text: str) -> bool:
 def _text(source) -> str:
     """A cell's source: nbformat gives a string; a list of lines is joined."""
     return "".join(source) if isinstance(source, list) else str(source)
+
+
+def _kind(value) -> str:
+    """What a JSON value is, in JSON's words."""
+    if value is None:
+        return "null"
+    if isinstance(value, (bool, int, float)):
+        return "a boolean" if isinstance(value, bool) else "a number"
+    return "an object"   # a list holding more than text does not reach here: nbformat refuses it
 
 
 def _quote(line: str) -> str:

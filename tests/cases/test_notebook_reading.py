@@ -39,11 +39,16 @@ def test_a_notebook_of_format_3_is_converted_by_nbformat(tmp_path):
     assert any("%matplotlib inline" in note for note in module.notes)
 
 
-def test_a_cell_whose_source_is_no_text_is_read_as_nbformat_reads_it(tmp_path):
+@pytest.mark.parametrize("source, kind", [(7, "a number"), (None, "null"), ({"a": 1}, "an object"),
+                                          (True, "a boolean")])
+def test_a_cell_whose_source_is_no_text_is_left_out_with_a_note(tmp_path, source, kind):
     odd = tmp_path / "odd.ipynb"
-    odd.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {},
-                               "cells": [{"cell_type": "code", "source": 7, "metadata": {}, "outputs": []}]}))
-    assert read_notebook(odd).source == by_nbformat(odd).source == "7\n"
+    cells = [{"cell_type": "code", "source": "def f(x):\n    return x", "metadata": {}, "outputs": []},
+             {"cell_type": "code", "source": source, "metadata": {}, "outputs": []}]
+    odd.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells}))
+    module = read_notebook(odd)
+    assert module.source == by_nbformat(odd).source == "def f(x):\n    return x\n"
+    assert module.notes == [f"cell 2's source is not text (it is {kind}): the cell was left out"]
 
 
 def test_reading_a_current_notebook_leaves_nbformat_unimported():
