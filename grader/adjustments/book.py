@@ -39,9 +39,54 @@ def problem(message: str) -> PydanticCustomError:
     return PydanticCustomError("adjustments", "{problem}", {"problem": message})
 
 
+DATE_EXAMPLE = "2026-12-01T23:59:00-05:00"
+DURATION_EXAMPLE = '"2 days" or "36 hours"'
+
+
+def bare_value(value) -> str | None:
+    """What `value` is, if it is a bare number (a TOML integer or float, or a string
+    holding only one) or a boolean; else None. Pydantic would read either as seconds,
+    or as a Unix time (2: 1970-01-01T00:00:02Z), where a date or a length of time is meant."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if not isinstance(value, str):
+        return None
+    try:
+        float(value)
+    except ValueError:
+        return None
+    return "a number"
+
+
+def no_number(value, what: str, instead: str):
+    """`value`, unless it is a bare number or a boolean: then a problem saying what to write instead."""
+    kind = bare_value(value)
+    if kind:
+        shown = str(value).lower() if isinstance(value, bool) else repr(value)
+        raise problem(f"{shown} is {kind}, not {what}: write {instead}")
+    return value
+
+
+def date(value):
+    """A date as pydantic reads it, never a bare number."""
+    return no_number(value, "a date", f"the date with its offset, such as {DATE_EXAMPLE}")
+
+
+def extension(value):
+    """A student's new due date, or extra time as `duration` reads it; never a
+    bare number. Text that begins as a date does (2026-...) is left to pydantic
+    to read as one; the rest is read here, so that its problem is said once, at its key."""
+    no_number(value, "a date or a length of time", f"extra time with its unit, such as {DURATION_EXAMPLE}, "
+              f"or a new due date with its offset, such as {DATE_EXAMPLE}")
+    return value if not isinstance(value, str) or re.match(r"\s*\d{4}-", value) else duration(value)
+
+
 def duration(value):
     """A length of time as a person writes it ("2 days", "36 hours", "1 day 12 hours", "90 min"),
-    else as pydantic reads one (ISO 8601, "P2D"; a number of seconds)."""
+    else as pydantic reads one (ISO 8601, "P2D"); never a bare number, which says no unit."""
+    no_number(value, "a length of time", f"it with its unit, such as {DURATION_EXAMPLE}")
     if not isinstance(value, str) or not value.strip() or value.strip()[0] in "Pp":
         return value
     total, at, text = 0.0, 0, value.strip()
@@ -56,6 +101,8 @@ def duration(value):
 
 
 Duration = Annotated[timedelta, BeforeValidator(duration)]
+Date = Annotated[AwareDatetime, BeforeValidator(date)]
+Extension = Annotated[AwareDatetime | timedelta, BeforeValidator(extension)]
 
 
 class Strict(BaseModel):
@@ -66,7 +113,7 @@ class LatePolicy(Strict):
     """Points taken for each hour or day (each one started) a submission is
     late, from its due date: a student's extension moves it; a submission
     within the grace period is on time."""
-    due: AwareDatetime | None = Field(None, description="ISO 8601 with its offset; in Gradescope, "
+    due: Date | None = Field(None, description="ISO 8601 with its offset; in Gradescope, "
                                       "default: the assignment's due date there")
     per: Literal["hour", "day"] = "day"
     penalty: float = Field(gt=0, description="taken per hour or day late (each one started)")
@@ -75,7 +122,7 @@ class LatePolicy(Strict):
                                                       "penalty, or of the points possible")
     cap: float | None = Field(None, ge=0, description="the most the penalty takes, in `unit`")
     grace: Duration = timedelta(0)
-    extensions: dict[str, AwareDatetime | Duration] = Field(
+    extensions: dict[str, Extension] = Field(
         {}, description="per student: a new due date, or extra time (\"2 days\")")
 
     @model_validator(mode="after")
