@@ -106,7 +106,9 @@ Extension = Annotated[AwareDatetime | timedelta, BeforeValidator(extension)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    """A table of the file: an unknown key refused, and a number that is not
+    finite (`inf`, `nan`: no score or report can hold it)."""
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
 
 
 class LatePolicy(Strict):

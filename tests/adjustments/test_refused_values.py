@@ -1,7 +1,7 @@
 """Values of adjustments.toml that TOML reads but no course means, refused
 when the file is read, before anyone is graded, at their key: a bare number
 where a date or a length of time is due (it would be read as a Unix time,
-or as seconds)."""
+or as seconds); a number that is not finite (no report can show it)."""
 from __future__ import annotations
 
 import shutil
@@ -15,6 +15,7 @@ from grader.adjustments import AdjustmentsError, load_book
 POLICY = "[late]\ndue = 2026-12-01T23:59:00-05:00\npenalty = 10\n"
 AS_DATE = "write the date with its offset, such as 2026-12-01T23:59:00-05:00"
 AS_DURATION = 'write it with its unit, such as "2 days" or "36 hours"'
+ENTRY = '[[adjustments]]\nstudent = "ada"\nreason = "regrade"\nby = "Lee"\n'
 AS_EXTENSION = ('write extra time with its unit, such as "2 days" or "36 hours", or a new due date with its '
                 'offset, such as 2026-12-01T23:59:00-05:00')
 
@@ -77,3 +78,18 @@ def test_dates_and_lengths_of_time_as_written_are_still_read(tmp_path):
     assert late.grace.total_seconds() == 900
     assert [str(late.extensions[s]) for s in "abcd"] == ["2 days, 0:00:00", "1 day, 0:00:00",
                                                          "2026-12-05 12:00:00-05:00", "2026-12-05 12:00:00-05:00"]
+
+
+def test_infinite_points_are_refused(cli, tmp_path):
+    stderr = grade_refused(cli, tmp_path, ENTRY + "points = inf\n")
+    assert "adjustments[0].points: Input should be a finite number" in stderr
+
+
+@pytest.mark.parametrize("text, said", [
+    (ENTRY + "set = nan\n", "adjustments[0].set: Input should be a finite number"),
+    (ENTRY + "points = -inf\n", "adjustments[0].points: Input should be a finite number"),
+    (POLICY.replace("10", "inf"), "late.penalty: Input should be a finite number"),
+    (POLICY + "cap = nan\n", "late.cap: Input should be a finite number"),
+])
+def test_a_number_that_is_not_finite_is_refused(tmp_path, text, said):
+    assert refusal(tmp_path, text).splitlines()[1:] == [f"  {said}"]
