@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import (AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError,
+from pydantic import (AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError,
                       ValidationInfo, field_validator, model_validator)
 from pydantic_core import PydanticCustomError
 
@@ -39,6 +39,7 @@ def problem(message: str) -> PydanticCustomError:
     return PydanticCustomError("adjustments", "{problem}", {"problem": message})
 
 
+LONGEST = timedelta(days=366)   # the most a grace period or an extension may be: no course gives more
 DATE_EXAMPLE = "2026-12-01T23:59:00-05:00"
 DURATION_EXAMPLE = '"2 days" or "36 hours"'
 
@@ -97,12 +98,28 @@ def duration(value):
         if not found or unit not in UNITS:
             raise problem(f"{value!r} is not a length of time such as \"2 days\", \"36 hours\" or \"90 minutes\"")
         total, at = total + float(found.group(1)) * UNITS[unit], found.end()
+    too_long(repr(value), total)
     return timedelta(seconds=total)
 
 
-Duration = Annotated[timedelta, BeforeValidator(duration)]
+def too_long(shown: str, seconds: float) -> None:
+    """A problem if `seconds`, what `shown` says, is more than LONGEST (checked before
+    a timedelta is made of it: a far longer one overflows it, or any date it is added to)."""
+    if seconds > LONGEST.total_seconds():
+        raise problem(f"{shown} is longer than {LONGEST.days} days, the most a grace period or an extension "
+                      f"may be")
+
+
+def in_range(value):
+    """`value`, unless it is a length of time longer than LONGEST (as ISO 8601 gives it: "P400D")."""
+    if isinstance(value, timedelta):
+        too_long(f"{value.total_seconds() / 86400:g} days", value.total_seconds())
+    return value
+
+
+Duration = Annotated[timedelta, BeforeValidator(duration), AfterValidator(in_range)]
 Date = Annotated[AwareDatetime, BeforeValidator(date)]
-Extension = Annotated[AwareDatetime | timedelta, BeforeValidator(extension)]
+Extension = Annotated[AwareDatetime | timedelta, BeforeValidator(extension), AfterValidator(in_range)]
 
 
 class Strict(BaseModel):

@@ -1,7 +1,8 @@
 """Values of adjustments.toml that TOML reads but no course means, refused
 when the file is read, before anyone is graded, at their key: a bare number
 where a date or a length of time is due (it would be read as a Unix time,
-or as seconds); a number that is not finite (no report can show it)."""
+or as seconds); a number that is not finite (no report can show it); a
+grace period or an extension longer than a year."""
 from __future__ import annotations
 
 import shutil
@@ -93,3 +94,28 @@ def test_infinite_points_are_refused(cli, tmp_path):
 ])
 def test_a_number_that_is_not_finite_is_refused(tmp_path, text, said):
     assert refusal(tmp_path, text).splitlines()[1:] == [f"  {said}"]
+
+
+def test_an_extension_longer_than_a_year_is_refused(cli, tmp_path):
+    stderr = grade_refused(cli, tmp_path, POLICY + '[late.extensions]\nada = "999999999 days"\n')
+    assert ("late.extensions.ada: '999999999 days' is longer than 366 days, the most a grace period or an "
+            "extension may be") in stderr
+    assert "Traceback" not in stderr
+
+
+@pytest.mark.parametrize("line, said", [
+    ('grace = "99999999999 days"', "late.grace: '99999999999 days' is longer than 366 days"),
+    ('grace = "P400DT12H"', "late.grace: 400.5 days is longer than 366 days"),
+    ('extensions = {ada = "52 weeks 3 days"}', "late.extensions.ada: '52 weeks 3 days' is longer than 366 days"),
+    ('extensions = {ada = "P999999999D"}', "late.extensions.ada: 1e+09 days is longer than 366 days"),
+])
+def test_a_length_of_time_longer_than_a_year_is_refused(tmp_path, line, said):
+    assert refusal(tmp_path, POLICY + line + "\n").splitlines()[1:] == [
+        f"  {said}, the most a grace period or an extension may be"]
+
+
+def test_a_year_is_the_longest_length_of_time(tmp_path):
+    path = tmp_path / "adjustments.toml"
+    path.write_text(POLICY + 'grace = "366 days"\nextensions = {ada = "P366D"}\n', encoding="utf-8")
+    late = load_book(path, ["f"]).late
+    assert late.grace.days == late.extensions["ada"].days == 366
