@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 import re
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -40,6 +40,7 @@ def problem(message: str) -> PydanticCustomError:
 
 
 LONGEST = timedelta(days=366)   # the most a grace period or an extension may be: no course gives more
+YEARS = (1970, 2999)            # a date's year: no course is outside, and a year's extension still is a date
 DATE_EXAMPLE = "2026-12-01T23:59:00-05:00"
 DURATION_EXAMPLE = '"2 days" or "36 hours"'
 
@@ -111,14 +112,18 @@ def too_long(shown: str, seconds: float) -> None:
 
 
 def in_range(value):
-    """`value`, unless it is a length of time longer than LONGEST (as ISO 8601 gives it: "P400D")."""
+    """`value`, unless it is a length of time longer than LONGEST (as ISO 8601
+    gives it: "P400D"), or a date in a year no course is (a typo: 0202, 9999)."""
     if isinstance(value, timedelta):
         too_long(f"{value.total_seconds() / 86400:g} days", value.total_seconds())
+    if isinstance(value, datetime) and not YEARS[0] <= value.year <= YEARS[1]:
+        raise problem(f"{value.isoformat()} is in the year {value.year}: a date here is in a year from {YEARS[0]} "
+                      f"to {YEARS[1]}")
     return value
 
 
 Duration = Annotated[timedelta, BeforeValidator(duration), AfterValidator(in_range)]
-Date = Annotated[AwareDatetime, BeforeValidator(date)]
+Date = Annotated[AwareDatetime, BeforeValidator(date), AfterValidator(in_range)]
 Extension = Annotated[AwareDatetime | timedelta, BeforeValidator(extension), AfterValidator(in_range)]
 
 

@@ -2,7 +2,8 @@
 when the file is read, before anyone is graded, at their key: a bare number
 where a date or a length of time is due (it would be read as a Unix time,
 or as seconds); a number that is not finite (no report can show it); a
-grace period or an extension longer than a year."""
+grace period or an extension longer than a year, or a date in a year no
+course is (either overflows a date, once the other is added to it)."""
 from __future__ import annotations
 
 import shutil
@@ -119,3 +120,14 @@ def test_a_year_is_the_longest_length_of_time(tmp_path):
     path.write_text(POLICY + 'grace = "366 days"\nextensions = {ada = "P366D"}\n', encoding="utf-8")
     late = load_book(path, ["f"]).late
     assert late.grace.days == late.extensions["ada"].days == 366
+
+
+def test_a_date_in_a_year_no_course_is_refused(cli, tmp_path):
+    stderr = grade_refused(cli, tmp_path, POLICY.replace("2026-", "9999-") + '[late.extensions]\nada = "2 days"\n')
+    assert "late.due: 9999-12-01T23:59:00-05:00 is in the year 9999: a date here is in a year from 1970 to 2999" \
+        in stderr
+    assert "Traceback" not in stderr
+    said = refusal(tmp_path, POLICY + "[late.extensions]\nada = 0202-12-05T12:00:00-05:00\n")
+    assert said.splitlines()[1:] == [
+        "  late.extensions.ada: 0202-12-05T12:00:00-05:00 is in the year 202: a date here is in a year from 1970 "
+        "to 2999"]
