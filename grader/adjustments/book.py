@@ -41,6 +41,7 @@ def problem(message: str) -> PydanticCustomError:
 
 LONGEST = timedelta(days=366)   # the most a grace period or an extension may be: no course gives more
 YEARS = (1970, 2999)            # a date's year: no course is outside, and a year's extension still is a date
+MOST_POINTS = 10**6            # points an adjustment or a penalty gives or takes: any more overflows a sum
 DATE_EXAMPLE = "2026-12-01T23:59:00-05:00"
 DURATION_EXAMPLE = '"2 days" or "36 hours"'
 
@@ -140,7 +141,7 @@ class LatePolicy(Strict):
     due: Date | None = Field(None, description="ISO 8601 with its offset; in Gradescope, "
                                       "default: the assignment's due date there")
     per: Literal["hour", "day"] = "day"
-    penalty: float = Field(gt=0, description="taken per hour or day late (each one started)")
+    penalty: float = Field(gt=0, le=MOST_POINTS, description="taken per hour or day late (each one started)")
     unit: Literal["percent", "points"] = "percent"
     percent_of: Literal["score", "max_score"] = Field("score", description="percent of the score before the "
                                                       "penalty, or of the points possible")
@@ -161,8 +162,8 @@ class Entry(Strict):
     or the score set, of one function or of the whole submission."""
     student: str = Field(min_length=1)
     function: str | None = None
-    points: float | None = None
-    set_to: float | None = Field(None, alias="set")
+    points: float | None = Field(None, ge=-MOST_POINTS, le=MOST_POINTS)
+    set_to: float | None = Field(None, alias="set", ge=-MOST_POINTS, le=MOST_POINTS)
     reason: str = Field(min_length=1)
     by: str = Field(min_length=1)
 

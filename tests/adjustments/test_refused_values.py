@@ -97,6 +97,16 @@ def test_a_number_that_is_not_finite_is_refused(tmp_path, text, said):
     assert refusal(tmp_path, text).splitlines()[1:] == [f"  {said}"]
 
 
+@pytest.mark.parametrize("text, said", [
+    (ENTRY + "points = 1e308\n", "adjustments[0].points: Input should be less than or equal to 1000000"),
+    (ENTRY + "set = -1e308\n", "adjustments[0].set: Input should be greater than or equal to -1000000"),
+    (POLICY.replace("10", "1e308"), "late.penalty: Input should be less than or equal to 1000000"),
+])
+def test_a_number_no_score_can_hold_is_refused(tmp_path, text, said):
+    """Two adjustments of 1e308 points each would add up to infinity."""
+    assert refusal(tmp_path, text).splitlines()[1:] == [f"  {said}"]
+
+
 def test_an_extension_longer_than_a_year_is_refused(cli, tmp_path):
     stderr = grade_refused(cli, tmp_path, POLICY + '[late.extensions]\nada = "999999999 days"\n')
     assert ("late.extensions.ada: '999999999 days' is longer than 366 days, the most a grace period or an "
