@@ -20,6 +20,7 @@ from ..cases.discover import Batch, UsageError
 from ..people import ClassRoster
 from ..reports import FORMATS, write_reports
 from ..atomic import write_text
+from ..destinations import usable_folder
 from ..reports.json_report import FILENAME as GRADES
 from ..reports.json_report import read_submissions
 from ..reports.terminal import print_summary
@@ -170,9 +171,12 @@ def merge_main(argv: list[str]) -> int:
     p.add_argument("--format", action="append", choices=sorted(FORMATS), dest="formats",
                    help="report format, repeatable (default: html, json and csv)")
     args = p.parse_args(argv)
+    usable_folder(args.out, "--out")
     groups: dict[str, list[Part]] = {}
     for part in read_parts(args.dirs):
         groups.setdefault(part.manifest.assignment, []).append(part)
+    for name in groups:
+        usable_folder(args.out / name, "--out")
     for name, parts in groups.items():
         with tempfile.TemporaryDirectory(prefix="grade-merge-") as spool:
             result = merge(parts, Path(spool))

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from ..cases.discover import UsageError
+from ..destinations import usable_folder
 from ..collect import COLLECTION_FILE
 from ..collect.deadline import now, parse_deadline
 from ..collect.git import git_found
@@ -37,6 +38,7 @@ def collect_main(argv: list[str]) -> int:
                    "this deadline had passed (kept by default: it is the one that existed at the deadline)")
     p.add_argument("-j", "--jobs", type=int, default=8, metavar="N", help="repositories fetched at a time (default 8)")
     args = p.parse_args(argv)
+    usable_folder(args.into, "--into")
     try:
         deadline = parse_deadline(args.deadline)
     except ValueError as e:

@@ -23,10 +23,12 @@ from ..reports import FORMATS, write_reports
 from ..batch.progress import Progress, choose_mode
 from ..reference.public import publish
 from ..sandbox.fork_server import SandboxError
+from ..sandbox.package import is_package
 from ..spec import json_schema
 from ..authoring.package import write_any_starter
 from ..authoring.scaffold import new_assignment
 from ..authoring.validate import print_validation, validate
+from ..destinations import usable_file, usable_folder
 from ..names import for_log
 from ..reports.terminal import print_summary
 from .exits import run as _run
@@ -68,6 +70,7 @@ def _grade(argv: list[str]) -> int:
     lookalikes.check_arguments(args)
     if args.jobs < 1:
         p.error("-j must be at least 1")
+    usable_folder(args.out, "--out")   # before any work: a report folder that cannot be written stops nothing graded
     replay = args.path.is_file()  # one student's file: reported beside the class, never into it (replays.py)
     if replay and args.shard:
         raise UsageError(f"{args.path}: --shard splits a folder of submissions; this is one file")
@@ -75,6 +78,8 @@ def _grade(argv: list[str]) -> int:
     if args.adjustments and len(batches) > 1:
         raise UsageError(f"{args.path} holds {len(batches)} assignments; --adjustments is for one of them")
     books = [book_for(batch, args.adjustments) for batch in batches]   # a file that cannot be used stops here
+    for batch in batches:
+        usable_folder(args.out / batch.assignment.name, "--out")
     failed = []
     for batch, (book, book_file) in zip(batches, books):
         whole, batch = batch, args.shard.select(batch) if args.shard else batch
@@ -154,6 +159,7 @@ def _new(argv: list[str]) -> int:
     p.add_argument("name")
     p.add_argument("--root", type=Path, default=Path("assignments"), help="where (default: assignments/)")
     args = p.parse_args(argv)
+    usable_folder(args.root, "--root")
     folder = new_assignment(args.root, args.name)
     print(f"created {folder}: edit assignment.toml and reference.py, then run grade validate {folder}")
     return 0
@@ -168,7 +174,10 @@ def _starter(argv: list[str]) -> int:
                    "package, the folder starter/ there)")
     p.add_argument("--force", action="store_true", help="replace an existing file")
     args = p.parse_args(argv)
-    print(write_any_starter(Assignment(find_assignment(args.assignment)), args.out, args.force))
+    a = Assignment(find_assignment(args.assignment))
+    if args.out is not None:   # a package's starter is a folder
+        (usable_folder if is_package(a.spec.module) else usable_file)(args.out, "--out")
+    print(write_any_starter(a, args.out, args.force))
     return 0
 
 

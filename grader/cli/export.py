@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from ..atomic import write_text
 from ..cases.discover import UsageError
+from ..destinations import usable_file
 from ..names import for_log
 from ..reports.gradebook import EXPORTS, Column, export_text
 from ..reports.json_report import FILENAME
@@ -60,6 +61,7 @@ def export_main(argv: list[str]) -> int:
     p.add_argument("--column-id", default="", help="the gradebook's id of an existing column, to fill it "
                    "(Canvas: the assignment id; Blackboard: the Grade Center column id)")
     args = p.parse_args(argv)
+    usable_file(args.out, "--out")
     result = read_grades(find_grades(args.reports))
     roster = read_roster(args.roster) if args.roster else recorded_roster(result)
     if roster is not None and not args.roster:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..cases.discover import UsageError
+from ..destinations import usable_file
 from ..reference.audit import WrongReference
 from ..spec import SpecError
 
@@ -30,3 +32,16 @@ def results_file(given: Path | None, root: Path) -> Path:
     if given is None:
         return root / "results" / "results.json"
     return given / "results.json" if given.is_dir() else given
+
+
+def usable_results_file(given: Path | None, root: Path) -> Path:
+    """results_file, its folder made, once a file can be written there;
+    else a UsageError: with no results file to write, the student could
+    not be told anything, so the run stops before grading."""
+    target = results_file(given, root)
+    try:
+        usable_file(target, "--results" if given is not None else f"--root {root}: its results file")
+    except UsageError as e:
+        raise UsageError(f"no results.json can be written: {e}") from None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target

@@ -18,7 +18,7 @@ from ..adjustments import adjust_upload, book_path, load_book
 from ..batch.one_submission import grade_one
 from ..cases.admission import shown_path
 from ..cases.assignment import Assignment, find_assignment
-from .grader_fault import fault_message, results_file
+from .grader_fault import fault_message, usable_results_file
 from ..cases.discover import Found, UsageError, find_module_file, module_file_names, module_folders
 from ..reports import gradescope as report
 from ..atomic import write_text
@@ -57,8 +57,7 @@ def gradescope_main(argv: list[str]) -> int:
     p.add_argument("--adjustments", type=Path, metavar="FILE",
                    help="adjustments and late policy (default: adjustments.toml in the assignment's folder, if any)")
     args = p.parse_args(argv)
-    target = results_file(args.results, args.root)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target = usable_results_file(args.results, args.root)
     try:
         return _grade_upload(args, target)
     except Exception as e:  # not the student's doing: they still get a results.json, the log says why

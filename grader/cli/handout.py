@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..authoring.autograder import write_autograder
 from ..authoring.handout import write_handout
+from ..destinations import usable_file, usable_folder
 from ..cases.assignment import Assignment, find_assignment
 from ..sandbox.package import is_package, module_file
 
@@ -24,7 +25,9 @@ def handout_main(argv: list[str]) -> int:
     p.add_argument("--force", action="store_true", help="replace a handout folder already there")
     args = p.parse_args(argv)
     a = Assignment(find_assignment(args.assignment))
+    usable_folder(args.out, "--out")
     if args.gradescope:
+        usable_file(args.out / f"{a.name}-autograder.zip", "--out")
         path = write_autograder(a, args.out)
         print(f"wrote {path}: upload it as the autograder of a Gradescope programming assignment; students "
               f"upload {_handed_in(a)}")

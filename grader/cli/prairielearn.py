@@ -22,7 +22,7 @@ from ..atomic import write_text
 from ..batch.one_submission import grade_one
 from ..cases.admission import refusal, shown_path
 from ..cases.assignment import Assignment, find_assignment
-from .grader_fault import fault_message, results_file
+from .grader_fault import fault_message, usable_results_file
 from ..cases.discover import Found, UsageError, find_module_file, module_folders
 from ..names import for_log, student_name
 from ..reports import prairielearn as report
@@ -79,8 +79,7 @@ def prairielearn_main(argv: list[str]) -> int:
     p.add_argument("--results", type=Path, help="the results file, or a folder to write results.json in (default: ROOT/results/results.json)")
     p.add_argument("--seed", type=int, help="seed of the hidden cases (default: from the question's variant)")
     args = p.parse_args(argv)
-    target = results_file(args.results, args.root)
-    target.parent.mkdir(parents=True, exist_ok=True)   # PrairieLearn does not make it
+    target = usable_results_file(args.results, args.root)   # its folder made: PrairieLearn does not make it
     try:
         return _grade_files(args, target)
     except Exception as e:  # not the student's doing: they still get a results.json, the log says why
