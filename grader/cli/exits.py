@@ -1,10 +1,12 @@
 """How every command's expected errors become exit codes and one line on
-stderr: a usage or spec error is 2, an interrupted run 130; and a reader
+stderr: a usage or spec error is 2 (a path given longer than the system
+allows among them), an interrupted run 130; and a reader
 that stops reading (`| head`) ends no run (closed_pipe.py). It imports next
 to nothing of the grader, so that a command imports only what it uses."""
 from __future__ import annotations
 
 import atexit
+import errno
 import os
 import sys
 from typing import Callable, NoReturn
@@ -22,6 +24,11 @@ def run(command: Callable[[], int]) -> int:
             return command()
     except (UsageError, SpecError) as e:
         print(f"error: {for_log(str(e))}", file=sys.stderr)  # it may name a student's file
+        return 2
+    except OSError as e:
+        if e.errno != errno.ENAMETOOLONG or not isinstance(e.filename, (str, bytes)):
+            raise   # a fault of the grader or the machine: its traceback says where
+        print(f"error: {for_log(os.fsdecode(e.filename))}: {e.strerror}; give a shorter path", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted: results graded so far are saved; run again to grade the rest", file=sys.stderr)
