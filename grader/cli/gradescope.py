@@ -28,16 +28,26 @@ ROOT_ENV = "AUTOGRADER_ROOT"
 DEFAULT_ROOT = "/autograder"
 
 
-def student_of(root: Path) -> str:
+def student_of(root: Path) -> tuple[str, str | None]:
     """Who submitted, from Gradescope's submission_metadata.json: it fixes the
-    seed of the hidden cases, so a resubmission is graded on the same ones."""
+    seed of the hidden cases, so a resubmission is graded on the same ones.
+    Where the file says no one, "submission", and a warning for the log: every
+    upload graded so gets the same hidden cases."""
+    path = root / "submission_metadata.json"
     try:
-        meta = json.loads((root / "submission_metadata.json").read_text(encoding="utf-8"))
+        meta = json.loads(path.read_text(encoding="utf-8"))
         users = meta.get("users") or []
         names = sorted(str(u.get("email") or u.get("name") or u.get("id")) for u in users if isinstance(u, dict))
-        return student_name("+".join(n for n in names if n and n != "None")) or "submission"
-    except (OSError, ValueError, AttributeError):
-        return "submission"
+        student = student_name("+".join(n for n in names if n and n != "None"))
+        why = None if student else "it names no user"
+    except OSError as e:
+        student, why = "", e.strerror
+    except (ValueError, AttributeError) as e:
+        student, why = "", f"not a JSON object with users ({type(e).__name__})"
+    if student:
+        return student, None
+    return "submission", (f"{for_log(str(path))}: {why}; the hidden cases are those every upload without a "
+                          "submitter gets")
 
 
 def failure(message: str) -> dict:
@@ -88,7 +98,10 @@ def _grade_upload(args, target: Path) -> int:
                 + (f" (it holds: {', '.join(uploaded[:10])}{', ...' if len(uploaded) > 10 else ''})" if uploaded
                    else " (it is empty)") + f". Upload your work as {wanted}.\n\n")
         path = submission / module_file
-    result = grade_one(a, Found(student_of(args.root), path, submission), seed=args.seed)
+    student, unknown = student_of(args.root)
+    if unknown:
+        print(f"warning: {unknown}")
+    result = grade_one(a, Found(student, path, submission), seed=args.seed)
     result, warning = adjust_upload(result, book, args.root / "submission_metadata.json")
     if warning:
         print(f"warning: {warning}")

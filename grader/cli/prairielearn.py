@@ -58,15 +58,20 @@ def compile_error(path: Path) -> str | None:
     return done.stdout.strip() or None
 
 
-def variant_of(root: Path) -> str:
+def variant_of(root: Path) -> tuple[str, str | None]:
     """Whose hidden cases these are: the question's variant (`variant_seed` in data.json,
-    where PrairieLearn gives one), so that every submission to a variant gets the same ones."""
+    where PrairieLearn gives one), so that every submission to a variant gets the same ones.
+    A data.json that cannot be read also gives a warning for the log."""
+    path = root / "data" / "data.json"
     try:
-        data = json.loads((root / "data" / "data.json").read_text(encoding="utf-8"))
-        seed = data.get("variant_seed") if isinstance(data, dict) else None
-        return student_name(f"variant-{seed}") if seed is not None else "submission"
-    except (OSError, ValueError):
-        return "submission"
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        return "submission", f"{for_log(str(path))}: {e.strerror}; every submission gets the same hidden cases"
+    except ValueError as e:
+        return "submission", (f"{for_log(str(path))}: not JSON ({type(e).__name__}); every submission gets the "
+                              "same hidden cases")
+    seed = data.get("variant_seed") if isinstance(data, dict) else None
+    return (student_name(f"variant-{seed}") if seed is not None else "submission"), None
 
 
 def prairielearn_main(argv: list[str]) -> int:
@@ -104,7 +109,10 @@ def _grade_files(args, target: Path) -> int:
         write_text(target, strict_json(report.not_gradable(invalid)))
         print(f"{a.name}: not gradable: {for_log(' '.join(invalid.split()))}; wrote {target}")
         return 0
-    result = grade_one(a, Found(variant_of(args.root), path, submission), seed=args.seed)
+    variant, unknown = variant_of(args.root)
+    if unknown:
+        print(f"warning: {unknown}")
+    result = grade_one(a, Found(variant, path, submission), seed=args.seed)
     write_text(target, strict_json(report.results(result)))
     print(f"{a.name}: {result.score:g}/{result.max_score:g} for {for_log(shown_path(path, submission))} "
           f"(seed {result.seed}); wrote {target}")

@@ -79,3 +79,22 @@ def test_a_misconfigured_autograder_still_writes_results(cli, tmp_path):
     assert "no assignment 'no_such_assignment'" in run.stderr
     data = results(root)
     assert data["score"] == 0.0 and "tell your instructor" in data["output"]
+
+
+def test_metadata_that_names_no_submitter_is_warned_of_in_the_log(cli, tmp_path):
+    root = autograder(tmp_path / "ag", {"ner_window.py": SUBMISSIONS / "ada.py"},
+                      {"id": 7, "users": [{"email": "bob@example.edu"}]})
+    first = cli("grade", "gradescope", "--assignment", "ner_window", "--root", root)
+    assert first.returncode == 0 and "warning" not in first.stdout
+    bobs = results(root)["extra_data"]["seed"]
+    seeds = set()
+    for text, said in [("[1, 2", "not a JSON object with users (JSONDecodeError)"),
+                       ("[]", "not a JSON object with users (AttributeError)"),
+                       ('{"users": []}', "it names no user")]:
+        (root / "submission_metadata.json").write_text(text, encoding="utf-8")
+        run = cli("grade", "gradescope", "--assignment", "ner_window", "--root", root)
+        assert run.returncode == 0, run.stderr
+        assert (f"warning: {root / 'submission_metadata.json'}: {said}; the hidden cases are those every upload "
+                "without a submitter gets") in run.stdout
+        seeds.add(results(root)["extra_data"]["seed"])
+    assert len(seeds) == 1 and bobs not in seeds   # one shared seed for every upload without a submitter

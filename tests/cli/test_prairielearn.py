@@ -152,3 +152,15 @@ def test_nothing_printed_while_holding_hidden_inputs_is_shown(cli, tmp_path):
 def test_grade_help_lists_prairielearn(cli):
     run = cli("grade", "--help")
     assert "grade prairielearn --assignment A" in run.stdout
+
+
+def test_a_data_json_that_cannot_be_read_is_warned_of_in_the_log(cli, tmp_path):
+    root = job(tmp_path / "grade", {"ner_window.py": SUBMISSIONS / "ada.py"})
+    (root / "data" / "data.json").write_text("{not json", encoding="utf-8")
+    run = grade(cli, root)
+    assert run.returncode == 0, run.stderr
+    assert (f"warning: {root / 'data' / 'data.json'}: not JSON (JSONDecodeError); every submission gets the "
+            "same hidden cases") in run.stdout
+    assert json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))["score"] == 1.0
+    (root / "data" / "data.json").write_text('{"variant_seed": 5}', encoding="utf-8")
+    assert "warning" not in grade(cli, root).stdout
