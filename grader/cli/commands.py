@@ -8,7 +8,7 @@ from pathlib import Path
 from ..adjustments import adjust_class, book_for, book_text, unknown_students
 from ..sandbox import fork_server
 from ..cases.assignment import Assignment, find_assignment
-from . import lookalikes
+from . import arg_types, lookalikes
 from .collect import collect_main
 from .export import export_main
 from .gradescope import gradescope_main
@@ -51,7 +51,7 @@ def _grade(argv: list[str]) -> int:
     p.add_argument("path", type=Path, help="submissions/, submissions/<assignment>, or one student's file")
     p.add_argument("--assignment", help="assignment name or folder, when PATH's name does not say")
     p.add_argument("--out", type=Path, default=Path("reports"), help="report folder (default: reports/)")
-    p.add_argument("--seed", type=int, help="seed of the hidden cases, to replay a recorded run")
+    p.add_argument("--seed", type=arg_types.seed, help="seed of the hidden cases, to replay a recorded run")
     p.add_argument("--format", action="append", choices=sorted(FORMATS), dest="formats",
                    help="report format, repeatable (default: html, json and csv)")
     p.add_argument("--force", action="store_true", help="regrade even where a saved result is up to date")

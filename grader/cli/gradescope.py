@@ -18,6 +18,7 @@ from ..adjustments import adjust_upload, book_path, load_book
 from ..batch.one_submission import grade_one
 from ..cases.admission import shown_path
 from ..cases.assignment import Assignment, find_assignment
+from . import arg_types
 from .grader_fault import fault_message, usable_results_file
 from ..cases.discover import Found, UsageError, find_module_file, module_file_names, module_folders
 from ..reports import gradescope as report
@@ -62,8 +63,9 @@ def gradescope_main(argv: list[str]) -> int:
     p.add_argument("--root", type=Path, default=Path(os.environ.get(ROOT_ENV) or DEFAULT_ROOT),
                    help=f"the autograder folder (default: ${ROOT_ENV}, else {DEFAULT_ROOT})")
     p.add_argument("--submission", type=Path, help="the student's upload (default: ROOT/submission)")
-    p.add_argument("--results", type=Path, help="the results file, or a folder to write results.json in (default: ROOT/results/results.json)")
-    p.add_argument("--seed", type=int, help="seed of the hidden cases (default: from the student)")
+    p.add_argument("--results", type=Path,
+                   help="the results file, or a folder to write results.json in (default: ROOT/results/results.json)")
+    p.add_argument("--seed", type=arg_types.seed, help="seed of the hidden cases (default: from the student)")
     p.add_argument("--adjustments", type=Path, metavar="FILE",
                    help="adjustments and late policy (default: adjustments.toml in the assignment's folder, if any)")
     args = p.parse_args(argv)

@@ -22,6 +22,7 @@ from ..atomic import write_text
 from ..batch.one_submission import grade_one
 from ..cases.admission import refusal, shown_path
 from ..cases.assignment import Assignment, find_assignment
+from . import arg_types
 from .grader_fault import fault_message, usable_results_file
 from ..cases.discover import Found, UsageError, find_module_file, module_folders
 from ..names import for_log, student_name
@@ -81,8 +82,10 @@ def prairielearn_main(argv: list[str]) -> int:
     p.add_argument("--root", type=Path, default=Path(os.environ.get(ROOT_ENV) or DEFAULT_ROOT),
                    help=f"the grading job's folder (default: ${ROOT_ENV}, else {DEFAULT_ROOT})")
     p.add_argument("--submission", type=Path, help="the student's files (default: ROOT/student)")
-    p.add_argument("--results", type=Path, help="the results file, or a folder to write results.json in (default: ROOT/results/results.json)")
-    p.add_argument("--seed", type=int, help="seed of the hidden cases (default: from the question's variant)")
+    p.add_argument("--results", type=Path,
+                   help="the results file, or a folder to write results.json in (default: ROOT/results/results.json)")
+    p.add_argument("--seed", type=arg_types.seed,
+                   help="seed of the hidden cases (default: from the question's variant)")
     args = p.parse_args(argv)
     target = usable_results_file(args.results, args.root)   # its folder made: PrairieLearn does not make it
     try:

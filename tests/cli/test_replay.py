@@ -1,12 +1,15 @@
 """`grade <one student's file>` as an instructor uses it on a regrade
 request: the run replays that student's recorded hidden cases, writes its
 reports beside the class's, under replays/, and leaves every byte of the
-class's reports and saved results as it was."""
+class's reports and saved results as it was. A seed is any whole number
+from 0 up, and every command that takes one refuses a negative one."""
 from __future__ import annotations
 
 import hashlib
 import shutil
 from pathlib import Path
+
+import pytest
 
 from conftest import Grades
 
@@ -79,3 +82,28 @@ def test_one_file_cannot_be_sharded(cli, tmp_path):
     assert run.returncode == 2
     assert "--shard splits a folder of submissions; this is one file" in run.stderr
     assert not any(tmp_path.iterdir())
+
+
+SEEDED_COMMANDS = {
+    "grade DIR": ["submissions/jacobians", "--out", "out"],
+    "grade FILE": ["submissions/jacobians/alan.py", "--out", "out"],
+    "grade gradescope": ["gradescope", "--assignment", "jacobians", "--root", "nowhere"],
+    "grade prairielearn": ["prairielearn", "--assignment", "jacobians", "--root", "nowhere"],
+}
+
+
+@pytest.mark.parametrize("command", sorted(SEEDED_COMMANDS))
+def test_a_negative_seed_is_a_usage_error_of_every_command(cli, tmp_path, command):
+    run = cli("grade", *SEEDED_COMMANDS[command], "--seed", "-5", cwd=tmp_path)
+    assert run.returncode == 2, run.stderr
+    assert "error: argument --seed: -5 is negative; a seed is a whole number from 0 up" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert not any(tmp_path.iterdir())
+
+
+def test_a_seed_beyond_64_bits_replays_like_any_other(cli, tmp_path):
+    seed = str(2 ** 70)
+    run = cli("grade", "submissions/jacobians/alan.py", "--seed", seed, "--out", tmp_path)
+    assert run.returncode == 0, run.stderr
+    [alan] = Grades.load(tmp_path / "jacobians" / "replays" / f"alan-seed-{seed}" / "grades.json").data["submissions"]
+    assert alan["seed"] == 2 ** 70 and alan["score"] == alan["max_score"]
