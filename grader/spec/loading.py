@@ -36,7 +36,7 @@ def load_spec(location: str | Path) -> Spec:
     if not path.is_file():
         raise SpecError(f"{path}: no spec file here (expected {SPEC_FILE})")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(_spec_text(path))
     except tomllib.TOMLDecodeError as e:
         raise SpecError(f"{path}: not valid TOML: {e}") from None
     try:
@@ -47,6 +47,21 @@ def load_spec(location: str | Path) -> Spec:
     if spec.support and not (spec._folder / spec.support).is_dir():
         raise SpecError(f"{path}: support: no folder {spec.support!r} beside the spec")
     return spec
+
+
+def _spec_text(path: Path) -> str:
+    """The spec's text. TOML is UTF-8: a file saved in another encoding (a
+    Latin-1 "é") is a SpecError naming the line and byte where it stops being UTF-8."""
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise SpecError(f"{path}: cannot read it: {e.strerror}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        raise SpecError(f"{path}, line {line}: not UTF-8 text (byte 0x{raw[e.start]:02x} at offset {e.start}); "
+                        "a TOML file is UTF-8: save it in that encoding") from None
 
 
 def describe_problems(error: ValidationError, data: dict, root: type[BaseModel] = Spec) -> str:
