@@ -205,7 +205,7 @@ class PublishedSource:
             raise SpecError(f"{path}: no published public cases for {spec.name}. "
                             f"Instructors create them with: grade publish {folder}")
         try:
-            doc = PublicCases.model_validate_json(path.read_text(encoding="utf-8"))
+            doc = PublicCases.model_validate_json(path.read_bytes())   # (bytes: what is not UTF-8 is invalid JSON)
         except ValidationError as e:
             raise SpecError(f"{path}: not a valid public-cases file: {e.errors()[0]['msg']}") from None
         if doc.spec_sha256 != spec_digest(spec):

@@ -58,3 +58,28 @@ def test_a_spec_that_is_not_utf_8_is_a_collection_error_of_the_plugin(spoilt):
     assert (f"backprop-grader: {spoilt / 'assignment.toml'}, line 1: not UTF-8 text (byte 0xff at offset 8)"
             in run.stdout)
     assert "UnicodeDecodeError" not in run.stdout + run.stderr
+
+
+PUBLIC_COMMANDS = {
+    "self-check": ("self-check", "jacobians.py", "--assignment", "jacobians"),
+    "grade handout": ("grade", "handout", "jacobians", "--out", "handed_out"),
+}
+
+
+@pytest.mark.parametrize("command", sorted(PUBLIC_COMMANDS))
+@pytest.mark.parametrize("content", [b"\xff\xfe", b'{"spec_sha256": "caf\xe9"}'])
+def test_a_public_json_that_is_not_utf_8_is_refused_like_any_unreadable_one(cli, spoilt, command, content):
+    (spoilt / "public.json").write_bytes(content)
+    run = cli(*PUBLIC_COMMANDS[command], cwd=spoilt.parent)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert f"{spoilt / 'public.json'}: not a valid public-cases file: Invalid JSON" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert not (spoilt.parent / "handed_out").exists()
+
+
+def test_a_public_json_that_is_not_utf_8_is_a_collection_error_of_the_plugin(spoilt):
+    (spoilt / "public.json").write_bytes(b"\xff\xfe")
+    run, _ = run_pytest(spoilt.parent, "--assignment", "jacobians", "jacobians.py")
+    assert run.returncode in (1, 2)
+    assert f"backprop-grader: {spoilt / 'public.json'}: not a valid public-cases file" in run.stdout
+    assert "UnicodeDecodeError" not in run.stdout + run.stderr
