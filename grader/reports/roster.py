@@ -27,6 +27,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import Iterator
 
 from ..cases.discover import UsageError
 from ..people import ClassRoster, Person
@@ -37,30 +38,53 @@ COLUMNS = ("submission", "student_id", "name", "email", "section", "username", "
 
 def read_roster(path: Path) -> dict[str, Person]:
     """The roster's students by submission name. A missing file, a missing
-    `submission` column, an unknown column or a submission listed twice is
-    a usage error naming the file and the row."""
+    `submission` column, an unknown column, a row that is not CSV or a
+    submission listed twice is a usage error naming the file and the line."""
     try:
         text = Path(path).read_text(encoding="utf-8-sig")   # a spreadsheet's byte-order mark is no column name
     except (OSError, UnicodeDecodeError) as e:
         raise UsageError(f"{path}: cannot read the roster ({e})") from None
-    rows = csv.DictReader(io.StringIO(text, newline=""))
-    header = [name.strip() for name in rows.fieldnames or []]
+    rows = _rows(path, text)
+    header = [name.strip() for name in next(rows, (1, []))[1]]
     if "submission" not in header:
         raise UsageError(f"{path}: a roster needs a `submission` column (its columns: {', '.join(COLUMNS)})")
     unknown = [name for name in header if name not in COLUMNS]
     if unknown:
         raise UsageError(f"{path}: unknown roster column{'s' if len(unknown) > 1 else ''} "
                          f"{', '.join(map(repr, unknown))}; a roster's columns are {', '.join(COLUMNS)}")
-    rows.fieldnames = header
     people: dict[str, Person] = {}
-    for line, row in enumerate(rows, 2):
-        person = Person(**{k: (v or "").strip() for k, v in row.items() if k in COLUMNS})
+    for line, cells in rows:
+        person = Person(**{k: v.strip() for k, v in zip(header, cells)})
         if not person.submission:
             raise UsageError(f"{path}, row {line}: no submission name")
         if person.submission in people:
             raise UsageError(f"{path}, row {line}: submission {person.submission!r} is listed twice")
         people[person.submission] = person
     return people
+
+
+def _rows(path: Path, text: str) -> Iterator[tuple[int, list[str]]]:
+    """The CSV's rows that are not blank, each with the line it starts on.
+    No roster cell holds a line break: one that does (the rest of the file,
+    often) comes from a quote that opens a cell and is never closed, so it is
+    refused, at the line where that cell starts, as is a row csv cannot read."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    while True:
+        line = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            raise UsageError(f"{path}, line {line}: not a CSV row ({e}); {UNCLOSED}") from None
+        if any("\n" in cell or "\r" in cell for cell in cells):
+            raise UsageError(f"{path}, line {line}: a cell runs on over a line break; {UNCLOSED}")
+        if cells:
+            yield line, cells
+
+
+UNCLOSED = ('a quote (") that opens a cell there is probably never closed '
+            '(a quote inside a quoted cell is written twice: "")')
 
 
 # --- what the reports say of a roster that did not match (batch/roster.py matches) -----------

@@ -146,6 +146,28 @@ def test_a_roster_with_an_unknown_column_stops_the_run_before_grading(cli, klass
     assert not (tmp_path / "out" / "ner_window" / "results").exists()
 
 
+def unclosed_quote(path, students: int):
+    """A roster whose second line opens a quote it never closes, then `students` ordinary rows."""
+    lines = ["submission,name,email", 'alan,"Turing, Alan,alan@x.edu']
+    lines += [f"s{i},Student {i},s{i}@x.edu" for i in range(students)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+# 5000 rows overflow csv's field limit; 4000 would be swallowed into alan's name
+@pytest.mark.parametrize("students", [5000, 4000, 0])
+@pytest.mark.parametrize("command", ["grade", "grade export"])
+def test_a_roster_with_an_unclosed_quote_is_refused_at_the_line_it_opens(cli, klass, tmp_path, students, command):
+    roster = unclosed_quote(tmp_path / "roster.csv", students)
+    out = tmp_path / "out"
+    run = (cli("grade", "submissions/jacobians", "--roster", roster, "--out", out) if command == "grade" else
+           cli("grade", "export", "--to", "canvas", klass.folder, "--out", out, "--roster", roster))
+    assert run.returncode == 2, run.stderr
+    assert f"error: {roster}, line 2: " in run.stderr
+    assert 'a quote (") that opens a cell there is probably never closed' in run.stderr
+    assert "Traceback" not in run.stderr and not out.exists()
+
+
 def test_shards_merged_keep_the_roster_of_a_single_run(cli, klass, tmp_path):
     shards = []
     for k in (1, 2):
