@@ -70,13 +70,17 @@ class _Reader:
             if not self._more():
                 return ""
 
-    def push_back(self) -> None:
-        self.at -= 1
+    def peek(self) -> str:
+        """The next character that is not white space, left unread; '' at the end."""
+        char = self.next_char()
+        if char:
+            self.at -= 1
+        return char
 
     def value(self):
         """The next value; read on while it may go on past what is read (a number, or a half read value)."""
-        self.next_char()
-        self.push_back()
+        if not self.peek():
+            raise ValueError("the file ends where a value is due")
         while True:
             try:
                 value, end = self.decoder.raw_decode(self.text, self.at)
@@ -88,40 +92,46 @@ class _Reader:
                     raise
             self._more()
 
-    def expect(self, char: str) -> None:
+    def expect(self, *chars: str) -> str:
+        """The next character, which must be one of `chars` (consumed)."""
         found = self.next_char()
-        if found != char:
-            raise ValueError(f"expected {char!r}, found {found or 'the end of the file'!r}")
+        if found not in chars:
+            raise ValueError(f"expected {' or '.join(map(repr, chars))}, found {found or 'the end of the file'!r}")
+        return found
 
 
 def read_submissions(stream, head: dict) -> Iterator[SubmissionResult]:
     """The submissions of a `grades.json` open as `stream`, one at a time;
     its other fields (assignment, title, ...) go into `head` as they are met.
-    Raises ValueError (or pydantic's ValidationError) where it is not one."""
+    Raises ValueError (or pydantic's ValidationError) where it is not one,
+    wherever it ends."""
     reader = _Reader(stream)
     reader.expect("{")
-    if reader.next_char() == "}":
-        return
-    reader.push_back()
-    while True:
-        key = reader.value()
-        reader.expect(":")
-        if key == "submissions":
-            reader.expect("[")
-            if reader.next_char() != "]":
-                reader.push_back()
-                while True:
-                    yield SubmissionResult.model_validate(reader.value())
-                    if reader.next_char() == "]":
-                        break
-                    reader.push_back()
-                    reader.expect(",")
-        else:
-            head[key] = reader.value()
-        end = reader.next_char()
-        if end == "}":
-            break
-        reader.push_back()
-        reader.expect(",")
+    if reader.peek() == "}":
+        reader.expect("}")
+    else:
+        while True:
+            key = reader.value()
+            if not isinstance(key, str):
+                raise ValueError(f"expected a key, found {key!r}")
+            reader.expect(":")
+            if key == "submissions":
+                yield from _submissions(reader)
+            else:
+                head[key] = reader.value()
+            if reader.expect(",", "}") == "}":
+                break
     if reader.next_char():
         raise ValueError("more after the end of the JSON document")
+
+
+def _submissions(reader: _Reader) -> Iterator[SubmissionResult]:
+    """The list of submissions, read one at a time."""
+    reader.expect("[")
+    if reader.peek() == "]":
+        reader.expect("]")
+        return
+    while True:
+        yield SubmissionResult.model_validate(reader.value())
+        if reader.expect(",", "]") == "]":
+            return
