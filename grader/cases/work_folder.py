@@ -28,7 +28,8 @@ def self_check_batch(path: Path, assignment: str | None = None) -> Batch:
         return find_batches(path, assignment or _beside(path))[0]
     folder = _work_folder(path, assignment)
     if folder is None:
-        raise UsageError(f"{path}: no such file")
+        link = " (a symbolic link that leads nowhere)" if path.is_symlink() else ""
+        raise UsageError(f"{path}: no such file{link}")
     found = folder if (folder / SPEC_FILE).is_file() and not assignment else None
     module = (_spec(found) or load_spec(found) if found else load_spec(find_assignment(assignment or path.name))).module
     file = find_module_file(folder, module)
@@ -59,15 +60,27 @@ def assignment_folder(name: str) -> Path:
 
 def _work_folder(path: Path, assignment: str | None) -> Path | None:
     """The folder to look in: the folder named, else the current folder
-    where the name is its assignment's (its spec's, or one found by name)."""
+    where the name is its assignment's. Any other name is a file that is not
+    there (a typo, a link that leads nowhere), never a reason to check
+    another file found here."""
     if path.is_dir():
         return path
-    if path.parent != Path(".") or path.exists():
+    if path.parent != Path(".") or os.path.lexists(path):
         return None
+    return Path.cwd() if _is_assignments_name(path.name, assignment) else None
+
+
+def _is_assignments_name(name: str, assignment: str | None) -> bool:
+    """Whether `name` is the assignment's: the one --assignment names (its
+    folder's or its spec's name), else the spec's of the folder self-check
+    runs in, else an assignment found by that name."""
+    if assignment:
+        folder = find_assignment(assignment)   # (one that is not found is an error of its own)
+        return name in (folder.name, getattr(_spec(folder), "name", None))
     here = Path.cwd()
     if (here / SPEC_FILE).is_file():
-        return here if assignment or getattr(_spec(here), "name", None) == path.name else None
-    return here if assignment or is_assignment_name(path.name) else None
+        return getattr(_spec(here), "name", None) == name
+    return is_assignment_name(name)
 
 
 def _beside(file: Path) -> str | None:

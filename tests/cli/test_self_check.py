@@ -147,6 +147,45 @@ def test_a_missing_file_exits_2(tmp_path):
     assert "ner_window.py: no such file" in err
 
 
+JACOBIANS = SUBMISSIONS.parent / "jacobians" / "alan.py"
+
+
+def dangling(folder, name):
+    (folder / name).symlink_to(folder / "nowhere.py")
+
+
+def looping(folder, name):
+    (folder / name).symlink_to(folder / name)
+
+
+# (what FILE is, what the message adds after "no such file")
+UNUSABLE = {"a typo": (lambda folder, name: None, ""),
+            "a link that leads nowhere": (dangling, " (a symbolic link that leads nowhere)"),
+            "a link to itself": (looping, " (a symbolic link that leads nowhere)")}
+
+
+@pytest.mark.parametrize("work_here", [True, False], ids=["beside the assignment's file", "alone"])
+@pytest.mark.parametrize("assignment", [("--assignment", "jacobians"), ()], ids=["--assignment", "by name"])
+@pytest.mark.parametrize("file", sorted(UNUSABLE))
+def test_a_named_file_that_is_not_there_is_no_such_file(tmp_path, file, assignment, work_here):
+    """Never another file that happens to be here, nor advice to name a file that was named."""
+    make, said = UNUSABLE[file]
+    if work_here:
+        shutil.copy(JACOBIANS, tmp_path / "jacobians.py")
+    make(tmp_path, "my_wrk.py")
+    code, out, err = run_cli("self-check", "my_wrk.py", *assignment, cwd=tmp_path)
+    assert code == 2, out + err
+    assert err == f"error: my_wrk.py: no such file{said}\n"
+    assert "Score" not in out
+
+
+def test_the_assignments_name_with_assignment_checks_the_work_in_this_folder(tmp_path):
+    shutil.copy(JACOBIANS, tmp_path / "jacobians.py")
+    code, out, err = run_cli("self-check", "jacobians", "--assignment", "jacobians", cwd=tmp_path)
+    assert code == 0, out + err
+    assert "every check passed" in out
+
+
 def test_public_json_from_another_spec_version_is_refused(tmp_path):
     folder = copy_assignment(tmp_path / "handout", without=("reference.py",),
                              toml_edits=(("rtol = 1e-5", "rtol = 1e-4"),))
