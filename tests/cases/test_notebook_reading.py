@@ -43,8 +43,9 @@ def test_a_notebook_of_format_3_is_converted_by_nbformat(tmp_path):
                                           (True, "a boolean")])
 def test_a_cell_whose_source_is_no_text_is_left_out_with_a_note(tmp_path, source, kind):
     odd = tmp_path / "odd.ipynb"
-    cells = [{"cell_type": "code", "source": "def f(x):\n    return x", "metadata": {}, "outputs": []},
-             {"cell_type": "code", "source": source, "metadata": {}, "outputs": []}]
+    cells = [{"cell_type": "code", "id": "one", "source": "def f(x):\n    return x", "metadata": {}, "outputs": [],
+              "execution_count": None},
+             {"cell_type": "code", "id": "two", "source": source, "metadata": {}, "outputs": [], "execution_count": None}]
     odd.write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells}))
     module = read_notebook(odd)
     assert module.source == by_nbformat(odd).source == "def f(x):\n    return x\n"
