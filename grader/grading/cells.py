@@ -6,7 +6,9 @@ A cell that failed when it was run costs the graded functions it defines
 that it did not get to define (its failing line came before their `def`,
 or a syntax error kept all of it from running): each is an `error` that
 names the cell, the line and the error. A function the cell defined before
-it failed is graded as defined; the note on the cell says so."""
+it failed is graded as defined, and so is one a later cell defines again
+(which the cell's definition would not have outlived); the note on the
+cell says so."""
 from __future__ import annotations
 
 from ..cases.notebook import NotebookModule
@@ -25,13 +27,14 @@ def lost_functions(spec: Spec, notebook: NotebookModule, loaded: Loaded) -> tupl
             continue
         graded = [f for f in spec.graded if f.target in span.defines]
         kept = [f for f in graded if _defined_by(loaded, f.target, span)]
+        later = [f for f in graded if _defined_after(loaded, f.target, span)]
         what = f"cell {failure.cell} failed when it was run ({_at(notebook, failure)}{_error_line(failure)})"
         for f in graded:
-            if f not in kept:
+            if f not in kept and f not in later:
                 lost[f.name] = FunctionResult.not_run(
                     f, "import", "timeout" if failure.error.kind == "timeout" else "error",
                     _lost_message(f.target, notebook, failure))
-        notes.append(what + _consequence(graded, kept))
+        notes.append(what + _consequence(graded, kept, later))
     return lost, notes
 
 
@@ -59,6 +62,12 @@ def _defined_by(loaded: Loaded, name: str, span) -> bool:
     return info is not None and info.line is not None and span.first <= info.line <= span.last
 
 
+def _defined_after(loaded: Loaded, name: str, span) -> bool:
+    """Whether the function the process found under `name` comes from a cell after this one."""
+    info = loaded.functions.get(name)
+    return info is not None and info.line is not None and info.line > span.last
+
+
 def _at(notebook: NotebookModule, failure: FailedCell) -> str:
     return notebook.where(failure.line) if failure.line else f"cell {failure.cell}"
 
@@ -70,14 +79,20 @@ def _error_line(failure: FailedCell) -> str:
     return f": {err.type}: {first}" if err.type else f": {first}" if first else ""
 
 
-def _consequence(graded: list, kept: list) -> str:
+def _consequence(graded: list, kept: list, later: list) -> str:
     if not graded:
         return "; it defines no graded function, so it costs nothing, and the cells after it ran"
-    lost = [f.target for f in graded if f not in kept]
+    lost = [f.target for f in graded if f not in kept and f not in later]
     words = []
     if lost:
         words.append(f"{', '.join(lost)}, defined in it after that line, could not be graded")
     if kept:
-        words.append(f"{', '.join(f.target for f in kept)}, defined before that line, "
-                     f"{'was' if len(kept) == 1 else 'were'} graded as defined")
+        words.append(f"{', '.join(f.target for f in kept)}, defined before that line, {_were(kept)} graded as defined")
+    if later:
+        words.append(f"{', '.join(f.target for f in later)}, defined again in a later cell, {_were(later)} graded "
+                     "as defined there")
     return "; " + "; ".join(words) + "; the cells after it ran"
+
+
+def _were(functions: list) -> str:
+    return "was" if len(functions) == 1 else "were"

@@ -164,3 +164,19 @@ def test_keeping_functions_skips_loading_plotting_and_magics(keeping):
     assert "the rest of cells 2, 4 and 7 did not run" in keeping["notes"][-2]
     assert keeping["notes"][-1].startswith("cell 6 failed when it was run")   # kept whole, to be reported
     assert not any("ModuleNotFoundError" in note for note in keeping["notes"])
+
+
+@pytest.mark.parametrize("draft, error", [
+    ("def score(x, W, b, u)\n    return 0.0", "SyntaxError"),
+    ("data = np.load('train.npy')\n\ndef score(x, W, b, u):\n    return 0.0", "FileNotFoundError"),
+])
+def test_a_failed_draft_costs_nothing_where_a_later_cell_defines_the_function(tmp_path, draft, error):
+    cells = correct_cells()
+    final = next(k for k, cell in enumerate(cells) if cell.source.startswith("def score("))
+    cells.insert(final, nbformat.v4.new_code_cell(draft))   # a draft of score, then the working one
+    write_notebook(tmp_path / "ner_window.ipynb", cells)
+    run = run_cli("self-check", "ner_window.ipynb", cwd=tmp_path)
+    assert run.returncode == 0, run.stdout
+    assert f"Score on the public checks: {MAX_SCORE:g}/{MAX_SCORE:g}" in run.stdout
+    assert (f"cell {final + 1} failed when it was run (cell {final + 1}, line 1: {error}" in run.stdout
+            and "score, defined again in a later cell, was graded as defined there" in run.stdout)
