@@ -7,7 +7,7 @@ import base64
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 from pydantic import BaseModel, ValidationError, model_serializer
@@ -211,17 +211,32 @@ class PublishedSource:
         if doc.spec_sha256 != spec_digest(spec):
             raise SpecError(f"{path} was made for another version of {spec_path(folder).name}; "
                             f"get both files again (instructors: grade publish {folder})")
-        self.spec, self.doc = spec, doc
+        self.spec, self.doc, self.path = spec, doc, path
+        missing = [f.name for c in doc.cases for f in spec.graded if f.name not in c.functions]
+        if len(doc.cases) != spec.cases.public or missing:
+            self._broken(f"it holds {len(doc.cases)} cases where the spec has {spec.cases.public}" if not missing
+                         else f"a case has no {missing[0]}")
 
     def cases(self, visibility: str, seed: int) -> list[Case]:
         if visibility != PUBLIC:
             return []
-        return [Case(PUBLIC, c.index, c.seed, c.dims,
-                     {name: {k: from_json(v) for k, v in fc.inputs.items()} for name, fc in c.functions.items()})
-                for c in self.doc.cases]
+        try:
+            return [Case(PUBLIC, c.index, c.seed, c.dims,
+                         {name: {k: from_json(v) for k, v in fc.inputs.items()} for name, fc in c.functions.items()})
+                    for c in self.doc.cases]
+        except (ValueError, TypeError, KeyError) as e:   # an array whose data is not its shape's, or not numbers
+            self._broken(f"{type(e).__name__}: {e}")
 
     def expected(self, f: Function, case: Case) -> Expected:
-        return expected_from(self.doc.cases[case.index - 1].functions[f.name])
+        try:
+            return expected_from(self.doc.cases[case.index - 1].functions[f.name])
+        except (ValueError, TypeError, KeyError) as e:
+            self._broken(f"{type(e).__name__}: {e}")
+
+    def _broken(self, why: str) -> NoReturn:
+        """A public.json edited since it was published (its spec's hash still matches)."""
+        raise SpecError(f"{self.path}: not a valid public-cases file ({why}); get it again "
+                        "(instructors: grade publish)")
 
 
 def expected_from(fc: FunctionCaseJSON) -> Expected:
