@@ -74,9 +74,22 @@ def pytest_configure(config: pytest.Config) -> None:
         name = option or table["assignment"]
         if not option and (base / name).is_dir():
             name = str(base / name)
+        if not option:
+            _must_exist(name, base)
         settings = Settings(name, listed_files(table, base), from_command_line=bool(option))
     config.stash[settings_key] = settings
     config.addinivalue_line("markers", "unscored: a grader check that costs no points")
+
+
+def _must_exist(name: str, base: Path) -> None:
+    """The table's assignment, found, or a usage error that says it is not:
+    pytest would otherwise collect nothing and say only "no tests ran"."""
+    from ..cases.assignment import find_assignment
+    from ..spec import SpecError
+    try:
+        find_assignment(name)
+    except SpecError as e:
+        raise pytest.UsageError(f"[tool.{TABLE}] in {base / 'pyproject.toml'}: assignment = {name!r}: {e}") from None
 
 
 def listed_files(table: dict, base: Path) -> list[Path]:
@@ -159,6 +172,7 @@ class StudentFile(pytest.File):
         from ..batch.one_submission import grade_one
         from ..cases.discover import Found, UsageError, package_file_submission
         from ..names import student_name
+        from ..cases.assignment import REFERENCE
         from ..reference.public import PUBLIC_FILE
         from ..spec import SpecError
 
@@ -166,7 +180,9 @@ class StudentFile(pytest.File):
         try:
             a = _assignment(settings)
             # public.json when published, else the reference: an instructor may run the plugin before publishing
-            source = a.published_source() if (a.folder / PUBLIC_FILE).is_file() else a.reference_source()
+            # (a student, who has no reference, is told public.json is missing)
+            published = (a.folder / PUBLIC_FILE).is_file() or not (a.folder / REFERENCE).is_file()
+            source = a.published_source() if published else a.reference_source()
             sub = (package_file_submission(self.path, a.spec.module) if "." in a.spec.module
                    else Found(student_name(self.path.stem), self.path, self.path.parent))
             result = grade_one(a, sub, source, public_only=True)

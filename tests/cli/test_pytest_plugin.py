@@ -99,6 +99,23 @@ def test_a_files_setting_that_names_no_file_says_so(student, files, said):
     assert said in run.stdout + run.stderr
 
 
+def test_a_misspelt_assignment_in_pyproject_says_so(student):
+    (student / "pyproject.toml").write_text('[tool.backprop-grader]\nassignment = "hw_typo"\n', encoding="utf-8")
+    (student / "ner_window.py").write_text((SUBMISSIONS / "ada.py").read_text(encoding="utf-8"))
+    run, _ = run_pytest(student)
+    assert run.returncode == 4, run.stdout + run.stderr
+    assert "assignment = 'hw_typo': no assignment 'hw_typo'" in run.stdout + run.stderr
+
+
+def test_a_student_without_public_json_is_told_it_is_missing(student):
+    (student / "hw" / "public.json").unlink()
+    (student / "ner_window.py").write_text((SUBMISSIONS / "ada.py").read_text(encoding="utf-8"))
+    run, _ = run_pytest(student, "--assignment", "hw", "ner_window.py")
+    assert run.returncode in (1, 2)
+    assert "public.json: no published public cases for ner_window" in run.stdout
+    assert "reference" not in run.stdout
+
+
 def test_an_unknown_assignment_is_a_collection_error_that_says_so(student):
     (student / "ner_window.py").write_text((SUBMISSIONS / "ada.py").read_text(encoding="utf-8"))
     run, _ = run_pytest(student, "--assignment", "no_such_thing", "ner_window.py")
