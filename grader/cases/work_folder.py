@@ -31,13 +31,14 @@ def self_check_batch(path: Path, assignment: str | None = None) -> Batch:
         link = " (a symbolic link that leads nowhere)" if path.is_symlink() else ""
         raise UsageError(f"{path}: no such file{link}")
     found = folder if (folder / SPEC_FILE).is_file() and not assignment else None
-    module = (_spec(found) or load_spec(found) if found else load_spec(find_assignment(assignment or path.name))).module
+    name = assignment or path.resolve().name   # `self-check .`: the folder's own name
+    module = (_spec(found) or load_spec(found) if found else load_spec(find_assignment(name))).module
     file = find_module_file(folder, module)
     if file is None:
         names = module_file_names(module)
         raise UsageError(f"{path}: no {' or '.join(names)} in {folder} or its folders: write your work there, or "
                          f"name your file (self-check path/to/{names[0]})")
-    return find_batches(_as_named(file), str(found) if found else assignment or path.name)[0]
+    return find_batches(_as_named(file), str(found) if found else name)[0]
 
 
 def _as_named(file: Path) -> Path:
@@ -87,6 +88,8 @@ def _beside(file: Path) -> str | None:
     """The handed-out folder holding the file, or the package it is in, where its spec's module is that file."""
     absolute = Path(os.path.abspath(file))
     holder = next((folder for folder in absolute.parents if (folder / SPEC_FILE).is_file()), None)
+    if holder == absolute.parent and _spec(holder) is None:
+        load_spec(holder)   # the file's own folder's spec is broken: its SpecError says how, no other copy is used
     module = _spec(holder).module if holder and _spec(holder) else None
     if module is None or module.count(".") >= len(absolute.parents) or absolute.parents[module.count(".")] != holder:
         return None

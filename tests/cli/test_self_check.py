@@ -141,6 +141,26 @@ def test_missing_public_cases_exit_2_saying_how_to_create_them(tmp_path):
     assert "Traceback" not in err
 
 
+def test_a_broken_spec_in_the_handout_folder_is_said_not_passed_over(tmp_path):
+    folder = copy_assignment(tmp_path / "ner_window", without=("reference.py",))
+    with open(folder / "assignment.toml", "a", encoding="utf-8") as spec:
+        spec.write("[[[\n")
+    write_submission(folder / "ner_window.py", correct_source())
+    code, out, err = run_cli("self-check", "ner_window.py", cwd=folder)
+    assert code == 2, out
+    assert f"{folder / 'assignment.toml'}" in err and "not valid TOML" in err
+    assert "Score" not in out
+
+
+def test_dot_is_the_folder_self_check_runs_in_named_as_it_is(tmp_path):
+    write_submission(tmp_path / "ner_window" / "ner_window.py", correct_source())
+    code, out, err = run_cli("self-check", ".", cwd=tmp_path / "ner_window")
+    assert code == 0, out + err
+    (tmp_path / "elsewhere").mkdir()
+    code, out, err = run_cli("self-check", ".", cwd=tmp_path / "elsewhere")
+    assert code == 2 and "error: no assignment 'elsewhere'" in err
+
+
 def test_a_missing_file_exits_2(tmp_path):
     code, out, err = run_cli("self-check", "ner_window.py", cwd=tmp_path)
     assert code == 2
