@@ -252,6 +252,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
     if not settings or not settings.graded:
         return
     from ..names import for_log
+    from ..reports.terminal import printed_section
     terminalreporter.section("backprop-grader")
     for path, result, name in settings.graded:
         line = f"{for_log(path.name)} ({name}): {result.score:g}/{result.max_score:g} points on the public checks"
@@ -261,6 +262,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
         terminalreporter.write_line(line)
         for note in result.notes:   # a notebook's lines left out, its cells that failed
             terminalreporter.write_line(f"  note: {for_log(note)}")
+        for printed in printed_section(result.output):   # the student's code runs apart: pytest captured none of it
+            terminalreporter.write_line(f"  {printed}")
     from ..reports.wording import isolation_text
     from ..sandbox import fork_server
     terminalreporter.write_line(isolation_text(fork_server.shared().features))

@@ -9,6 +9,7 @@ from ..results import AssignmentResult, SubmissionResult, summaries
 from .wording import check_text, convention_text, note_text
 
 MARK = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "timeout": "TIMEOUT", "skipped": "SKIP"}
+PRINTED_LINES = 40   # of what the student's code printed, shown after self-check's checks
 
 
 def print_table(rows: list) -> None:
@@ -65,6 +66,18 @@ def print_summary(result: AssignmentResult, folder: Path, written: list[Path], q
     print(f"Reports in {for_log(str(folder))}: {for_log(written_text(folder, written))}")
 
 
+def printed_section(output: str) -> list[str]:
+    """What the student's code printed while it was checked (public cases
+    only, in a self-check), its first PRINTED_LINES lines under a heading,
+    or nothing: a student who debugs with print() sees it."""
+    if not output.strip():
+        return []
+    lines = output.splitlines()
+    more = [f"  [... {len(lines) - PRINTED_LINES} more lines]"] if len(lines) > PRINTED_LINES else []
+    return (["What your code printed while it was checked:"] + [f"  | {for_log(line)}" for line in lines[:PRINTED_LINES]]
+            + more)
+
+
 def print_self_check(result: SubmissionResult, assignment: str) -> None:
     """Every check of one file after `self-check`, with the words of those that failed."""
     print(f"self-check of {for_log(result.path)} for {assignment} (public checks only)\n")
@@ -85,6 +98,8 @@ def print_self_check(result: SubmissionResult, assignment: str) -> None:
                 for note in c.notes:
                     print(f"          Note: {for_log(note_text(note))}")
         print()
+    for line in printed_section(result.output) + ([""] if result.output.strip() else []):
+        print(line)
     failed = sum(c.status != "passed" for c in result.checks())
     print(f"Score on the public checks: {result.score:g}/{result.max_score:g}"
           + (f"; {failed} check{'s' if failed != 1 else ''} did not pass" if failed else "; every check passed"))
