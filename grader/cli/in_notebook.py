@@ -25,6 +25,7 @@ import html
 import io
 import json
 import os
+import shlex
 import subprocess
 import sys
 import time
@@ -59,7 +60,10 @@ def _shell():
 def load_ipython_extension(ipython) -> None:
     """`%load_ext grader`: adds the line magic `%self_check ASSIGNMENT [FILE]`."""
     def magic(line: str) -> None:
-        words = line.split()
+        try:
+            words = shlex.split(line)   # quotes as in a shell: "my work.ipynb", "ner_window"
+        except ValueError:   # a quote left open
+            words = []
         if not 1 <= len(words) <= 2:
             print("usage: %self_check ASSIGNMENT [FILE]  (an assignment name or folder, and your file)")
             return

@@ -80,6 +80,17 @@ def displayed(folder):
     return shown
 
 
+def test_the_magic_reads_quoted_words_as_a_shell_does(folder):
+    quoted = IPYTHON_SESSION.replace('"%self_check ner_window"', """'%self_check "ner_window" "ner_window.ipynb"'""")
+    run = python(quoted, folder)
+    assert run.returncode == 0, run.stderr
+    [shown] = json.loads(run.stdout.strip().splitlines()[-1])
+    assert "Score on the public checks" in shown["text/plain"]
+    unbalanced = IPYTHON_SESSION.replace('"%self_check ner_window"', """'%self_check "ner_window'""")
+    unbalanced = unbalanced.replace("print(json.dumps([dict(o.data) for o in captured.outputs]))", "print(captured.stdout)")
+    assert "usage: %self_check ASSIGNMENT [FILE]" in python(unbalanced, folder).stdout
+
+
 def test_the_magic_displays_the_commands_text_and_html(displayed, folder):
     command = run_cli("self-check", "ner_window.ipynb", cwd=folder)
     assert displayed["text/plain"].strip() == command.stdout.strip()
