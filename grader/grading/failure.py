@@ -25,6 +25,13 @@ class Refused(Exception):
         self.verdict = verdict
 
 
+def raised(reply: Reply, subject: str) -> Verdict:
+    """The verdict on `subject` ("score", "... which") whose call failed:
+    it raised an error, or did not finish in time (a timeout raises nothing)."""
+    happened = "did not finish in time" if reply.error.kind == "timeout" else "raised an error"
+    return failure(reply, f"{subject} {happened}")
+
+
 def failure(reply: Reply, what: str) -> Verdict:
     """The verdict on a reply that is an error: `what` failed, and why."""
     err = reply.error

@@ -24,7 +24,7 @@ from .cascade import unexplained_first
 from .composition import composed_request, judge_composed
 from .conventions import candidates, chosen
 from . import cache_reuse, derived
-from .failure import Refused, failure
+from .failure import Refused, raised
 from .fold import Judged, Key, fold, score
 from .memo import once
 from .outputs import VectorJacobianProduct, judge_for
@@ -168,7 +168,7 @@ class FunctionGrading:
             return
         reply = plan.call.reply
         if not reply.ok:
-            yield Key("returns"), failure(reply, f"{f.target} raised an error")
+            yield Key("returns"), raised(reply, f.target)
             return
         verdict, outputs = checks.returns(f, reply.result)
         yield Key("returns"), verdict
@@ -215,7 +215,7 @@ class FunctionGrading:
             args = self.wire_args(case.inputs[forward], case)
             reply = self.sandbox.call(forward, args, keep=[i for i, o in enumerate(f.outputs) if o.opaque])
         if not reply.ok:
-            raise Refused(failure(reply, f"{needs}, which raised an error"))
+            raise Refused(raised(reply, f"{needs}, which"))
         result = reply.result
         if len(f.outputs) == 1:
             result = Sequence("tuple", [result])

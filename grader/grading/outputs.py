@@ -21,7 +21,7 @@ from ..reference.expected import Expected, output_shape
 from ..results import Tolerance
 from ..sandbox.runner import Request, call_request
 from ..spec import Function, Output
-from .failure import Refused, failure
+from .failure import Refused, raised
 from .fold import Key
 from .memo import once
 from .plan import CasePlan
@@ -190,7 +190,7 @@ class VectorJacobianProduct(Derivative):
         """This output of the student's function on other arguments; Refused if there is none."""
         f = self.grading.f
         if not reply.ok:
-            raise Refused(failure(reply, f"{f.target} raised an error"))
+            raise Refused(raised(reply, f.target))
         verdict, outputs = checks.returns(f, reply.result)
         if outputs is None:
             raise Refused(verdict)
