@@ -3,6 +3,7 @@ their own, the public checks listed, the exit code telling whether all
 passed, and no need for the instructor's reference."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -159,6 +160,16 @@ def test_dot_is_the_folder_self_check_runs_in_named_as_it_is(tmp_path):
     (tmp_path / "elsewhere").mkdir()
     code, out, err = run_cli("self-check", ".", cwd=tmp_path / "elsewhere")
     assert code == 2 and "error: no assignment 'elsewhere'" in err
+
+
+def test_reports_of_a_file_named_as_the_module_name_its_folder_as_the_student(tmp_path):
+    write_submission(tmp_path / "alice" / "ner_window.py", correct_source())
+    code, out, err = run_cli("self-check", "ner_window.py", "--format", "json", "--format", "junit", "--out",
+                             tmp_path / "out", cwd=tmp_path / "alice")
+    assert code == 0, out + err
+    grades = json.loads((tmp_path / "out" / "ner_window" / "grades.json").read_text(encoding="utf-8"))
+    assert grades["submissions"][0]["student"] == "alice"
+    assert '<testsuite name="alice"' in (tmp_path / "out" / "ner_window" / "junit.xml").read_text(encoding="utf-8")
 
 
 def test_a_missing_file_exits_2(tmp_path):
