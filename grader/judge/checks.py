@@ -43,17 +43,21 @@ def signature(f: Function, found: FunctionInfo | None) -> Verdict:
     wanted = f"{f.target}({', '.join(declared)})"
     if found is None:
         return Verdict("failed", f"{f.target} is not defined: expected def {wanted}")
-    params = found.params
-    if params is None:
+    if found.params is None:
         return Verdict("passed", f"{f.name} is defined (its parameters could not be read)")
-    positional = [p for p in params if not p.startswith("*")]
-    if any(p.startswith("*") and not p.startswith("**") for p in params) and len(positional) <= len(declared):
-        return Verdict("passed", f"{f.name}({', '.join(params)}) accepts {wanted}")
-    params = positional
-    if len(params) < len(declared):
-        return Verdict("failed", f"{f.name}({', '.join(params)}) takes {len(params)} arguments; expected {wanted}")
-    if params[:len(declared)] != declared:
-        return Verdict("passed", f"{f.name}({', '.join(params)}) is called as {wanted}: "
+    shown = f"{f.target}({', '.join(p.rstrip('=') for p in found.params)})"
+    positional = [p for p in found.params if not p.startswith("*")]   # a default is marked by a final "="
+    if any(p.startswith("*") and not p.startswith("**") for p in found.params) and len(positional) <= len(declared):
+        return Verdict("passed", f"{shown} accepts {wanted}")
+    if len(positional) < len(declared):
+        return Verdict("failed", f"{shown} takes {len(positional)} arguments; expected {wanted}")
+    extra = [p for p in positional[len(declared):] if not p.endswith("=")]
+    if extra:
+        return Verdict("failed", f"{shown} also needs {', '.join(extra)}, which the grader does not pass: expected "
+                                 f"{wanted} (give {'it' if len(extra) == 1 else 'them'} a default value, or remove "
+                                 f"{'it' if len(extra) == 1 else 'them'})")
+    if [p.rstrip("=") for p in positional[:len(declared)]] != declared:
+        return Verdict("passed", f"{shown} is called as {wanted}: "
                                  "its parameters are named differently, which is fine; they are passed in this order")
     return Verdict("passed", f"{wanted} is defined")
 

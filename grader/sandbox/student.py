@@ -264,14 +264,14 @@ def real_path(path: str) -> str:
 
 
 def _params(obj) -> list[str] | None:
-    """The parameters' names, "*args" and "**kwargs" so marked: the grading
-    process matches the spec's arguments against them. None where Python
-    cannot tell (a builtin, say)."""
+    """The parameters' names, "*args" and "**kwargs" so marked, and one with
+    a default value followed by "=": the grading process matches the spec's
+    arguments against them. None where Python cannot tell (a builtin, say)."""
     try:
         parameters = inspect.signature(obj).parameters.values()
     except (TypeError, ValueError):
         return None
-    return [_STARS.get(p.kind, "") + p.name for p in parameters]
+    return [_STARS.get(p.kind, "") + p.name + ("=" if p.default is not p.empty else "") for p in parameters]
 
 
 _STARS = {inspect.Parameter.VAR_POSITIONAL: "*", inspect.Parameter.VAR_KEYWORD: "**"}
