@@ -95,6 +95,9 @@ def returns(f: Function, value) -> tuple[Verdict, dict[str, np.ndarray | Absent]
             pass  # a list of numbers where a vector is declared, as course code often returns
         elif f.outputs[0].container:
             pass  # a list of arrays, as declared, or what the dict's check below words
+        elif isinstance(value, Sequence) and _rows_of_numbers(value):   # X.tolist(), say
+            return Verdict("failed", f"{f.name} returned {names[0]} as a {value.kind} of {len(value.items)} rows; "
+                                     f"expected a numpy array (convert it with np.array)"), None
         elif isinstance(value, Sequence):
             return Verdict("failed", f"{f.name} returned a {value.kind} of {len(value.items)} items; "
                                      f"expected {names[0]} alone"), None
@@ -167,6 +170,12 @@ def _type_text(value) -> str:
     if isinstance(value, Subclassed):
         return f"one {value.type} of shape {shape_text(value.array.shape)}"
     return f"a value of type {type(value).__name__}"
+
+
+def _rows_of_numbers(seq: Sequence) -> bool:
+    """Whether `seq` is a nested list (tuple) of numbers at least two deep: an array's tolist()."""
+    return bool(seq.items) and all(isinstance(v, Sequence) and (_numbers(v) or _rows_of_numbers(v))
+                                   for v in seq.items)
 
 
 def _numbers(seq: Sequence) -> bool:
