@@ -107,3 +107,18 @@ def _spec(folder: Path) -> Spec | None:
         return load_spec(folder)
     except SpecError:
         return None
+
+
+def twin_note(file: Path) -> str | None:
+    """A note where `file` (`ner_window.ipynb`) has a twin of the other kind
+    beside it (`ner_window.py`): a folder of submissions grades the .py file,
+    whichever of the two the student works in."""
+    twins = [file.with_suffix(suffix) for suffix in SUFFIXES if suffix != file.suffix]
+    twin = next((t for t in twins if t.is_file()), None)
+    if twin is None:
+        return None
+    if file.suffix == ".py":
+        return f"{twin.name} is beside {file.name}; when a folder of work is graded, {file.name} is the one graded"
+    return (f"{twin.name} is beside {file.name}; when a folder of work is graded, {twin.name} is the one graded, "
+            f"not this notebook: remove or rename {twin.name} if the notebook is your work")
+

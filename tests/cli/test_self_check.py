@@ -311,3 +311,18 @@ def test_self_check_loads_no_pydantic_plugin(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "every check passed" in done.stdout
     assert not witness.exists()
+
+
+def test_a_notebook_with_a_py_file_beside_it_is_told_which_one_is_graded(tmp_path):
+    from notebooks import correct_cells, write_notebook
+    write_notebook(tmp_path / "ner_window.ipynb", correct_cells())
+    write_submission(tmp_path / "ner_window.py", correct_source())
+    code, out, err = run_cli("self-check", "ner_window.ipynb", cwd=tmp_path)
+    assert code == 0, out + err
+    assert ("Note: ner_window.py is beside ner_window.ipynb; when a folder of work is graded, ner_window.py is the "
+            "one graded, not this notebook: remove or rename ner_window.py if the notebook is your work") in out
+    code, out, err = run_cli("self-check", "ner_window.py", cwd=tmp_path)
+    assert "Note: ner_window.ipynb is beside ner_window.py; when a folder of work is graded, ner_window.py" in out
+    (tmp_path / "ner_window.py").unlink()
+    code, out, err = run_cli("self-check", "ner_window.ipynb", cwd=tmp_path)
+    assert code == 0 and "beside" not in out
