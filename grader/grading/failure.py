@@ -14,6 +14,12 @@ NUMPY1_ALIASES = {"float": "float or np.float64", "int": "int or np.int64", "boo
                   "object": "object", "complex": "complex or np.complex128", "str": "str", "long": "int",
                   "unicode": "str"}
 REMOVED_ALIAS = re.compile(r"module 'numpy' has no attribute '(\w+)'")
+# errors that come from the student's process's walls, not from their code's logic: what they mean
+WALLS = [("RuntimeError", "can't start new thread",
+          "The grader runs your code with no threads or processes of its own (its sandbox allows none): compute "
+          "in the one thread it calls your function in."),
+         ("EOFError", "EOF when reading a line",
+          "input() reads nothing here: the grader gives your code no keyboard; take what it needs as arguments.")]
 
 
 class Refused(Exception):
@@ -38,6 +44,7 @@ def failure(reply: Reply, what: str) -> Verdict:
     if err.kind == "timeout":
         return Verdict("timeout", f"{what}: {err.message}")
     message = f"{what}:\n{err.describe()}"
+    message += "".join(f"\n{hint}" for type_, text, hint in WALLS if err.type == type_ and text in err.message)
     alias = REMOVED_ALIAS.search(err.message)
     if alias and alias.group(1) in NUMPY1_ALIASES:
         message += (f"\nThis file works on numpy 1.x only: np.{alias.group(1)} was removed in numpy 1.24, and "
