@@ -12,3 +12,11 @@ def seed(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"{text} is negative; a seed is a whole number from 0 up")
     return value
+
+
+def count(text: str) -> int:
+    """A number of things to do (`--seeds`): at least 1, for a check of none would pass whatever it checks."""
+    value = int(text)   # ValueError: argparse says "invalid count value"
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is below 1: give at least 1")
+    return value

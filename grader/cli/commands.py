@@ -145,7 +145,7 @@ def _validate(argv: list[str]) -> int:
     p = argparse.ArgumentParser(prog="grade validate", description="Check an assignment: its reference must get "
                                 "full marks on every seed, and every mutant of it must lose points.")
     p.add_argument("assignment", help="assignment name or folder")
-    p.add_argument("--seeds", type=int, default=50, help="seeds the reference is graded on (default 50)")
+    p.add_argument("--seeds", type=arg_types.count, default=50, help="seeds the reference is graded on (default 50)")
     args = p.parse_args(argv)
     a = Assignment(find_assignment(args.assignment))
     report = validate(a, args.seeds)

@@ -246,3 +246,9 @@ def test_printing_does_not_disturb_grading(misbehaving):
 def test_what_a_submission_prints_is_in_its_result(misbehaving):
     _, grades = misbehaving
     assert "score called on" in grades.submission("printer")["output"]
+
+
+@pytest.mark.parametrize("seeds", ["0", "-3"])
+def test_validate_on_no_seed_is_refused(cli, seeds):
+    run = cli("grade", "validate", "ner_window", "--seeds", seeds)
+    assert run.returncode == 2 and f"argument --seeds: {seeds} is below 1: give at least 1" in run.stderr
