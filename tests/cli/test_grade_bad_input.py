@@ -211,7 +211,7 @@ def test_missing_package_is_named(misbehaving):
 @pytest.mark.parametrize("student, function, said", [
     ("returns_dict", "score", r"s is a value of type dict; expected a numpy array or a number"),
     ("returns_none", "window_vectors", r"X is a value of type NoneType; expected a numpy array or a number"),
-    ("returns_list", "window_vectors", r"window_vectors returned a list of \d+ items; expected X alone"),
+    ("returns_list", "window_vectors", r"window_vectors returned X as a list of \d+ rows; expected a numpy array"),
     ("too_few", "score_grads", r"score_grads returned a tuple of 3 items; expected a tuple of 4 values "
                                r"\(ds_dx, ds_dW, ds_db, ds_du\)"),
     ("loss_dict", "ner_loss_and_grads", r"ner_loss_and_grads returned a value of type dict; expected a tuple of "
