@@ -8,6 +8,7 @@ from ..cases.admission import refusal
 from ..cases.assignment import Assignment
 from ..cases.discover import Found
 from ..cases.notebook import NotebookError, is_notebook, read_notebook
+from ..cases.work_folder import twin_note
 from ..cases.sampling import HIDDEN, PUBLIC
 from ..grading import grade_submission, submission_seed
 from ..grading.submission import Source
@@ -20,7 +21,15 @@ def grade_one(a: Assignment, sub: Found, source: Source | None = None, seed: int
     the hidden ones drawn from `seed` (default: the student's own). A file
     reached through a link (admission.py) or missing is reported, never run.
     `source` defaults to public.json for the public cases alone, else to the
-    reference."""
+    reference. A self-check notes a twin of the file that a batch would grade
+    instead (work_folder.twin_note)."""
+    result = _graded(a, sub, source, seed, public_only)
+    twin = twin_note(sub.path, a.spec.module) if public_only else None
+    return result.model_copy(update={"notes": [*result.notes, twin]}) if twin else result
+
+
+def _graded(a: Assignment, sub: Found, source: Source | None, seed: int | None,
+            public_only: bool) -> SubmissionResult:
     seed = submission_seed(a.spec, sub.student) if seed is None else seed
     mode = "self-check" if public_only else "grade"
     refused = refusal(sub.path, sub.root)

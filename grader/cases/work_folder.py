@@ -109,10 +109,12 @@ def _spec(folder: Path) -> Spec | None:
         return None
 
 
-def twin_note(file: Path) -> str | None:
+def twin_note(file: Path, module: str) -> str | None:
     """A note where `file` (`ner_window.ipynb`) has a twin of the other kind
     beside it (`ner_window.py`): a folder of submissions grades the .py file,
-    whichever of the two the student works in."""
+    whichever of the two the student works in. A package's file has none."""
+    if package.is_package(module):
+        return None
     twins = [file.with_suffix(suffix) for suffix in SUFFIXES if suffix != file.suffix]
     twin = next((t for t in twins if t.is_file()), None)
     if twin is None:
@@ -121,4 +123,3 @@ def twin_note(file: Path) -> str | None:
         return f"{twin.name} is beside {file.name}; when a folder of work is graded, {file.name} is the one graded"
     return (f"{twin.name} is beside {file.name}; when a folder of work is graded, {twin.name} is the one graded, "
             f"not this notebook: remove or rename {twin.name} if the notebook is your work")
-

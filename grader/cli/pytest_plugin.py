@@ -173,7 +173,6 @@ class StudentFile(pytest.File):
         from ..cases.discover import Found, UsageError, package_file_submission
         from ..names import student_name
         from ..cases.assignment import REFERENCE
-        from ..cases.work_folder import twin_note
         from ..reference.public import PUBLIC_FILE
         from ..spec import SpecError
 
@@ -187,9 +186,6 @@ class StudentFile(pytest.File):
             sub = (package_file_submission(self.path, a.spec.module) if "." in a.spec.module
                    else Found(student_name(self.path.stem), self.path, self.path.parent))
             result = grade_one(a, sub, source, public_only=True)
-            twin = twin_note(self.path) if "." not in a.spec.module else None
-            if twin:
-                result = result.model_copy(update={"notes": [*result.notes, twin]})
         except (SpecError, UsageError) as e:
             raise self.CollectError(f"backprop-grader: {e}") from None
         settings.graded.append((self.path, result, a.name))

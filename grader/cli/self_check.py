@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from ..batch.one_submission import grade_one
-from ..cases.work_folder import self_check_batch, twin_note
+from ..cases.work_folder import self_check_batch
 from ..reports.terminal import print_self_check
 from ..reports.wording import isolation_text
 from ..sandbox import fork_server
@@ -39,9 +39,6 @@ def _self_check(argv: list[str]) -> int:
     batch = self_check_batch(args.file, args.assignment)
     a = batch.assignment
     result = grade_one(a, batch.submissions[0], public_only=True)
-    twin = twin_note(batch.submissions[0].path) if "." not in a.spec.module else None   # a package has no twin
-    if twin:
-        result = result.model_copy(update={"notes": [*result.notes, twin]})
     isolation = isolation_text(fork_server.shared().features)
     fork_server.retire()   # no more student processes: the fork server ends while the results are printed
     print_self_check(result, a.name)

@@ -66,6 +66,14 @@ def test_the_notebook_the_kernel_runs_for_is_checked_first(folder):
     assert f"Score on the public checks: {MAX_SCORE}/{MAX_SCORE}; every check passed" in run.stdout
 
 
+def test_a_py_twin_of_the_notebook_is_noted_in_the_notebook_too(tmp_path):
+    write_notebook(tmp_path / "ner_window.ipynb", correct_cells())
+    shutil.copy(SUBMISSIONS / "ada.py", tmp_path / "ner_window.py")
+    run = python("from grader import self_check\nself_check('ner_window', 'ner_window.ipynb')", tmp_path)
+    assert ("Note: ner_window.py is beside ner_window.ipynb; when a folder of work is graded, ner_window.py is the "
+            "one graded, not this notebook") in run.stdout, run.stdout + run.stderr
+
+
 def test_self_check_names_a_missing_file(tmp_path):
     run = python("from grader import self_check\nself_check('ner_window')", tmp_path)
     assert "error: no file ner_window.ipynb or ner_window.py here" in run.stdout, run.stderr
