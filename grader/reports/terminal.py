@@ -73,9 +73,9 @@ def printed_section(output: str) -> list[str]:
     if not output.strip():
         return []
     lines = output.splitlines()
+    shown = [f"  | {for_log(line)}" for line in lines[:PRINTED_LINES]]
     more = [f"  [... {len(lines) - PRINTED_LINES} more lines]"] if len(lines) > PRINTED_LINES else []
-    return (["What your code printed while it was checked:"] + [f"  | {for_log(line)}" for line in lines[:PRINTED_LINES]]
-            + more)
+    return ["What your code printed while it was checked:", *shown, *more]
 
 
 def print_self_check(result: SubmissionResult, assignment: str) -> None:
@@ -98,7 +98,8 @@ def print_self_check(result: SubmissionResult, assignment: str) -> None:
                 for note in c.notes:
                     print(f"          Note: {for_log(note_text(note))}")
         print()
-    for line in printed_section(result.output) + ([""] if result.output.strip() else []):
+    printed = printed_section(result.output)
+    for line in printed + ([""] if printed else []):
         print(line)
     failed = sum(c.status != "passed" for c in result.checks())
     print(f"Score on the public checks: {result.score:g}/{result.max_score:g}"
