@@ -53,9 +53,9 @@ def signature(f: Function, found: FunctionInfo | None) -> Verdict:
         return Verdict("failed", f"{shown} takes {len(positional)} arguments; expected {wanted}")
     extra = [p for p in positional[len(declared):] if not p.endswith("=")]
     if extra:
+        them = "it" if len(extra) == 1 else "them"
         return Verdict("failed", f"{shown} also needs {', '.join(extra)}, which the grader does not pass: expected "
-                                 f"{wanted} (give {'it' if len(extra) == 1 else 'them'} a default value, or remove "
-                                 f"{'it' if len(extra) == 1 else 'them'})")
+                                 f"{wanted} (give {them} a default value, or remove {them})")
     if [p.rstrip("=") for p in positional[:len(declared)]] != declared:
         return Verdict("passed", f"{shown} is called as {wanted}: "
                                  "its parameters are named differently, which is fine; they are passed in this order")
